@@ -1,0 +1,465 @@
+"""Load a content pack folder into the immutable model, reporting every problem.
+
+The loader never stops at the first problem: a pack author fixing a typo wants
+the whole list at once, each as `path:line:col: key.path: message`. Whatever
+the input (bad bytes, absurd nesting, huge files), only `ContentError`
+escapes `load_pack`; `read_pack` returns what it could build plus the list.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from soundtrack_tui.core import schema
+from soundtrack_tui.core.errors import ContentError, Problem, Severity
+from soundtrack_tui.core.lint import find_leaks
+from soundtrack_tui.core.model import (
+    FORMAT_VERSION,
+    Character,
+    Episode,
+    Note,
+    Pack,
+    Review,
+    Show,
+    Source,
+)
+from soundtrack_tui.core.tomlpos import Path as KeyPath
+from soundtrack_tui.core.tomlpos import format_path, key_positions, locate
+
+if sys.version_info >= (3, 14):
+    import tomllib
+else:
+    import tomli as tomllib
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+_ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+_EPISODE_FILE = re.compile(r"^[0-9]{2,}$")
+
+
+@dataclass
+class _File:
+    """One parsed file and the means to report problems located in it."""
+
+    shown: str  # path as printed
+    problems: list[Problem]
+    positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    text: str = ""
+
+    def report(self, path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
+        where = locate(self.positions, path)
+        line, column = where if where else (None, None)
+        self.problems.append(Problem(self.shown, format_path(path), message, line, column, severity))
+
+    def at(self, path: KeyPath) -> Callable[[str], None]:
+        return lambda message: self.report(path, message)
+
+
+@dataclass
+class LoadResult:
+    """What `read_pack` found: a pack (None when show.toml is unusable)
+    built from every part that loaded, and every problem."""
+
+    pack: Pack | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]
+
+
+def load_pack(root: str | Path) -> Pack:
+    """Load a pack, raising `ContentError` with every problem if it has errors."""
+    result = read_pack(root)
+    if result.errors or result.pack is None:
+        raise ContentError(result.problems)
+    return result.pack
+
+
+def read_pack(root: str | Path) -> LoadResult:
+    """Load what can be loaded and report everything else. Never raises."""
+    problems: list[Problem] = []
+    try:
+        pack = _Loader(Path(root), problems).load()
+    except (RecursionError, MemoryError) as error:  # pragma: no cover - last resort
+        problems.append(Problem(str(root), "", f"pack too complex to load: {type(error).__name__}"))
+        pack = None
+    except Exception as error:
+        problems.append(Problem(str(root), "", f"could not load pack: {error}"))
+        pack = None
+    return LoadResult(pack, problems)
+
+
+class _Loader:
+    def __init__(self, root: Path, problems: list[Problem]) -> None:
+        self.root = root
+        self.problems = problems
+        self.source_keys: set[str] = set()
+        self.episode_count = 0
+
+    def shown(self, path: Path) -> str:
+        return str(path)
+
+    def load(self) -> Pack | None:
+        if not self.root.is_dir():
+            self.problems.append(
+                Problem(str(self.root), "", "not a folder (a pack is a folder with show.toml)")
+            )
+            return None
+        show_file, show_doc = self.parse(self.root / "show.toml")
+        if show_doc is None:
+            return None
+        show = self.build_show(show_file, show_doc)
+        if show is None:
+            return None
+        episodes, files = self.load_episodes()
+        characters = self.load_characters()
+        pack = Pack(show, MappingProxyType(episodes), characters, self.root)
+        self.lint(pack, files)
+        return pack
+
+    # -- files ------------------------------------------------------------
+
+    def parse(self, path: Path, required: bool = True) -> tuple[_File, dict[str, Any] | None]:
+        file = _File(self.shown(path), self.problems)
+        if not path.exists():
+            if required:
+                file.report((), "missing file")
+            return file, None
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                file.report((), f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
+                return file, None
+            data = path.read_bytes()
+        except OSError as error:
+            file.report((), f"cannot read: {error.strerror or error}")
+            return file, None
+        text = self.decode(file, data)
+        if text is None:
+            return file, None
+        try:
+            document = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as error:
+            line = getattr(error, "lineno", None)
+            column = getattr(error, "colno", None)
+            message = getattr(error, "msg", str(error))
+            self.problems.append(Problem(file.shown, "", f"invalid TOML: {message}", line, column))
+            return file, None
+        except RecursionError:
+            file.report((), "invalid TOML: arrays or tables nested too deeply")
+            return file, None
+        file.text = text
+        file.positions = key_positions(text)
+        return file, document
+
+    def decode(self, file: _File, data: bytes) -> str | None:
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = data[: error.start]
+            line = before.count(b"\n") + 1
+            column = len(before) - (before.rfind(b"\n") + 1) + 1
+            self.problems.append(
+                Problem(
+                    file.shown,
+                    "",
+                    f"not UTF-8: invalid byte 0x{data[error.start]:02x} at byte offset {error.start}",
+                    line,
+                    column,
+                )
+            )
+            return None
+
+    # -- show.toml ----------------------------------------------------------
+
+    def build_show(self, file: _File, doc: dict[str, Any]) -> Show | None:
+        values = schema.check_table(doc, schema.SHOW, (), file.report)
+        version = values.get("format")
+        if version is not None and version != FORMAT_VERSION:
+            file.report(
+                ("format",), f"unsupported format {version}; this soundtrack reads format {FORMAT_VERSION}"
+            )
+            return None
+        pack_id = values.get("id")
+        if pack_id is not None and not _ID.match(pack_id):
+            file.report(("id",), "must be lowercase letters, digits and hyphens (like 'soundtrack-1')")
+            pack_id = None
+        count = values.get("episode_count")
+        if count is not None and not 1 <= count <= 100_000:
+            file.report(("episode_count",), "must be between 1 and 100000")
+            count = None
+        year = values.get("year")
+        if year is not None and not 1880 <= year <= 2200:
+            file.report(("year",), "is not a plausible year")
+        sources = self.build_sources(file, values.get("sources", []))
+        if pack_id is None or count is None or "title" not in values or "synopsis" not in values:
+            return None
+        self.episode_count = count
+        reviews = tuple(
+            review
+            for index, entry in enumerate(values.get("reviews", []))
+            if (review := self.build_review(file, ("reviews", index), entry, None)) is not None
+        )
+        return Show(
+            id=pack_id,
+            title=values["title"],
+            episode_count=count,
+            synopsis=values["synopsis"],
+            original_title=values.get("original_title"),
+            platform=values.get("platform"),
+            year=year,
+            director=values.get("director"),
+            writer=values.get("writer"),
+            sources=sources,
+            reviews=reviews,
+        )
+
+    def build_sources(self, file: _File, entries: list[dict[str, Any]]) -> tuple[Source, ...]:
+        sources: list[Source] = []
+        for index, entry in enumerate(entries):
+            path: KeyPath = ("sources", index)
+            key, url = entry.get("key"), entry.get("url")
+            if key is not None and key in self.source_keys:
+                file.report((*path, "key"), f"duplicate source key {key!r}")
+                continue
+            if url is not None and not url.startswith("https://"):
+                file.report((*path, "url"), "must be an https:// address")
+                continue
+            if key is None or url is None or "outlet" not in entry or "title" not in entry:
+                continue
+            self.source_keys.add(key)
+            sources.append(Source(key, entry["outlet"], entry["title"], url))
+        return tuple(sources)
+
+    def check_sources(self, file: _File, path: KeyPath, keys: tuple[str, ...]) -> None:
+        for index, key in enumerate(keys):
+            if key not in self.source_keys:
+                hint = schema.suggest(key, sorted(self.source_keys))
+                file.report((*path, index), f"unknown source key {key!r}{hint}")
+
+    def build_review(
+        self, file: _File, path: KeyPath, entry: dict[str, Any], episode: int | None
+    ) -> Review | None:
+        source = entry.get("source")
+        if source is not None:
+            self.check_sources_one(file, (*path, "source"), source)
+        after = entry.get("after_episode", episode)
+        if episode is None and after is not None and not 0 <= after <= self.episode_count:
+            file.report(
+                (*path, "after_episode"), f"must be between 0 and {self.episode_count} (episode_count)"
+            )
+            return None
+        required = ("outlet", "source", "verdict", "thoughts")
+        if after is None or any(key not in entry for key in required):
+            return None
+        return Review(
+            outlet=entry["outlet"],
+            source=entry["source"],
+            verdict=entry["verdict"],
+            thoughts=entry["thoughts"],
+            after_episode=after,
+            rating=entry.get("rating"),
+        )
+
+    def check_sources_one(self, file: _File, path: KeyPath, key: str) -> None:
+        if key not in self.source_keys:
+            hint = schema.suggest(key, sorted(self.source_keys))
+            file.report(path, f"unknown source key {key!r}{hint}")
+
+    # -- episodes/ ------------------------------------------------------------
+
+    def load_episodes(self) -> tuple[dict[int, Episode], dict[int, str]]:
+        folder = self.root / "episodes"
+        episodes: dict[int, Episode] = {}
+        files: dict[int, str] = {}
+        if not folder.is_dir():
+            return episodes, files
+        for path in sorted(folder.iterdir()):
+            if path.suffix != ".toml":
+                continue
+            relative = f"episodes/{path.name}"
+            if not _EPISODE_FILE.match(path.stem):
+                file = _File(self.shown(path), self.problems)
+                file.report(
+                    (), "episode files are named by number, zero-padded to two digits or more (01.toml)"
+                )
+                continue
+            file, doc = self.parse(path)
+            if doc is None:
+                continue
+            episode = self.build_episode(file, doc, int(path.stem))
+            if episode is None:
+                continue
+            if episode.number in episodes:
+                file.report(
+                    ("number",), f"episode {episode.number} is already defined in {files[episode.number]}"
+                )
+                continue
+            episodes[episode.number] = episode
+            files[episode.number] = relative
+        return dict(sorted(episodes.items())), files
+
+    def build_episode(self, file: _File, doc: dict[str, Any], named: int) -> Episode | None:
+        values = schema.check_table(doc, schema.EPISODE, (), file.report)
+        number = values.get("number")
+        if number is None:
+            return None
+        if number != named:
+            file.report(("number",), f"is {number} but the file name says episode {named}")
+            return None
+        if not 1 <= number <= self.episode_count:
+            file.report(("number",), f"must be between 1 and {self.episode_count} (episode_count)")
+            return None
+        runtime = values.get("runtime_minutes")
+        if runtime is not None and not 1 <= runtime <= 10_000:
+            file.report(("runtime_minutes",), "must be a positive number of minutes")
+            runtime = None
+        self.check_sources(file, ("sources",), values.get("sources", ()))
+        reviews = tuple(
+            review
+            for index, entry in enumerate(values.get("reviews", []))
+            if (review := self.build_review(file, ("reviews", index), entry, number)) is not None
+        )
+        if any(key not in values for key in ("title", "logline", "recap", "sources")):
+            return None
+        return Episode(
+            number=number,
+            title=values["title"],
+            logline=values["logline"],
+            recap=values["recap"],
+            sources=values["sources"],
+            reviews=reviews,
+            runtime_minutes=runtime,
+            aired=values.get("aired"),
+            source_note=values.get("source_note"),
+        )
+
+    # -- characters.toml ---------------------------------------------------
+
+    def load_characters(self) -> tuple[Character, ...]:
+        file, doc = self.parse(self.root / "characters.toml", required=False)
+        if doc is None:
+            return ()
+        values = schema.check_table(doc, schema.CHARACTERS_FILE, (), file.report)
+        characters: list[Character] = []
+        ids: set[str] = set()
+        for index, entry in enumerate(values.get("characters", [])):
+            character = self.build_character(file, ("characters", index), entry)
+            if character is None:
+                continue
+            if character.id in ids:
+                file.report(("characters", index, "id"), f"duplicate character id {character.id!r}")
+                continue
+            ids.add(character.id)
+            characters.append(character)
+        return tuple(characters)
+
+    def build_character(self, file: _File, path: KeyPath, entry: dict[str, Any]) -> Character | None:
+        char_id = entry.get("id")
+        if char_id is not None and not _ID.match(char_id):
+            file.report((*path, "id"), "must be lowercase letters, digits and hyphens")
+            return None
+        first = entry.get("first_episode")
+        if first is not None and not 0 <= first <= self.episode_count:
+            file.report(
+                (*path, "first_episode"), f"must be between 0 and {self.episode_count} (episode_count)"
+            )
+            return None
+        self.check_sources(file, (*path, "sources"), entry.get("sources", ()))
+        notes: list[Note] = []
+        for index, raw in enumerate(entry.get("notes", [])):
+            note_path: KeyPath = (*path, "notes", index)
+            episode = raw.get("episode")
+            if episode is not None and not 1 <= episode <= self.episode_count:
+                file.report(
+                    (*note_path, "episode"), f"must be between 1 and {self.episode_count} (episode_count)"
+                )
+                continue
+            self.check_sources(file, (*note_path, "sources"), raw.get("sources", ()))
+            if episode is not None and "text" in raw:
+                notes.append(Note(episode, raw["text"], raw.get("sources", ())))
+        required = ("id", "name", "aliases", "first_episode", "intro", "sources")
+        if any(key not in entry for key in required):
+            return None
+        return Character(
+            id=entry["id"],
+            name=entry["name"],
+            first_episode=entry["first_episode"],
+            intro=entry["intro"],
+            aliases=tuple(alias for alias in entry["aliases"] if alias),
+            actor=entry.get("actor"),
+            source_note=entry.get("source_note"),
+            sources=entry["sources"],
+            notes=tuple(sorted(notes, key=lambda note: note.episode)),
+        )
+
+    # -- spoiler lint -----------------------------------------------------------
+
+    def lint(self, pack: Pack, files: dict[int, str]) -> None:
+        located: dict[str, _File] = {}
+        for leak in find_leaks(pack, files):
+            file = located.get(leak.file)
+            if file is None:
+                file = self.reparse(leak.file)
+                located[leak.file] = file
+            seen_from = (
+                "before any episode" if leak.visible_from == 0 else f"from episode {leak.visible_from}"
+            )
+            message = (
+                f"names {leak.name!r} ({leak.character.name}), who first appears in episode "
+                f"{leak.character.first_episode}, but this text is visible {seen_from}"
+            )
+            where = locate(file.positions, leak.path)
+            line, column = self.refine(file, leak, where)
+            self.problems.append(
+                Problem(file.shown, format_path(leak.path), message, line, column, Severity.WARNING)
+            )
+
+    def reparse(self, relative: str) -> _File:
+        path = self.root / relative
+        file = _File(self.shown(path), self.problems)
+        try:
+            text = path.read_bytes().decode("utf-8-sig")
+            file.text, file.positions = text, key_positions(text)
+        except (OSError, UnicodeDecodeError):
+            pass
+        return file
+
+    @staticmethod
+    def refine(file: _File, leak: Any, where: tuple[int, int] | None) -> tuple[int | None, int | None]:
+        """Point at the name itself when it appears verbatim after the key."""
+        if where is None:
+            return None, None
+        line, column = where
+        lines = file.text.split("\n")
+        start = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+        found = file.text.find(leak.name, start)
+        next_key = _next_key_offset(file, start)
+        if found < 0 or (next_key is not None and found > next_key):
+            return where
+        before = file.text[:found]
+        return before.count("\n") + 1, found - (before.rfind("\n") + 1) + 1
+
+
+def _next_key_offset(file: _File, after: int) -> int | None:
+    lines = file.text.split("\n")
+    offsets = []
+    for path, (line, column) in file.positions.items():
+        if path and path[-1] == "=":
+            continue
+        offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+        if offset > after:
+            offsets.append(offset)
+    return min(offsets) if offsets else None

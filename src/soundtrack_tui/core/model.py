@@ -1,0 +1,153 @@
+"""The typed, immutable model of a content pack.
+
+Everything here is produced by the loader from sanitized text, so the rest of
+the program can trust that strings carry no control bytes and that every
+cross reference (source keys, episode numbers) has been checked.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+
+FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """A published article the pack cites; `key` is how text refers to it."""
+
+    key: str
+    outlet: str
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """One outlet's opinion.
+
+    `after_episode` is what the writer had seen: the episode number for an
+    episode review, and for a whole-series review the episode it assumes you
+    have watched (0 means spoiler-free).
+    """
+
+    outlet: str
+    source: str
+    verdict: str
+    thoughts: str
+    after_episode: int
+    rating: str | None = None
+
+    @property
+    def seen_label(self) -> str:
+        if self.after_episode == 0:
+            return "spoiler-free"
+        return f"written after episode {self.after_episode}"
+
+
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A fact about a character, tagged with the episode that reveals it."""
+
+    episode: int
+    text: str
+    sources: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Character:
+    id: str
+    name: str
+    first_episode: int
+    intro: str
+    aliases: tuple[str, ...] = ()
+    actor: str | None = None
+    source_note: str | None = None
+    sources: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """The name and every alias: what a reader might type to find them."""
+        return (self.name, *self.aliases)
+
+
+@dataclass(frozen=True, slots=True)
+class Episode:
+    number: int
+    title: str
+    logline: str
+    recap: str
+    sources: tuple[str, ...] = ()
+    reviews: tuple[Review, ...] = ()
+    runtime_minutes: int | None = None
+    aired: dt.date | None = None
+    source_note: str | None = None
+
+    @property
+    def paragraphs(self) -> tuple[str, ...]:
+        """Recap paragraphs: the recap split on blank lines."""
+        return split_paragraphs(self.recap)
+
+
+@dataclass(frozen=True, slots=True)
+class Show:
+    id: str
+    title: str
+    episode_count: int
+    synopsis: str
+    format: int = FORMAT_VERSION
+    original_title: str | None = None
+    platform: str | None = None
+    year: int | None = None
+    director: str | None = None
+    writer: str | None = None
+    sources: tuple[Source, ...] = ()
+    reviews: tuple[Review, ...] = ()
+
+
+def _frozen_episodes() -> Mapping[int, Episode]:
+    return MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Pack:
+    """A loaded pack. `episodes` holds only the episodes that have a file;
+    numbers up to `show.episode_count` without one have no recap yet."""
+
+    show: Show
+    episodes: Mapping[int, Episode] = field(default_factory=_frozen_episodes)
+    characters: tuple[Character, ...] = ()
+    root: Path | None = None
+
+    @property
+    def numbers(self) -> range:
+        return range(1, self.show.episode_count + 1)
+
+    def episode(self, number: int) -> Episode | None:
+        return self.episodes.get(number)
+
+    def source(self, key: str) -> Source | None:
+        for source in self.show.sources:
+            if source.key == key:
+                return source
+        return None
+
+
+def split_paragraphs(text: str) -> tuple[str, ...]:
+    """Paragraphs separated by one or more blank lines, trimmed."""
+    paragraphs: list[str] = []
+    current: list[str] = []
+    for line in text.split("\n"):
+        if line.strip():
+            current.append(line.strip())
+        elif current:
+            paragraphs.append(" ".join(current))
+            current = []
+    if current:
+        paragraphs.append(" ".join(current))
+    return tuple(paragraphs)

@@ -1,0 +1,184 @@
+"""The spoiler policy: the one place that answers "what may the user see now".
+
+Every screen, CLI command and search result asks these functions rather than
+deciding for itself, so a spoiler rule is written once and tested once.
+
+Every piece of pack text has a *gate*: the episode whose unlocking reveals
+it. A recap is gated by its episode, a character by `first_episode`, a note
+by the episode that reveals it, a series review by `after_episode`. Gate 0
+is the premise and is always open.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import Enum
+
+from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review
+
+
+class Level(str, Enum):
+    """How much of a locked episode shows."""
+
+    STRICT = "strict"  # only its number
+    STANDARD = "standard"  # number, title, runtime, air date, spoiler-free logline
+    OFF = "off"  # everything: spoilers on
+
+    @classmethod
+    def parse(cls, value: str) -> Level:
+        try:
+            return cls(value.strip().lower())
+        except ValueError:
+            names = ", ".join(level.value for level in cls)
+            raise ValueError(f"unknown spoiler level {value!r} (choose {names})") from None
+
+
+DEFAULT_LEVEL = Level.STANDARD
+
+
+@dataclass(frozen=True, slots=True)
+class Viewer:
+    """Who is looking: the inputs of every spoiler decision."""
+
+    watched: frozenset[int] = frozenset()
+    level: Level = DEFAULT_LEVEL
+    peek: int | None = None
+
+    def unlocked(self, gate: int) -> bool:
+        """Is content gated by episode `gate` visible?"""
+        return gate <= 0 or self.level is Level.OFF or gate in self.watched or gate == self.peek
+
+    @property
+    def latest(self) -> int | None:
+        """The furthest episode watched: its notes are "new"."""
+        return max(self.watched) if self.watched else None
+
+    def with_peek(self, number: int | None) -> Viewer:
+        return Viewer(self.watched, self.level, number)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewView:
+    review: Review
+    label: str  # "written after episode 2", "spoiler-free"
+    series: bool  # a whole-series review rather than one episode's
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeView:
+    """One episode as the viewer may see it. Hidden fields are None."""
+
+    number: int
+    locked: bool
+    watched: bool
+    peeked: bool
+    has_file: bool
+    title: str | None
+    runtime_minutes: int | None
+    aired: dt.date | None
+    logline: str | None
+    source_note: str | None
+    paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
+    reviews: tuple[ReviewView, ...]
+
+    @property
+    def heading(self) -> str:
+        """ "3. Unrequited Love", or "Episode 3" when the title is hidden."""
+        if self.title is None:
+            return f"Episode {self.number}"
+        return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class NoteView:
+    note: Note
+    new: bool  # revealed by the episode most recently watched
+
+
+@dataclass(frozen=True, slots=True)
+class CharacterView:
+    character: Character
+    notes: tuple[NoteView, ...]
+    hidden_notes: int  # notes of locked episodes, counted, never shown
+
+    @property
+    def has_new(self) -> bool:
+        return any(note.new for note in self.notes)
+
+
+def shows_title(viewer: Viewer, number: int) -> bool:
+    """Titles, runtime, air date and logline of a locked episode are visible
+    at the standard level; strict hides everything but the number."""
+    return viewer.unlocked(number) or viewer.level is Level.STANDARD
+
+
+def episode_reviews(episode: Episode, viewer: Viewer) -> tuple[ReviewView, ...]:
+    if not viewer.unlocked(episode.number):
+        return ()
+    return tuple(ReviewView(r, r.seen_label, series=False) for r in episode.reviews)
+
+
+def series_reviews(pack: Pack, viewer: Viewer) -> tuple[ReviewView, ...]:
+    return tuple(
+        ReviewView(r, r.seen_label, series=True)
+        for r in pack.show.reviews
+        if viewer.unlocked(r.after_episode)
+    )
+
+
+def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
+    """Episode `number` (1..episode_count) as `viewer` may see it."""
+    if number not in pack.numbers:
+        raise KeyError(number)
+    episode = pack.episode(number)
+    unlocked = viewer.unlocked(number)
+    facts = episode is not None and shows_title(viewer, number)
+    return EpisodeView(
+        number=number,
+        locked=not unlocked,
+        watched=number in viewer.watched,
+        peeked=viewer.peek == number and number not in viewer.watched,
+        has_file=episode is not None,
+        title=episode.title if facts and episode else None,
+        runtime_minutes=episode.runtime_minutes if facts and episode else None,
+        aired=episode.aired if facts and episode else None,
+        logline=episode.logline if facts and episode else None,
+        source_note=episode.source_note if facts and episode else None,
+        paragraphs=episode.paragraphs if unlocked and episode else None,
+        reviews=episode_reviews(episode, viewer) if episode else (),
+    )
+
+
+def episode_views(pack: Pack, viewer: Viewer) -> list[EpisodeView]:
+    return [episode_view(pack, viewer, number) for number in pack.numbers]
+
+
+def character_views(pack: Pack, viewer: Viewer) -> list[CharacterView]:
+    """Visible characters in pack order. A character whose first episode is
+    locked is left out entirely, name included."""
+    latest = viewer.latest
+    views: list[CharacterView] = []
+    for character in pack.characters:
+        if not viewer.unlocked(character.first_episode):
+            continue
+        shown = tuple(
+            NoteView(note, new=note.episode == latest)
+            for note in character.notes
+            if viewer.unlocked(note.episode)
+        )
+        views.append(CharacterView(character, shown, len(character.notes) - len(shown)))
+    return views
+
+
+def story_so_far(pack: Pack, viewer: Viewer) -> list[EpisodeView]:
+    """The unlocked episodes in order: the "previously on" before the next."""
+    return [view for view in episode_views(pack, viewer) if not view.locked and view.has_file]
+
+
+def next_episode(pack: Pack, viewer: Viewer) -> int | None:
+    """The first episode not yet watched, or None when all are."""
+    for number in pack.numbers:
+        if number not in viewer.watched:
+            return number
+    return None

@@ -1,0 +1,57 @@
+"""The one sanitizer every pack string passes through at load.
+
+Rich and Textual hand ESC, CSI, OSC and C1 bytes straight to the terminal, so
+a recap carrying `ESC ] 0 ; title BEL` would rename the user's window and
+OSC 52 would write their clipboard. Bidi overrides let text display in an
+order other than the one it is stored in (Trojan Source). We neutralise all
+of them here, once, so nothing downstream has to remember to.
+
+Visible replacement (U+FFFD) is used for controls rather than silent removal,
+so a pack author can see that something was there. Bidi controls are dropped:
+a replacement character in the middle of right-to-left text helps nobody.
+"""
+
+from __future__ import annotations
+
+import re
+
+REPLACEMENT = "\ufffd"
+
+# Line separators of every flavour become "\n" before controls are replaced,
+# because CR is itself a C0 control.
+_LINE_BREAKS = re.compile("\r\n|\r|\u2028|\u2029")
+
+_BIDI_CONTROLS = [*range(0x202A, 0x202F), *range(0x2066, 0x206A)]
+
+
+def _build_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in [*range(0x00, 0x20), 0x7F, *range(0x80, 0xA0), *range(0xD800, 0xE000)]:
+        table[code] = REPLACEMENT
+    del table[ord("\n")], table[ord("\t")]
+    for code in _BIDI_CONTROLS:
+        table[code] = None
+    return table
+
+
+_TABLE = _build_table()
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def sanitize(text: str) -> str:
+    """Return `text` safe to show in a terminal.
+
+    C0 controls (except newline and tab), DEL, C1 controls and lone
+    surrogates become U+FFFD; bidi embeddings, overrides and isolates are
+    dropped; CRLF, CR, U+2028 and U+2029 become newline. Everything real text
+    needs (ZWJ emoji sequences, variation selectors, combining marks, Hangul,
+    CJK) is kept. Idempotent.
+    """
+    if not _UNSAFE.search(text):
+        return text
+    return _LINE_BREAKS.sub("\n", text).translate(_TABLE)
+
+
+def is_clean(text: str) -> bool:
+    """True when `sanitize` would leave `text` unchanged."""
+    return _UNSAFE.search(text) is None
