@@ -25,9 +25,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
-def _common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--content", metavar="DIR", help="a pack folder (default: the bundled Soundtrack #1)")
-    parser.add_argument("--state-dir", metavar="DIR", help="where progress is kept (or SOUNDTRACK_STATE_DIR)")
+def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--content and --state-dir work before or after the command name."""
+    parser.add_argument(
+        "--content", metavar="DIR", default=default, help="a pack folder (default: the bundled Soundtrack #1)"
+    )
+    parser.add_argument(
+        "--state-dir", metavar="DIR", default=default, help="where progress is kept (or SOUNDTRACK_STATE_DIR)"
+    )
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an episode number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"episode numbers start at 1: {text!r}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -38,11 +53,38 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"soundtrack {__version__}")
     _common(parser)
-    parser.add_argument("--spoilers", action="store_true", help="start with spoilers shown")
+    parser.add_argument("--spoilers", action="store_true", help="show everything, spoilers included")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    keep = argparse.SUPPRESS
 
-    check = commands.add_parser("check", help="validate a content pack")
+    def command(
+        name: str, help: str, *, spoilers: bool = False, json: bool = False
+    ) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help, description=help)
+        _common(sub, keep)
+        if spoilers:
+            sub.add_argument("--spoilers", action="store_true", default=keep, help="show everything")
+        if json:
+            sub.add_argument("--json", action="store_true", help="machine-readable output")
+        return sub
+
+    command("list", "the episodes, with watched and locked marks", json=True)
+    show = command("show", "one episode, as far as your progress allows", spoilers=True, json=True)
+    show.add_argument("number", type=_positive, metavar="N")
+    search = command("search", "search recaps, characters and reviews", spoilers=True, json=True)
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--limit", type=_positive, default=50, help="most results to print (default 50)")
+    for name, verb in (
+        ("watched", "mark episodes as watched"),
+        ("unwatched", "mark episodes as not watched"),
+    ):
+        command(name, verb).add_argument("numbers", type=_positive, nargs="+", metavar="N")
+    command("story", "the story so far as Markdown, safe to share", spoilers=True, json=True)
+    check = commands.add_parser(
+        "check", help="validate a content pack", description="validate a content pack"
+    )
     check.add_argument("path", nargs="?", metavar="PATH", help="pack folder (default: the bundled pack)")
+    check.add_argument("--content", metavar="DIR", default=keep, help=argparse.SUPPRESS)
     return parser
 
 
@@ -53,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from soundtrack_tui.commands import check
 
             return check(args.path or args.content)
+        if args.command:
+            from soundtrack_tui.commands import run
+
+            return run(args.command, args)
         return _run_ui(args)
     except KeyboardInterrupt:
         return 130

@@ -78,12 +78,18 @@ def _texts(pack: Pack, files: dict[int, str]) -> Iterator[_Text]:
         yield _Text(file, ("title",), episode.title, 0)
         yield _Text(file, ("logline",), episode.logline, 0)
         yield _Text(file, ("recap",), episode.recap, number)
+        if episode.source_note:
+            yield _Text(file, ("source_note",), episode.source_note, number)
         for index, review in enumerate(episode.reviews):
             for key in ("verdict", "thoughts"):
                 yield _Text(file, ("reviews", index, key), getattr(review, key), number)
     for index, character in enumerate(pack.characters):
         path: Path = ("characters", index)
         yield _Text("characters.toml", (*path, "intro"), character.intro, character.first_episode)
+        if character.source_note:
+            yield _Text(
+                "characters.toml", (*path, "source_note"), character.source_note, character.first_episode
+            )
         for note_index, note in enumerate(character.notes):
             yield _Text("characters.toml", (*path, "notes", note_index, "text"), note.text, note.episode)
 

@@ -40,6 +40,7 @@ else:
 MAX_FILE_BYTES = 2 * 1024 * 1024
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EPISODE_FILE = re.compile(r"^[0-9]{2,}$")
+_TOML_PLACE = re.compile(r"(.*) \((?:at line (\d+), column (\d+)|at end of document)\)", re.DOTALL)
 
 
 @dataclass
@@ -152,7 +153,11 @@ class _Loader:
         except tomllib.TOMLDecodeError as error:
             line = getattr(error, "lineno", None)
             column = getattr(error, "colno", None)
-            message = getattr(error, "msg", str(error))
+            message = getattr(error, "msg", None)
+            if message is None:  # tomli < 2.1 only has "msg (at line L, column C)"
+                found = _TOML_PLACE.fullmatch(str(error))
+                message = found[1] if found else str(error)
+                line, column = (int(found[2]), int(found[3])) if found and found[2] else (None, None)
             self.problems.append(Problem(file.shown, "", f"invalid TOML: {message}", line, column))
             return file, None
         except RecursionError:
@@ -234,12 +239,14 @@ class _Loader:
             if key is not None and key in self.source_keys:
                 file.report((*path, "key"), f"duplicate source key {key!r}")
                 continue
+            if key is not None:
+                # Defined, even if the entry is faulty: its users are not "unknown".
+                self.source_keys.add(key)
             if url is not None and not url.startswith("https://"):
                 file.report((*path, "url"), "must be an https:// address")
                 continue
             if key is None or url is None or "outlet" not in entry or "title" not in entry:
                 continue
-            self.source_keys.add(key)
             sources.append(Source(key, entry["outlet"], entry["title"], url))
         return tuple(sources)
 

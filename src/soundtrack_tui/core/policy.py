@@ -78,7 +78,7 @@ class EpisodeView:
     runtime_minutes: int | None
     aired: dt.date | None
     logline: str | None
-    source_note: str | None
+    source_note: str | None  # may discuss plot points: shown only when unlocked
     paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
     reviews: tuple[ReviewView, ...]
 
@@ -144,7 +144,7 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         runtime_minutes=episode.runtime_minutes if facts and episode else None,
         aired=episode.aired if facts and episode else None,
         logline=episode.logline if facts and episode else None,
-        source_note=episode.source_note if facts and episode else None,
+        source_note=episode.source_note if unlocked and episode else None,
         paragraphs=episode.paragraphs if unlocked and episode else None,
         reviews=episode_reviews(episode, viewer) if episode else (),
     )

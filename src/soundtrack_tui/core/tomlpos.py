@@ -10,6 +10,7 @@ tables without interpreting them.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 Path = tuple[str | int, ...]
@@ -59,7 +60,9 @@ class _Scanner:
             self.skip_blank(newlines=False)
             char = self.peek()
             if char in "\"'":
-                parts.append(self.string())
+                inner = self.string()
+                # A basic-string key is stored by its value: "\u00e9" is "é".
+                parts.append(_unescape(inner) if char == '"' else inner)
             else:
                 start = self.pos
                 while self.peek() in _BARE and self.peek():
@@ -114,6 +117,25 @@ class _Scanner:
                 return
             else:
                 self.pos += 1
+
+
+_ESCAPE = re.compile(r"\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|x([0-9a-fA-F]{2})|(.))", re.DOTALL)
+_SIMPLE_ESCAPES = {"b": "\b", "t": "\t", "n": "\n", "f": "\f", "r": "\r", "e": "\x1b", '"': '"', "\\": "\\"}
+
+
+def _unescape(raw: str) -> str:
+    """The value of a basic string's raw inner text (TOML escapes only)."""
+
+    def one(match: re.Match[str]) -> str:
+        code = match[1] or match[2] or match[3]
+        if code:
+            try:
+                return chr(int(code, 16))
+            except (ValueError, OverflowError):
+                return match[0]
+        return _SIMPLE_ESCAPES.get(match[4], match[0])
+
+    return _ESCAPE.sub(one, raw)
 
 
 def _escaped(text: str, index: int) -> bool:

@@ -1,0 +1,502 @@
+"""Where the user's progress lives: watched episodes, spoiler level, theme.
+
+The progress file is the only thing the program writes, and losing it means
+spoilers (a reset store shows the user nothing, a wrong one shows too much),
+so the store is defensive:
+
+* every change is a read-modify-write under an exclusive lock, re-reading the
+  file inside the lock, so two windows open at once merge instead of the last
+  one winning;
+* the file is replaced atomically (temp file, fsync, rename), so a crash or a
+  full disk leaves the previous good file whole;
+* a damaged file is moved aside (never deleted) and the user is told once;
+* a folder that cannot be written, or a lock that cannot be had, turns the
+  store read-only: the app keeps working from memory and says so once.
+
+Nothing here raises to the caller for conditions of the environment; only
+programming errors (an invalid `PackProgress`) do. Problems are reported as
+plain one-line notices through `ProgressStore.take_notices`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from soundtrack_tui.core.policy import DEFAULT_LEVEL, Level
+from soundtrack_tui.core.sanitize import sanitize
+
+if sys.platform == "win32":
+    import msvcrt
+else:
+    import fcntl
+
+APP_NAME = "soundtrack"
+STATE_DIR_ENV = "SOUNDTRACK_STATE_DIR"
+FILE_NAME = "progress.json"
+LOCK_NAME = "progress.lock"
+SCHEMA_VERSION = 1
+
+# How long to sleep between non-blocking lock attempts: short enough that a
+# waiting window feels instant once the other one lets go.
+_LOCK_POLL_SECONDS = 0.02
+
+
+def state_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder progress is kept in: `--state-dir`, else $SOUNDTRACK_STATE_DIR,
+    else the platform's per-user state folder. Nothing is created here; the
+    store creates the folder on its first write, so read-only commands leave
+    no trace."""
+    if override is not None and os.fspath(override) != "":
+        return Path(override).expanduser()
+    from_env = os.environ.get(STATE_DIR_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return Path(platformdirs.user_state_dir(APP_NAME))
+
+
+@dataclass(frozen=True, slots=True)
+class PackProgress:
+    """One pack's progress. Validated on construction so that whatever the
+    store holds in memory can always be written back and read again: a bad
+    value is a programming error and fails here, not as a "corrupt" file
+    on the next start."""
+
+    watched: frozenset[int] = frozenset()
+    level: Level = DEFAULT_LEVEL
+    theme: str | None = None
+    last_episode: int | None = None
+
+    def __post_init__(self) -> None:
+        watched: object = self.watched
+        if not isinstance(watched, frozenset):
+            raise TypeError(f"watched must be a frozenset, not {type(watched).__name__}")
+        for number in watched:
+            _check_episode(number, "watched episode")
+        level: object = self.level
+        if not isinstance(level, Level):
+            raise TypeError(f"level must be a Level, not {level!r}")
+        theme: object = self.theme
+        if theme is not None and not isinstance(theme, str):
+            raise TypeError(f"theme must be a str or None, not {theme!r}")
+        if self.last_episode is not None:
+            _check_episode(self.last_episode, "last_episode")
+
+
+def _check_episode(number: object, what: str) -> None:
+    # bool is an int subclass; `true` in a file is not episode 1.
+    if isinstance(number, bool) or not isinstance(number, int):
+        raise TypeError(f"{what} must be an int, not {number!r}")
+    if number < 1:
+        raise ValueError(f"{what} must be at least 1, not {number}")
+
+
+class _Corrupt(Exception):
+    """The progress file exists but cannot be trusted; `str()` says why."""
+
+
+class _LockTimeout(Exception):
+    """Another instance held the lock for longer than the timeout."""
+
+
+_Document = dict[str, Any]
+
+
+def _empty_document() -> _Document:
+    return {"version": SCHEMA_VERSION, "packs": {}}
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def _parse(data: bytes) -> _Document:
+    """Decode and validate the whole file. Every pack entry is checked, not
+    only ours: one bad entry means something wrote garbage, and keeping the
+    rest would only hide it."""
+    if not data.strip():
+        raise _Corrupt("the file is empty")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise _Corrupt(f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        document = json.loads(text, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        raise _Corrupt(f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
+    except (ValueError, RecursionError) as exc:
+        raise _Corrupt(f"invalid JSON ({type(exc).__name__})") from None
+    if not isinstance(document, dict):
+        raise _Corrupt("not a JSON object")
+    version = document.get("version")
+    if type(version) is not int or version != SCHEMA_VERSION:  # 1.0 and true are not 1
+        raise _Corrupt(f"unsupported version {version!r} (expected {SCHEMA_VERSION})")
+    packs = document.get("packs")
+    if not isinstance(packs, dict):
+        raise _Corrupt('"packs" is not an object')
+    for pack_id, entry in packs.items():
+        try:
+            _entry_progress(entry)
+        except (TypeError, ValueError) as exc:
+            raise _Corrupt(f"pack {pack_id!r}: {exc}") from None
+    return document
+
+
+def _entry_progress(entry: object) -> PackProgress:
+    """A pack entry as `PackProgress`. Missing keys take their defaults and
+    unknown keys are ignored, so a newer minor version still reads."""
+    if not isinstance(entry, dict):
+        raise TypeError("entry is not an object")
+    watched = entry.get("watched", [])
+    if not isinstance(watched, list):
+        raise TypeError("watched must be a list")
+    level = entry.get("level", DEFAULT_LEVEL.value)
+    if not isinstance(level, str):
+        raise TypeError("level must be a string")
+    try:
+        parsed_level = Level(level)
+    except ValueError:
+        raise ValueError(f"unknown level {level!r}") from None
+    return PackProgress(
+        watched=frozenset(watched),
+        level=parsed_level,
+        theme=entry.get("theme"),
+        last_episode=entry.get("last_episode"),
+    )
+
+
+def _with_entry(document: _Document, pack_id: str, progress: PackProgress) -> _Document:
+    """`document` with our pack's entry replaced; other packs, and keys of
+    ours this version does not know, are kept as they were."""
+    packs = dict(document["packs"])
+    entry = dict(packs.get(pack_id, {}))
+    entry.update(
+        watched=sorted(progress.watched),
+        level=progress.level.value,
+        theme=progress.theme,
+        last_episode=progress.last_episode,
+    )
+    packs[pack_id] = entry
+    return {**document, "packs": packs}
+
+
+def _serialize(document: _Document) -> bytes:
+    # ensure_ascii: a lone surrogate smuggled in through a \ud800 escape
+    # still round-trips, where encoding it as UTF-8 would fail.
+    return (json.dumps(document, indent=2, ensure_ascii=True) + "\n").encode("ascii")
+
+
+def _timestamp() -> str:
+    return dt.datetime.now(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc) or type(exc).__name__
+
+
+def _one_line(text: str) -> str:
+    return " ".join(sanitize(text).split())
+
+
+class ProgressStore:
+    """One pack's progress, backed by `progress.json` in `folder`.
+
+    `current` is what the UI shows; `update` and the `set_*` helpers change
+    it and persist the change. All public methods are safe to call in any
+    environment: failures become notices and a read-only store.
+    """
+
+    def __init__(self, folder: Path, pack_id: str, *, lock_timeout: float = 2.0) -> None:
+        self._folder = Path(folder)
+        self._pack_id = pack_id
+        self._lock_timeout = max(0.0, lock_timeout)
+        self._current: PackProgress | None = None
+        self._read_only = False
+        self._notices: list[str] = []
+        self._reported: set[str] = set()
+
+    @property
+    def folder(self) -> Path:
+        return self._folder
+
+    @property
+    def path(self) -> Path:
+        return self._folder / FILE_NAME
+
+    @property
+    def lock_path(self) -> Path:
+        return self._folder / LOCK_NAME
+
+    @property
+    def read_only(self) -> bool:
+        """True once a write is known to be impossible (lock timeout, or a
+        folder that cannot be written). Sticky: after a failed write memory
+        and file disagree, and a later write would silently drop the changes
+        made in between."""
+        return self._read_only
+
+    @property
+    def current(self) -> PackProgress:
+        if self._current is None:
+            return self.load()
+        return self._current
+
+    def load(self) -> PackProgress:
+        """Read the file into memory. A damaged file is moved aside (under
+        the lock, after re-reading, so a good file another instance has just
+        written is never mistaken for it) and progress starts empty."""
+        try:
+            document = self._read()
+        except _Corrupt:
+            document = self._recover()
+        except OSError as exc:
+            # Not knowing what is there, writing over it could destroy it.
+            self._go_read_only("unwritable", f"progress will not be kept: {self._describe_read(exc)}")
+            document = _empty_document()
+        self._current = self._progress_in(document)
+        return self._current
+
+    def update(self, change: Callable[[PackProgress], PackProgress]) -> PackProgress:
+        """Apply `change` to the stored progress and persist it: lock, re-read
+        (so another instance's changes are merged, not overwritten), apply,
+        write atomically, unlock. `change` must be a pure function of its
+        argument: it sees the file's value, which may differ from `current`.
+
+        When the store is read-only, or the write fails, the change is applied
+        in memory only and a notice says once that progress is not kept."""
+        if self._read_only:
+            self._current = change(self.current)
+            return self._current
+        changed: PackProgress | None = None
+        try:
+            self._folder.mkdir(parents=True, exist_ok=True)
+            with self._locked():
+                document = self._read_or_recover_locked()
+                changed = change(self._progress_in(document))
+                self._write(_with_entry(document, self._pack_id, changed))
+        except _LockTimeout:
+            self._lock_timed_out()
+        except OSError as exc:
+            self._go_read_only("unwritable", f"progress will not be kept: {self._describe(exc)}")
+        if changed is None:
+            # The file could not even be read under the lock: build on memory.
+            changed = change(self.current)
+        self._current = changed
+        return changed
+
+    def set_watched(self, numbers: Iterable[int], watched: bool) -> PackProgress:
+        """Mark `numbers` watched (or not). Validated before anything is
+        touched, so a bad number is an error, not a half-applied change."""
+        chosen = frozenset(numbers)
+        for number in chosen:
+            _check_episode(number, "episode")
+
+        def change(progress: PackProgress) -> PackProgress:
+            marked = progress.watched | chosen if watched else progress.watched - chosen
+            return replace(progress, watched=marked)
+
+        return self.update(change)
+
+    def set_level(self, level: Level) -> PackProgress:
+        return self.update(lambda progress: replace(progress, level=level))
+
+    def set_theme(self, theme: str | None) -> PackProgress:
+        return self.update(lambda progress: replace(progress, theme=theme))
+
+    def set_last_episode(self, number: int | None) -> PackProgress:
+        return self.update(lambda progress: replace(progress, last_episode=number))
+
+    def take_notices(self) -> list[str]:
+        """Messages for the user since the last call, each condition reported
+        once per store. Plain text, one line each, safe for a terminal."""
+        notices, self._notices = self._notices, []
+        return notices
+
+    # -- internals ---------------------------------------------------------
+
+    def _notify(self, key: str, message: str) -> None:
+        if key not in self._reported:
+            self._reported.add(key)
+            self._notices.append(_one_line(message))
+
+    def _go_read_only(self, key: str, message: str) -> None:
+        self._read_only = True
+        self._notify(key, message)
+
+    def _lock_timed_out(self) -> None:
+        self._go_read_only(
+            "lock",
+            f"progress will not be kept: another soundtrack is using {self._folder} "
+            f"(waited {self._lock_timeout:g} s for {LOCK_NAME}); changes stay in this session only",
+        )
+
+    def _progress_in(self, document: _Document) -> PackProgress:
+        entry = document["packs"].get(self._pack_id)
+        return PackProgress() if entry is None else _entry_progress(entry)
+
+    def _read(self) -> _Document:
+        """The validated file, or an empty document when there is none yet.
+        Raises `_Corrupt` for a damaged file and OSError when it cannot be
+        read at all (which is not the same: an unreadable file may be fine)."""
+        try:
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return _empty_document()
+        return _parse(data)
+
+    def _recover(self) -> _Document:
+        """Called by `load` on a damaged file: take the lock and move it aside.
+        If that is impossible, leave the file alone and start empty."""
+        if self._read_only:
+            self._notify("ignored", f"progress file {self.path} is damaged; starting with no progress")
+            return _empty_document()
+        try:
+            with self._locked():
+                return self._read_or_recover_locked()
+        except _LockTimeout:
+            self._lock_timed_out()
+        except OSError as exc:
+            self._go_read_only("unwritable", f"progress will not be kept: {self._describe(exc)}")
+        return _empty_document()
+
+    def _read_or_recover_locked(self) -> _Document:
+        """Read with the lock held; a damaged file is moved aside. OSError
+        propagates: the caller cannot write safely over what it cannot read."""
+        try:
+            return self._read()
+        except _Corrupt as exc:
+            aside = self._move_aside()
+            self._notify(
+                "corrupt",
+                f"progress file {self.path} could not be used ({exc}); "
+                f"moved it to {aside.name} and started with no progress",
+            )
+            return _empty_document()
+
+    def _move_aside(self) -> Path:
+        """Rename the damaged file to `progress.json.corrupt-<UTC time>`,
+        adding `-2`, `-3`, ... if that name is taken. Runs under the lock, so
+        the existence check cannot race another instance of this program."""
+        base = f"{FILE_NAME}.corrupt-{_timestamp()}"
+        aside = self._folder / base
+        counter = 1
+        while os.path.lexists(aside):
+            counter += 1
+            aside = self._folder / f"{base}-{counter}"
+        os.replace(self.path, aside)
+        return aside
+
+    def _write(self, document: _Document) -> None:
+        """Atomically replace the file: a reader (or a crash) sees the old
+        file or the new one, never a mix, and a failed write removes its
+        temp file and leaves the old file untouched."""
+        data = _serialize(document)
+        fd, temp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self._folder)
+        try:
+            with open(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(temp, self.path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+        self._sync_folder()
+
+    def _sync_folder(self) -> None:
+        """Make the rename itself durable. Best effort: not every platform or
+        filesystem can fsync a directory, and the data is already safe."""
+        if sys.platform != "win32":
+            with contextlib.suppress(OSError):
+                fd = os.open(self._folder, os.O_RDONLY)
+                try:
+                    os.fsync(fd)
+                finally:
+                    os.close(fd)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the exclusive lock on `progress.lock`, polling without
+        blocking until `lock_timeout`, so a hung instance can never freeze
+        this one. The lock file is never deleted: removing it would let two
+        instances lock two different files."""
+        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            deadline = time.monotonic() + self._lock_timeout
+            while not _try_lock(fd):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise _LockTimeout
+                time.sleep(min(_LOCK_POLL_SECONDS, remaining))
+            try:
+                yield
+            finally:
+                # Closing the descriptor releases the lock anyway.
+                with contextlib.suppress(OSError):
+                    _unlock(fd)
+        finally:
+            os.close(fd)
+
+    def _describe_read(self, exc: OSError) -> str:
+        if self._not_a_folder(exc):
+            return f"{self._folder} is not a folder"
+        return f"cannot read {self.path}: {_reason(exc)}"
+
+    def _not_a_folder(self, exc: OSError) -> bool:
+        folder = self._folder
+        return isinstance(exc, (FileExistsError, NotADirectoryError)) or (
+            os.path.lexists(folder) and not os.path.isdir(folder)
+        )
+
+    def _describe(self, exc: OSError) -> str:
+        """Why the folder cannot be written, in the user's terms."""
+        folder = self._folder
+        if self._not_a_folder(exc):
+            return f"{folder} is not a folder"
+        if exc.errno == errno.ENOSPC:
+            return f"no space left on the device holding {folder}"
+        if exc.errno == errno.EROFS:
+            return f"{folder} is on a read-only file system"
+        if isinstance(exc, PermissionError):
+            return f"no permission to write in {folder}"
+        return f"cannot write to {folder}: {_reason(exc)}"
+
+
+_BUSY = {errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK, getattr(errno, "EDEADLOCK", errno.EDEADLK)}
+
+
+def _try_lock(fd: int) -> bool:
+    """One non-blocking attempt. False when someone else holds the lock;
+    any other OSError (e.g. a filesystem without locks) propagates."""
+    try:
+        if sys.platform == "win32":
+            os.lseek(fd, 0, os.SEEK_SET)
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+        else:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError as exc:
+        if exc.errno in _BUSY:
+            return False
+        raise
+    return True
+
+
+def _unlock(fd: int) -> None:
+    if sys.platform == "win32":
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+    else:
+        fcntl.flock(fd, fcntl.LOCK_UN)

@@ -1,0 +1,31 @@
+"""Small messages for user intents, posted by widgets and handled by the
+main screen. Widgets say what the user asked for; the screen, which owns the
+progress store and the spoiler viewer, decides what happens."""
+
+from __future__ import annotations
+
+from textual.message import Message
+
+
+class EpisodeSelected(Message):
+    """The highlight moved to episode `number` (keys, mouse or a jump)."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+
+
+class EpisodeChosen(Message):
+    """Enter (or a click) on episode `number`: open it in the recap pane."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number
+
+
+class WatchedToggled(Message):
+    """The user asked to flip the watched mark of episode `number`."""
+
+    def __init__(self, number: int) -> None:
+        super().__init__()
+        self.number = number

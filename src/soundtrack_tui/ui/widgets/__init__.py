@@ -1,0 +1,1 @@
+"""The widgets of the browser, one class per module."""

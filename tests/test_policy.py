@@ -1,0 +1,174 @@
+"""The spoiler policy as a table: level x watched set x peek, per kind of text."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import pytest
+
+from soundtrack_tui.core import policy
+from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show
+from soundtrack_tui.core.policy import Level, Viewer
+
+
+def _pack() -> Pack:
+    episodes = {
+        n: Episode(
+            number=n,
+            title=f"Title {n}",
+            logline=f"Logline {n}",
+            recap=f"Recap {n} first.\n\nRecap {n} second.",
+            runtime_minutes=40 + n,
+            reviews=(Review("Outlet", "S", f"Verdict {n}", f"Thoughts {n}", n, "4/5"),),
+        )
+        for n in (1, 2, 3)
+    }
+    show = Show(
+        id="demo",
+        title="Demo",
+        episode_count=4,  # episode 4 has no file yet
+        synopsis="A demo.",
+        reviews=(
+            Review("Early", "S", "Spoiler-free", "No spoilers.", 0),
+            Review("Late", "S", "After two", "Mid-season.", 2),
+            Review("Final", "S", "Finale", "Everything.", 3),
+        ),
+    )
+    characters = (
+        Character("lead", "Lead", 0, "The lead.", notes=(Note(1, "Lead one"), Note(3, "Lead three"))),
+        Character("second", "Second", 2, "Arrives in two.", notes=(Note(2, "Second two"),)),
+    )
+    return Pack(show, MappingProxyType(episodes), characters)
+
+
+PACK = _pack()
+OFF, STANDARD, STRICT = Level.OFF, Level.STANDARD, Level.STRICT
+
+
+# (level, watched, peek, episode) -> (title shown, recap shown, reviews shown)
+EPISODE_TABLE = [
+    (STANDARD, set(), None, 1, True, False, False),
+    (STANDARD, {1}, None, 1, True, True, True),
+    (STANDARD, {1}, None, 2, True, False, False),
+    (STANDARD, {1}, 2, 2, True, True, True),
+    (STANDARD, {1}, 2, 3, True, False, False),
+    (STRICT, set(), None, 1, False, False, False),
+    (STRICT, {1}, None, 1, True, True, True),
+    (STRICT, {1}, None, 2, False, False, False),
+    (STRICT, set(), 2, 2, True, True, True),
+    (OFF, set(), None, 3, True, True, True),
+    (OFF, {1}, None, 2, True, True, True),
+    (STANDARD, {1, 3}, None, 3, True, True, True),  # non-contiguous progress
+    (STANDARD, {1, 3}, None, 2, True, False, False),
+]
+
+
+@pytest.mark.parametrize(("level", "watched", "peek", "number", "title", "recap", "reviews"), EPISODE_TABLE)
+def test_episode_fields(
+    level: Level,
+    watched: set[int],
+    peek: int | None,
+    number: int,
+    title: bool,
+    recap: bool,
+    reviews: bool,
+) -> None:
+    view = policy.episode_view(PACK, Viewer(frozenset(watched), level, peek), number)
+    assert (view.title is not None) == title
+    assert (view.logline is not None) == title
+    assert (view.runtime_minutes is not None) == title
+    assert (view.paragraphs is not None) == recap
+    assert bool(view.reviews) == reviews
+    assert view.locked == (not recap)
+
+
+def test_peek_is_temporary_and_marked() -> None:
+    viewer = Viewer(frozenset({1}), STANDARD, peek=2)
+    assert policy.episode_view(PACK, viewer, 2).peeked
+    moved = viewer.with_peek(None)
+    assert policy.episode_view(PACK, moved, 2).locked
+    assert moved.watched == viewer.watched  # peeking never changes progress
+
+
+def test_episode_without_file_is_no_recap_yet() -> None:
+    view = policy.episode_view(PACK, Viewer(level=OFF), 4)
+    assert not view.has_file
+    assert view.paragraphs is None
+    assert view.heading == "Episode 4"
+
+
+def test_unknown_episode_raises() -> None:
+    with pytest.raises(KeyError):
+        policy.episode_view(PACK, Viewer(), 5)
+
+
+@pytest.mark.parametrize(
+    ("level", "watched", "peek", "names", "notes"),
+    [
+        (STANDARD, set(), None, ["Lead"], {"lead": []}),
+        (STANDARD, {1}, None, ["Lead"], {"lead": ["Lead one"]}),
+        (STANDARD, {1, 2}, None, ["Lead", "Second"], {"lead": ["Lead one"], "second": ["Second two"]}),
+        (STRICT, {3}, None, ["Lead"], {"lead": ["Lead three"]}),
+        (STANDARD, set(), 2, ["Lead", "Second"], {"lead": [], "second": ["Second two"]}),
+        (
+            OFF,
+            set(),
+            None,
+            ["Lead", "Second"],
+            {"lead": ["Lead one", "Lead three"], "second": ["Second two"]},
+        ),
+    ],
+)
+def test_characters_and_notes(
+    level: Level, watched: set[int], peek: int | None, names: list[str], notes: dict[str, list[str]]
+) -> None:
+    views = policy.character_views(PACK, Viewer(frozenset(watched), level, peek))
+    assert [v.character.name for v in views] == names
+    for view in views:
+        assert [n.note.text for n in view.notes] == notes[view.character.id]
+        assert view.hidden_notes == len(view.character.notes) - len(view.notes)
+
+
+def test_notes_of_latest_watched_episode_are_new() -> None:
+    views = policy.character_views(PACK, Viewer(frozenset({1, 2})))
+    new = {n.note.text for v in views for n in v.notes if n.new}
+    assert new == {"Second two"}
+    assert [v.has_new for v in views] == [False, True]
+
+
+@pytest.mark.parametrize(
+    ("level", "watched", "peek", "outlets"),
+    [
+        (STANDARD, set(), None, ["Early"]),
+        (STANDARD, {1}, None, ["Early"]),
+        (STANDARD, {2}, None, ["Early", "Late"]),
+        (STANDARD, {1, 2, 3}, None, ["Early", "Late", "Final"]),
+        (STRICT, set(), 3, ["Early", "Final"]),
+        (OFF, set(), None, ["Early", "Late", "Final"]),
+    ],
+)
+def test_series_reviews(level: Level, watched: set[int], peek: int | None, outlets: list[str]) -> None:
+    views = policy.series_reviews(PACK, Viewer(frozenset(watched), level, peek))
+    assert [v.review.outlet for v in views] == outlets
+    assert all(v.series for v in views)
+
+
+def test_reviews_say_what_their_writer_had_seen() -> None:
+    labels = [v.label for v in policy.series_reviews(PACK, Viewer(level=OFF))]
+    assert labels == ["spoiler-free", "written after episode 2", "written after episode 3"]
+    episode = policy.episode_view(PACK, Viewer(level=OFF), 2)
+    assert [r.label for r in episode.reviews] == ["written after episode 2"]
+
+
+def test_story_so_far_is_unlocked_episodes_in_order() -> None:
+    story = policy.story_so_far(PACK, Viewer(frozenset({3, 1})))
+    assert [v.number for v in story] == [1, 3]
+    assert all(v.paragraphs for v in story)
+    assert policy.next_episode(PACK, Viewer(frozenset({1}))) == 2
+    assert policy.next_episode(PACK, Viewer(frozenset({1, 2, 3, 4}))) is None
+
+
+def test_level_parse() -> None:
+    assert Level.parse(" Strict ") is STRICT
+    with pytest.raises(ValueError, match="choose strict, standard, off"):
+        Level.parse("loose")
