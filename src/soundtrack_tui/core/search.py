@@ -1,0 +1,1157 @@
+"""Spoiler-aware full-text search over a pack.
+
+The search box runs a query on every keystroke, over packs of up to a few
+thousand episodes, so no query scans raw text. `SearchIndex.build` folds every
+document once (case, accents and punctuation removed, as `textnorm` does) into
+token ids and keeps:
+
+- a sorted vocabulary: ids follow sorted order, so the word still being typed
+  is a prefix, which is an id range found with two bisections;
+- postings (token -> documents, with how often) stored flat (CSR);
+- a hashed table of adjacent token pairs (pair -> documents), so that one
+  typed token such as "sunwoo" finds "Sun-woo" and "Sun woo" without storing
+  every word bigram as a string;
+- per document, its token ids in order as bytes in which only a token's first
+  byte has the high bit set, so `bytes.find` / `bytes.count` check adjacency
+  exactly at C speed; its ids sorted (to count a prefix range by bisection);
+  and each token's offsets in the original text (to highlight).
+
+A query becomes terms, each read in every way it cuts into indexed tokens.
+Candidate documents come from set operations on postings and pair rows and
+are verified with byte searches; occurrences are counted only where ranking
+needs them, and snippets are cut for at most `limit` hits while matches are
+still counted exactly.
+
+Scripts written without spaces between words (Hangul, kana, CJK ideographs)
+are indexed one character per token, so "선우" finds "한선우는" the way a
+reader expects.
+
+Spoilers: every document has a gate episode and is visible exactly when the
+policy says so (`viewer.unlocked`, or `shows_title` for titles and loglines;
+a note also needs its character). A hidden document never yields a hit, a
+snippet or a label: it only adds one to `SearchResults.locked[gate]`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import re
+import threading
+import unicodedata
+from array import array
+from bisect import bisect_left, bisect_right
+from collections import Counter, defaultdict, deque
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from functools import lru_cache
+from itertools import accumulate, chain, compress, pairwise, repeat
+from types import MappingProxyType
+from typing import Literal, TypeVar
+
+from soundtrack_tui.core.model import Pack, Review
+from soundtrack_tui.core.policy import Viewer, shows_title
+from soundtrack_tui.core.textnorm import squash
+
+__all__ = [
+    "Field",
+    "Hit",
+    "Query",
+    "SearchIndex",
+    "SearchResults",
+    "Target",
+    "parse_query",
+    "review_text",
+]
+
+Field = Literal["title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"]
+
+DEFAULT_LIMIT = 200
+
+# Bounds on the work one keystroke may cause; real queries are far inside them.
+_MAX_QUERY_CHARS = 256
+_MAX_WORDS = 12  # unquoted words kept
+_MAX_PHRASES = 6
+_MAX_GROUP = 3  # consecutive query words that may be squashed into one name
+_MAX_TERM_CHARS = 160  # longest squashed term we try to segment
+_MAX_SEGMENTATIONS = 16  # ways of cutting one term into indexed words
+_MAX_TAIL_FANOUT = 4096  # prefix expansions worth a pair lookup each
+_MIN_TAIL = 2  # a prefix that follows other words needs this many letters
+
+_SNIPPET_WIDTH = 160
+_SNIPPET_LEAD = 50  # characters of context kept before the match
+_SNIPPET_SNAP = 24  # how far we move a cut to land on a space
+_ELLIPSIS = "…"
+
+_ITEM = array("I").itemsize
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+_GOLDEN = 0x9E3779B1
+
+_QUOTE = re.compile('["“”]')
+_WORD_SPLIT = re.compile(r"([^\W_]+)")  # runs of str.isalnum() characters
+_ODD_CHAR = re.compile(r"[^\w\s\x00-\x7f]")  # non-ASCII, neither word nor space
+_SPACE_RUN = re.compile(r"\s+")
+_CHAR_LEVEL = re.compile(
+    "[\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query: what to look for, already folded.
+
+    `words` must all occur in a document, in any order; each phrase must occur
+    as consecutive words. `prefix` says the last word is still being typed
+    and may match the start of a longer word.
+    """
+
+    words: tuple[str, ...] = ()
+    phrases: tuple[tuple[str, ...], ...] = ()
+    prefix: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return not self.words and not self.phrases
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Target:
+    """Where a hit lives, precisely enough to jump there and highlight.
+
+    `spans` are [start, end) offsets of every match in the document text:
+    the title, logline, intro or note text; the recap paragraph
+    (`Episode.paragraphs[paragraph]`); the name or alias itself; for a review,
+    `review_text(review)`. `review_index` indexes `Episode.reviews` or, for a
+    series review, `Show.reviews`.
+    """
+
+    spans: tuple[tuple[int, int], ...]
+    character_id: str | None = None
+    paragraph: int | None = None
+    review_index: int | None = None
+    note_index: int | None = None
+    alias_index: int | None = None
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Hit:
+    """One visible matching document.
+
+    `gate` is the episode that unlocks it; `episode` is the episode page it
+    belongs to (None for characters and series reviews). `spans` locate the
+    matches inside `snippet`. Hits come sorted; `score` is higher for better
+    hits and equal scores keep story order.
+    """
+
+    gate: int
+    episode: int | None
+    field: Field
+    label: str
+    snippet: str
+    spans: tuple[tuple[int, int], ...]
+    target: Target
+    score: float
+
+
+def _no_locks() -> Mapping[int, int]:
+    return MappingProxyType({})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class SearchResults:
+    """What a query found for one viewer.
+
+    `hits` holds at most `limit` hits; `total` counts every visible match.
+    `locked` maps a gate episode to the number of matching documents the
+    viewer may not see yet, so the UI can say that more exist without saying
+    what they are.
+    """
+
+    hits: tuple[Hit, ...] = ()
+    locked: Mapping[int, int] = dataclasses.field(default_factory=_no_locks)
+    total: int = 0
+
+    def summary_locked(self) -> str | None:
+        """ "4 more matches in locked episodes 3 and 4", or None."""
+        if not self.locked:
+            return None
+        count = sum(self.locked.values())
+        noun = "match" if count == 1 else "matches"
+        gates = sorted(self.locked)
+        where = f"episode {gates[0]}" if len(gates) == 1 else f"episodes {_list_episodes(gates)}"
+        return f"{count} more {noun} in locked {where}"
+
+
+def _list_episodes(numbers: Sequence[int]) -> str:
+    """ "2, 3 and 4"; runs of four or more become "5–9"; long lists end
+    with "and N others" so a status line stays one line."""
+    items: list[str] = []
+    index = 0
+    while index < len(numbers):
+        end = index
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        if end - index >= 3:
+            items.append(f"{numbers[index]}–{numbers[end]}")
+        else:
+            items.extend(str(n) for n in numbers[index : end + 1])
+        index = end + 1
+    if len(items) > 6:
+        return f"{', '.join(items[:5])} and {len(items) - 5} others"
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def review_text(review: Review) -> str:
+    """The searchable text of a review: the offsets in `Target.spans` of a
+    review hit refer to this string (verdict, blank line, thoughts)."""
+    return f"{review.verdict}\n\n{review.thoughts}"
+
+
+# ---------------------------------------------------------------- folding
+
+
+@lru_cache(maxsize=8192)
+def _fold_char(char: str) -> str:
+    """`textnorm`'s folding of one character ("" for a combining mark)."""
+    return squash(char)
+
+
+@lru_cache(maxsize=1 << 17)
+def _fold_word(word: str) -> str:
+    """One isalnum run folded as `textnorm.words` folds it (cached: a pack
+    has far fewer distinct words than words)."""
+    return word.lower() if word.isascii() else "".join(map(_fold_char, word))
+
+
+def _words_fast(text: str) -> list[tuple[str, int, int]]:
+    """Exactly `textnorm.words(text)`, several times faster."""
+    tokens, offsets = _split_words(text)
+    return list(zip(tokens, offsets[::2], offsets[1::2], strict=True))
+
+
+def _split_words(text: str) -> tuple[list[str], list[int]]:
+    """`textnorm.words(text)` as folded words and flat [start, end, ...]
+    offsets. A regex split finds the isalnum runs and `accumulate` turns
+    piece lengths into offsets, both in C; only non-ASCII words are folded
+    character by character. Index building spends most of its time here.
+
+    Combining marks (accents typed separately, emoji variation selectors)
+    belong to the word they follow without splitting it, so they are cut
+    out first and the offsets moved back over them afterwards."""
+    if text.isascii():
+        parts = _WORD_SPLIT.split(text.lower())
+        return parts[1::2], list(accumulate(map(len, parts)))[:-1]
+    marks = [match.start() for match in _ODD_CHAR.finditer(text) if unicodedata.category(match[0])[0] == "M"]
+    plain = "".join(text[a + 1 : b] for a, b in pairwise([-1, *marks, len(text)])) if marks else text
+    parts = _WORD_SPLIT.split(plain)
+    found = list(map(_fold_word, parts[1::2]))
+    offsets = list(accumulate(map(len, parts)))[:-1]
+    if marks:
+        # A mark cut at `plain` offset k sits before the character now at k,
+        # so an offset k moves right by the marks at or before it.
+        at = [mark - index for index, mark in enumerate(marks)]
+        offsets = [offset + bisect_right(at, offset) for offset in offsets]
+    return found, offsets
+
+
+def _split_char_level(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The tokens of the word text[start:end]: each Hangul/kana/CJK character
+    alone, other runs together. Marks stay with the token before them."""
+    run: list[str] = []
+    run_start = last_end = -1
+    for index in range(start, end):
+        folded = _fold_char(text[index])
+        if folded and _CHAR_LEVEL.match(folded):
+            if run:
+                yield "".join(run), run_start, last_end
+                run = []
+            yield folded, index, index + 1
+            last_end = -1
+        elif folded:
+            if not run:
+                run_start = index
+            run.append(folded)
+            last_end = index + 1
+        elif run:
+            last_end = index + 1
+    if run:
+        yield "".join(run), run_start, last_end
+
+
+def _tokenize(text: str) -> tuple[list[str], list[int]]:
+    """Indexed tokens of `text` and their flat offsets: words, with
+    Hangul, kana and CJK characters split off one per token."""
+    tokens, offsets = _split_words(text)
+    if text.isascii():
+        return tokens, offsets
+    starts = offsets[::2]
+    touched = sorted({bisect_right(starts, match.start()) - 1 for match in _CHAR_LEVEL.finditer(text)} - {-1})
+    if not touched:
+        return tokens, offsets
+    split: list[str] = []
+    spans: list[int] = []
+    done = 0
+    for index in touched:
+        split += tokens[done:index]
+        spans += offsets[2 * done : 2 * index]
+        for piece, start, end in _split_char_level(text, offsets[2 * index], offsets[2 * index + 1]):
+            split.append(piece)
+            spans += (start, end)
+        done = index + 1
+    return split + tokens[done:], spans + offsets[2 * done :]
+
+
+# ---------------------------------------------------------------- queries
+
+
+def parse_query(query: str) -> Query:
+    """Split a typed query into folded words and "quoted phrases".
+
+    Straight and curly double quotes delimit phrases; an unclosed quote makes
+    the rest of the query a phrase. The last unquoted word is a prefix only
+    when it ends the query: after a space or a phrase the user has finished
+    it. Absurdly long queries are cut, so one paste cannot stall the UI.
+    """
+    parts = _QUOTE.split(query[:_MAX_QUERY_CHARS])
+    found: list[str] = []
+    phrases: list[tuple[str, ...]] = []
+    for index, part in enumerate(parts):
+        folded = tuple(word for word, _, _ in _words_fast(part))
+        if index % 2:
+            if folded and len(phrases) < _MAX_PHRASES:
+                phrases.append(folded)
+        else:
+            found.extend(folded)
+    tail = _words_fast(parts[-1]) if len(parts) % 2 else []
+    prefix = bool(tail) and tail[-1][2] == len(parts[-1]) and len(found) <= _MAX_WORDS
+    return Query(tuple(found[:_MAX_WORDS]), tuple(phrases), prefix)
+
+
+class _Seg:
+    """One way to read a term as consecutive indexed tokens: `exact` ids,
+    then optionally one token whose id lies in `tail` (a prefix range).
+    `needle` is the exact part as stored in a document's byte sequence."""
+
+    __slots__ = ("exact", "needle", "tail", "width")
+
+    def __init__(self, exact: tuple[int, ...], tail: tuple[int, int] | None, needle: bytes) -> None:
+        self.exact = exact
+        self.tail = tail
+        self.needle = needle
+        self.width = len(exact) + (tail is not None)
+
+
+class _Reading:
+    """A reading and the documents it occurs in. `tally` (occurrences per
+    document) is filled while a multi-token reading is found, and for a
+    single token the first time ranking needs it in bulk; it lives as long
+    as the cached term, so the next keystroke reuses it."""
+
+    __slots__ = ("docs", "seg", "tally")
+
+    def __init__(self, seg: _Seg, docs: frozenset[int], tally: Mapping[int, int] | None = None) -> None:
+        self.seg = seg
+        self.docs = docs
+        self.tally = tally
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Term:
+    """A squashed term: its readings that occur somewhere, and the union of
+    their documents. `implied` readings are cut at every one of the query's
+    own word boundaries ("eun"+"soo" for the words "eun soo"): a document
+    holding one also matches the words one by one, so they never add a
+    match. They are only located inside hits (and, for the whole query,
+    resolved to documents to rank adjacency), which saves counting them in
+    thousands of documents."""
+
+    readings: tuple[_Reading, ...]
+    implied: tuple[_Seg, ...]
+    docs: frozenset[int]
+
+
+# ---------------------------------------------------------------- documents
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _Doc:
+    """One searchable text and everything a hit on it reports."""
+
+    text: str
+    field: Field
+    gate: int
+    story: tuple[int, int, int, int]  # sort key: story order
+    label: str
+    episode: int | None = None
+    title_gate: bool = False  # visible by `shows_title`, not `unlocked`
+    requires: int | None = None  # a second gate: a note's character
+    owner: int | None = None  # character index for names and aliases
+    character_id: str | None = None
+    paragraph: int | None = None
+    review_index: int | None = None
+    note_index: int | None = None
+    alias_index: int | None = None
+
+    @property
+    def tier(self) -> int:
+        """Rank of the field: names and titles, then loglines, then prose."""
+        return 0 if self.field in ("title", "name", "alias") else 1 if self.field == "logline" else 2
+
+
+def _episode_docs(pack: Pack) -> Iterator[_Doc]:
+    """Title and logline (shown by `shows_title`), each recap paragraph and
+    each review (shown once the episode is unlocked)."""
+    for n, episode in pack.episodes.items():
+        label = f"Episode {n}"
+        yield _Doc(episode.title, "title", n, (n, 0, 0, 0), label, n, title_gate=True)
+        yield _Doc(episode.logline, "logline", n, (n, 1, 0, 0), label, n, title_gate=True)
+        for index, paragraph in enumerate(episode.paragraphs):
+            yield _Doc(paragraph, "recap", n, (n, 2, index, 0), label, n, paragraph=index)
+        for index, review in enumerate(episode.reviews):
+            text = review_text(review)
+            yield _Doc(text, "review", n, (n, 3, index, 0), review.outlet, n, review_index=index)
+
+
+def _character_docs(pack: Pack) -> Iterator[_Doc]:
+    """Names, aliases and intro are gated by the first episode. A note is
+    gated by its own episode and also requires its character's first one,
+    as in `policy.character_views`: its label is the character's name, and
+    watched episodes need not be consecutive."""
+    for index, person in enumerate(pack.characters):
+        first, name, key = person.first_episode, person.name, person.id
+        yield _Doc(name, "name", first, (first, 4, index, 0), name, owner=index, character_id=key)
+        for number, alias in enumerate(person.aliases):
+            story = (first, 4, index, number + 1)
+            yield _Doc(alias, "alias", first, story, name, owner=index, character_id=key, alias_index=number)
+        story = (first, 4, index, len(person.aliases) + 1)
+        yield _Doc(person.intro, "intro", first, story, name, character_id=key)
+        for number, note in enumerate(person.notes):
+            story = (note.episode, 5, index, number)
+            yield _Doc(
+                note.text,
+                "note",
+                note.episode,
+                story,
+                name,
+                character_id=key,
+                note_index=number,
+                requires=first,
+            )
+
+
+def _series_docs(pack: Pack) -> Iterator[_Doc]:
+    """Whole-series reviews, gated by the episode each assumes seen."""
+    for index, review in enumerate(pack.show.reviews):
+        gate = review.after_episode
+        yield _Doc(
+            review_text(review), "series review", gate, (gate, 6, index, 0), review.outlet, review_index=index
+        )
+
+
+def _documents(pack: Pack) -> list[_Doc]:
+    """Every searchable text, in story order: a document's position in this
+    list is its id and the final tie-breaker of the ranking."""
+    docs = [*_episode_docs(pack), *_character_docs(pack), *_series_docs(pack)]
+    docs.sort(key=lambda doc: doc.story)
+    return docs
+
+
+# ---------------------------------------------------------------- storage
+
+
+class _Codec:
+    """Token ids as bytes where only the first byte of a token has its high
+    bit set. A needle can then only match at a token boundary, so
+    `bytes.find` and `bytes.count` search a document's id sequence exactly,
+    at C speed. Three bytes hold 2**21 ids; bigger vocabularies take four."""
+
+    __slots__ = ("width",)
+
+    def __init__(self, vocabulary: int) -> None:
+        self.width = 3 if vocabulary <= 1 << 21 else 4
+
+    def code(self, token: int) -> bytes:
+        if self.width == 3:
+            return bytes((0x80 | token >> 14, token >> 7 & 0x7F, token & 0x7F))
+        return bytes((0x80 | token >> 21, token >> 14 & 0x7F, token >> 7 & 0x7F, token & 0x7F))
+
+    def pack(self, tokens: Iterable[int]) -> bytes:
+        return b"".join(map(self.code, tokens))
+
+    def token(self, data: bytes, index: int) -> int:
+        """The id at token position `index` of `data`."""
+        at = index * self.width
+        value = (data[at] & 0x7F) << 14 | data[at + 1] << 7 | data[at + 2]
+        return value if self.width == 3 else value << 7 | data[at + 3]
+
+    def positions(self, data: bytes, needle: bytes) -> list[int]:
+        """Token positions of `needle` in `data`, left to right, not
+        overlapping (the way `bytes.count` counts)."""
+        found: list[int] = []
+        position = data.find(needle)
+        while position >= 0:
+            found.append(position // self.width)
+            position = data.find(needle, position + len(needle))
+        return found
+
+
+class _Csr:
+    """Many sorted lists of document ids in one flat array: row `i` is
+    flat[offsets[i]:offsets[i + 1]]. A Python list per word or per word pair
+    would take more memory than the ids themselves."""
+
+    __slots__ = ("flat", "offsets")
+
+    def __init__(self, flat: array[int], offsets: array[int]) -> None:
+        self.flat = flat
+        self.offsets = offsets
+
+    @classmethod
+    def grouped(cls, keys: Iterable[Iterable[int]], size: int) -> _Csr:
+        """Row k lists (ascending) every document d with k in keys[d]. Only
+        rows in use get a list, and the appends run as C-level maps: the
+        pair table has a row per hash bucket, most of them empty."""
+        rows: defaultdict[int, list[int]] = defaultdict(list)
+        for doc, row in enumerate(keys):
+            deque(map(list.append, map(rows.__getitem__, row), repeat(doc)), maxlen=0)
+        lists = list(map(rows.get, range(size), repeat(())))
+        offsets = array("I", accumulate(map(len, lists), initial=0))
+        return cls(array("I", chain.from_iterable(lists)), offsets)
+
+    @classmethod
+    def weighted(cls, counters: Iterable[Mapping[int, int]], size: int) -> tuple[_Csr, array[int]]:
+        """Like `grouped`, plus a parallel array of each entry's weight (the
+        number of times word k occurs in document d, capped at 65535)."""
+        rows: list[list[int]] = [[] for _ in range(size)]
+        weights: list[list[int]] = [[] for _ in range(size)]
+        for doc, counter in enumerate(counters):
+            for key, count in counter.items():
+                rows[key].append(doc)
+                weights[key].append(min(count, 0xFFFF))
+        offsets = array("I", accumulate(map(len, rows), initial=0))
+        return cls(array("I", chain.from_iterable(rows)), offsets), array("H", chain.from_iterable(weights))
+
+    def row(self, index: int) -> array[int]:
+        return self.flat[self.offsets[index] : self.offsets[index + 1]]
+
+    def rows(self, start: int, stop: int) -> array[int]:
+        """Rows start..stop-1 concatenated (ids may repeat)."""
+        return self.flat[self.offsets[start] : self.offsets[stop]]
+
+
+def _encode(text: str, ids: dict[str, int]) -> tuple[array[int], array[int]]:
+    """Token ids of `text` (new tokens get the next ids) and a flat array
+    of their [start, end) offsets; short texts store offsets in 16 bits."""
+    tokens, offsets = _tokenize(text)
+    for token in set(tokens).difference(ids):
+        ids[token] = len(ids)
+    return array("I", map(ids.__getitem__, tokens)), array("H" if len(text) < 0x10000 else "I", offsets)
+
+
+def _pair_key(first: int, second: int, mask: int) -> int:
+    return (first * _GOLDEN ^ second) & mask
+
+
+def _pair_keys(sequence: array[int], mask: int) -> set[int]:
+    """`_pair_key` of every adjacent pair of `sequence`, with C-level maps:
+    this runs once per indexed word."""
+    products = map(_GOLDEN.__mul__, sequence[:-1])
+    return set(map(mask.__and__, map(int.__xor__, products, sequence[1:])))
+
+
+def _pair_bits(tokens: int) -> int:
+    """Size of the pair hash table: about one bucket per four token pairs,
+    enough to keep collisions (which searching the bytes filters out) rare."""
+    return min(20, max(8, (tokens // 4).bit_length()))
+
+
+def _repeated(docs: Sequence[int], counts: Iterable[int]) -> Iterator[int]:
+    """Each doc repeated by its count: food for Counter's C-level tally."""
+    return chain.from_iterable(map(repeat, docs, counts))
+
+
+# ---------------------------------------------------------------- the index
+
+
+class SearchIndex:
+    """A pack's text, indexed once at load; `search` answers each keystroke.
+
+    Immutable after `build`, apart from small caches: the documents each
+    recent viewer may see, and recently resolved query terms (typing "the
+    tarot" asks for "the" at every keystroke after the third). `search` may
+    be called from several threads at once.
+    """
+
+    __slots__ = (
+        "_adjacent",
+        "_alias_owner",
+        "_bags",
+        "_classes",
+        "_codec",
+        "_docs",
+        "_frequencies",
+        "_gates",
+        "_ids",
+        "_longest",
+        "_offsets",
+        "_pair_mask",
+        "_pairs",
+        "_postings",
+        "_seen",
+        "_sequences",
+        "_terms",
+        "_tiers",
+        "_vocab",
+    )
+
+    def __init__(
+        self, docs: Sequence[_Doc], vocab: list[str], sequences: list[array[int]], offsets: list[array[int]]
+    ) -> None:
+        """Use `build`; this lays out the tables for tokenized documents."""
+        self._docs = tuple(docs)
+        self._vocab = vocab
+        self._ids = {word: index for index, word in enumerate(vocab)}
+        self._longest = max(map(len, vocab), default=0)
+        self._codec = codec = _Codec(len(vocab))
+        codes = list(map(codec.code, range(len(vocab))))
+        self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
+        self._bags = [array("I", sorted(sequence)) for sequence in sequences]
+        self._offsets = offsets
+        self._postings, self._frequencies = _Csr.weighted(map(Counter, sequences), len(vocab))
+        bits = _pair_bits(sum(map(len, sequences)))
+        self._pair_mask = mask = (1 << bits) - 1
+        self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits)
+        self._gates = [doc.gate for doc in docs]
+        self._tiers = tuple(
+            frozenset(d for d, doc in enumerate(docs) if doc.tier == tier) for tier in range(3)
+        )
+        self._alias_owner = {d: doc.owner for d, doc in enumerate(docs) if doc.owner is not None}
+        classes: dict[tuple[int, bool, int | None], list[int]] = {}
+        for d, doc in enumerate(docs):
+            classes.setdefault((doc.gate, doc.title_gate, doc.requires), []).append(d)
+        self._classes = classes
+        self._seen: dict[Viewer, tuple[frozenset[int], dict[int, int]]] = {}
+        self._terms: dict[tuple[str, frozenset[int], bool, bool], _Term] = {}
+        self._adjacent: dict[int, tuple[_Term, frozenset[int]]] = {}
+
+    @classmethod
+    def build(cls, pack: Pack) -> SearchIndex:
+        """Index every searchable text of `pack` (see `Field`)."""
+        docs = _documents(pack)
+        first_seen: dict[str, int] = {}
+        encoded = [_encode(doc.text, first_seen) for doc in docs]
+        vocab = sorted(first_seen)
+        rank = array("I", bytes(_ITEM * len(vocab)))
+        for new, word in enumerate(vocab):
+            rank[first_seen[word]] = new
+        sequences = [array("I", map(rank.__getitem__, sequence)) for sequence, _ in encoded]
+        return cls(docs, vocab, sequences, [offsets for _, offsets in encoded])
+
+    def __len__(self) -> int:
+        """Number of indexed documents."""
+        return len(self._docs)
+
+    def search(self, query: str, viewer: Viewer, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Documents matching `query` that `viewer` may see, best first (at
+        most `limit` of them), and a count of the hidden ones per gate."""
+        parsed = parse_query(query)
+        if parsed.empty:
+            return SearchResults()
+        run = _Run(self, parsed)
+        matched = self._one_per_character(run)
+        seen, moved = self._visible(viewer)
+        visible = matched & seen
+        hidden = list(matched - seen)
+        locked = Counter(map(moved.get, hidden, map(self._gates.__getitem__, hidden)))
+        hits = self._rank(run, visible, limit)
+        return SearchResults(tuple(hits), MappingProxyType(dict(sorted(locked.items()))), len(visible))
+
+    # ------------------------------------------------------------ policy
+
+    def _visible(self, viewer: Viewer) -> tuple[frozenset[int], dict[int, int]]:
+        """Documents `viewer` may see, decided by the policy per gate and
+        cached (the viewer changes when an episode is marked, not per key);
+        and the hidden documents to count under another gate than their
+        own: a note of a watched episode whose character is still locked."""
+        cached = self._seen.get(viewer)
+        if cached is None:
+            docs: set[int] = set()
+            moved: dict[int, int] = {}
+            for (gate, title_gate, requires), members in self._classes.items():
+                if not (shows_title(viewer, gate) if title_gate else viewer.unlocked(gate)):
+                    continue
+                if requires is None or viewer.unlocked(requires):
+                    docs.update(members)
+                else:
+                    moved.update(dict.fromkeys(members, requires))
+            cached = (frozenset(docs), moved)
+            _remember(self._seen, viewer, cached, 8)
+        return cached
+
+    def _one_per_character(self, run: _Run) -> set[int]:
+        """A character is one result however many of its names match: the
+        best-ranked matching name, the display name on a tie. Locked names
+        are counted once per character for the same reason."""
+        named = run.matched & self._alias_owner.keys()
+        if len(named) < 2:
+            return run.matched
+        best: dict[int, int] = {}
+        for d in sorted(named, key=lambda d: (run.kind(d), d)):
+            best.setdefault(self._alias_owner[d], d)
+        return (run.matched - named) | set(best.values())
+
+    # ------------------------------------------------------------ ranking
+
+    def _rank(self, run: _Run, visible: set[int], limit: int) -> list[Hit]:
+        """Hits ordered by (adjacency, field tier, -occurrences, story).
+        Occurrences are counted only in the buckets needed to fill `limit`,
+        so a one-letter query does not count "t" in every recap."""
+        chosen: list[tuple[int, int, int, int]] = []
+        for kind, docs in run.kinds(visible):
+            for tier, members in enumerate(self._tiers):
+                room = limit - len(chosen)
+                bucket = sorted(docs & members)
+                if room <= 0 or not bucket:
+                    continue
+                counts = self._tally(run, bucket)
+                best = sorted(range(len(bucket)), key=counts.__getitem__, reverse=True)[:room]
+                chosen.extend((bucket[i], kind, tier, counts[i]) for i in best)
+        return [self._hit(run, *item) for item in chosen]
+
+    def _tally(self, run: _Run, bucket: list[int]) -> list[int]:
+        """Occurrences of every query term in each document of `bucket`
+        (aligned with it), summed with C-level maps over per-reading
+        tallies, or bytes.count / bisect where building a tally costs more
+        than counting the bucket directly."""
+        counts = [0] * len(bucket)
+        for reading in run.counted:
+            counts = list(map(operator.add, counts, self._occurrences(reading, bucket)))
+        return counts
+
+    def _occurrences(self, reading: _Reading, bucket: list[int]) -> Iterable[int]:
+        """How often `reading` occurs in each of `bucket`. A single token's
+        tally is built from postings when that is cheaper than counting the
+        bucket, and is then kept for the following keystrokes."""
+        seg = reading.seg
+        low, high = seg.tail or (seg.exact[0], seg.exact[0] + 1)
+        if reading.tally is None and seg.width == 1:
+            start, stop = self._postings.offsets[low], self._postings.offsets[high]
+            weights = self._frequencies[start:stop]
+            if (stop - start if high - low == 1 else sum(weights)) <= 8 * len(bucket):
+                docs = self._postings.flat[start:stop]
+                reading.tally = (
+                    dict(zip(docs, weights, strict=True))
+                    if high - low == 1
+                    else Counter(_repeated(docs, weights))
+                )
+        if reading.tally is not None:
+            return map(reading.tally.get, bucket, repeat(0))
+        if seg.tail is None:
+            return map(bytes.count, map(self._sequences.__getitem__, bucket), repeat(seg.needle))
+        bags = list(map(self._bags.__getitem__, bucket))
+        return map(operator.sub, map(bisect_left, bags, repeat(high)), map(bisect_left, bags, repeat(low)))
+
+    def _hit(self, run: _Run, d: int, kind: int, tier: int, count: int) -> Hit:
+        """Materialize one visible document as a hit. The score encodes the
+        sort key (adjacency, tier, then occurrences squashed below 1)."""
+        doc = self._docs[d]
+        spans, anchor = run.locate(d)
+        snippet, inside = _snippet(doc.text, spans, anchor)
+        target = Target(
+            tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
+        )
+        score = (1 - kind) * 10 + (2 - tier) * 2 + count / (count + 1)
+        return Hit(doc.gate, doc.episode, doc.field, doc.label, snippet, inside, target, score)
+
+    # ------------------------------------------------------------ terms
+
+    def _term(self, text: str, bounds: frozenset[int], prefix: bool, split: bool = True) -> _Term:
+        """Documents where the squashed `text` occurs as consecutive tokens,
+        however the text splits into indexed words ("sunwoo" is "sun woo").
+        With `split`, readings implied by the separate words are set aside."""
+        key = (text, bounds, prefix, split)
+        term = self._terms.get(key)
+        if term is None:
+            readings: list[_Reading] = []
+            implied: list[_Seg] = []
+            for seg in self._segmentations(text, bounds, prefix):
+                if split and len(bounds) > 1 and bounds <= self._cuts(seg, len(text)):
+                    implied.append(seg)
+                elif (reading := self._read(seg)).docs:
+                    readings.append(reading)
+            term = _Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
+            _remember(self._terms, key, term, 64)
+        return term
+
+    def _together(self, term: _Term) -> frozenset[int]:
+        """All documents of `term`, its implied readings included."""
+        found = self._adjacent.get(id(term))
+        if found is None or found[0] is not term:
+            docs = term.docs.union(*(frozenset(self._run_docs(seg, False)) for seg in term.implied))
+            found = (term, docs)
+            _remember(self._adjacent, id(term), found, 16)
+        return found[1]
+
+    def _cuts(self, seg: _Seg, length: int) -> frozenset[int]:
+        """Offsets in the squashed term (of `length`) where a token of `seg`
+        ends."""
+        return frozenset((*accumulate(len(self._vocab[token]) for token in seg.exact), length))
+
+    def _segmentations(self, text: str, bounds: frozenset[int], prefix: bool) -> list[_Seg]:
+        """Ways to cut `text` into vocabulary tokens (the last one possibly a
+        prefix), the cut at the query's own word boundaries first."""
+        if not text or len(text) > _MAX_TERM_CHARS:
+            return []
+        steps, tails = self._lattice(text, prefix)
+        found: list[tuple[tuple[int, ...], tuple[int, int] | None]] = []
+        _walk(text, 0, (), (steps, tails, bounds, self._ids), found)
+        return [_Seg(exact, tail, self._codec.pack(exact)) for exact, tail in found]
+
+    def _lattice(self, text: str, prefix: bool) -> tuple[list[list[int]], list[tuple[int, int] | None]]:
+        """For each position i: the ends j such that text[i:j] is a token
+        and text[j:] can still be cut, and the prefix range of text[i:].
+        A prefix after other tokens needs two letters, or "ane" would match
+        every "a new"."""
+        n = len(text)
+        steps: list[list[int]] = [[] for _ in range(n)]
+        tails: list[tuple[int, int] | None] = [None] * n
+        alive = [False] * n + [True]
+        for i in range(n - 1, -1, -1):
+            char_level = _CHAR_LEVEL.match(text, i) is not None
+            if prefix and not char_level and (i == 0 or n - i >= _MIN_TAIL):
+                tails[i] = self._prefix_range(text[i:])
+            ends = (i + 1,) if char_level else range(min(n, i + self._longest), i, -1)
+            steps[i] = [j for j in ends if alive[j] and text[i:j] in self._ids and not (j == n and tails[i])]
+            alive[i] = bool(steps[i]) or tails[i] is not None
+        return steps, tails
+
+    def _prefix_range(self, prefix: str) -> tuple[int, int] | None:
+        """Ids of the tokens starting with `prefix`: ids follow sorted order."""
+        low = bisect_left(self._vocab, prefix)
+        high = bisect_left(self._vocab, prefix + "\U0010ffff", low)
+        return (low, high) if high > low else None
+
+    # ------------------------------------------------------------ readings
+
+    def _read(self, seg: _Seg) -> _Reading:
+        """Where `seg` occurs. One token: straight from postings. Several:
+        candidates from the pair table, then an exact byte search in each."""
+        if seg.tail is not None and not seg.exact:
+            return _Reading(seg, frozenset(self._postings.rows(*seg.tail)))
+        if seg.width == 1:
+            return _Reading(seg, frozenset(self._postings.row(seg.exact[0])))
+        counts = Counter(self._run_docs(seg, True))
+        return _Reading(seg, frozenset(counts), counts)
+
+    def _run_docs(self, seg: _Seg, each: bool) -> Iterator[int]:
+        """Documents holding the multi-token `seg`, once per occurrence when
+        `each`. Candidates come from the pair table; a prefix tail is either
+        expanded into whole needles (exact ids + one tail id, each searched
+        where its last pair occurs) or checked token by token in the
+        candidates, whichever touches fewer rows."""
+        pool = self._pair_candidates(seg.exact)
+        if pool is not None and not pool:
+            return iter(())
+        if seg.tail is None:
+            return self._needle_docs(pool or (), seg.needle, each)
+        low, high = seg.tail
+        docs = list(self._postings.row(seg.exact[0]) if pool is None else pool)
+        if high - low > min(_MAX_TAIL_FANOUT, 2 * len(docs)):
+            found = list(map(len, map(self._starts, docs, repeat(seg))))
+            return _repeated(docs, found) if each else compress(docs, found)
+        last = seg.exact[-1]
+        needles = (
+            (self._pair_row(last, token), seg.needle + self._codec.code(token)) for token in range(low, high)
+        )
+        return chain.from_iterable(self._needle_docs(row, needle, each) for row, needle in needles if row)
+
+    def _needle_docs(self, docs: Iterable[int], needle: bytes, each: bool) -> Iterator[int]:
+        """Those of `docs` holding `needle`, once per occurrence when `each`."""
+        pool = list(docs)
+        data = map(self._sequences.__getitem__, pool)
+        if each:
+            return _repeated(pool, map(bytes.count, data, repeat(needle)))
+        return compress(pool, map(operator.contains, data, repeat(needle)))
+
+    def _pair_candidates(self, exact: Sequence[int]) -> set[int] | None:
+        """Documents whose pair rows hold every adjacent pair of `exact`
+        (a superset: hash collisions let extra ids in); None for one token."""
+        rows = sorted((self._pair_row(a, b) for a, b in pairwise(exact)), key=len)
+        if not rows:
+            return None
+        found = set(rows[0])
+        for row in rows[1:]:
+            found.intersection_update(row)
+        return found
+
+    def _pair_row(self, first: int, second: int) -> array[int]:
+        return self._pairs.row(_pair_key(first, second, self._pair_mask))
+
+    def _starts(self, d: int, seg: _Seg) -> list[int]:
+        """Token positions where `seg` occurs in document `d`, in order. A
+        prefix tail after exact tokens is checked from whichever side is
+        rarer in the document ("the" + "ta…": the "ta…" words)."""
+        data, codec = self._sequences[d], self._codec
+        if seg.tail is None:
+            return codec.positions(data, seg.needle)
+        low, high = seg.tail
+        if not seg.exact:
+            return self._tail_positions(d, seg.tail)
+        after, needle, width = len(seg.exact), seg.needle, codec.width
+        bag = self._bags[d]
+        if bisect_left(bag, high) - bisect_left(bag, low) <= data.count(needle):
+            tails = self._tail_positions(d, seg.tail)
+            return [
+                i - after for i in tails if i >= after and data[(i - after) * width : i * width] == needle
+            ]
+        last = len(data) // width - after
+        return [
+            i
+            for i in codec.positions(data, needle)
+            if i < last and low <= codec.token(data, i + after) < high
+        ]
+
+    def _tail_positions(self, d: int, tail: tuple[int, int]) -> list[int]:
+        """Positions in `d` of the tokens whose ids lie in `tail`: the sorted
+        ids say which of them occur, bytes.find says where."""
+        data, codec, bag = self._sequences[d], self._codec, self._bags[d]
+        present = set(bag[bisect_left(bag, tail[0]) : bisect_left(bag, tail[1])])
+        return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
+
+    def _spans(self, d: int, seg: _Seg) -> list[tuple[int, int]]:
+        """Character spans of the occurrences of `seg` in `d`."""
+        offsets, width = self._offsets[d], seg.width
+        return [(offsets[2 * i], offsets[2 * (i + width) - 1]) for i in self._starts(d, seg)]
+
+
+def _walk(
+    text: str,
+    i: int,
+    pieces: tuple[int, ...],
+    lattice: tuple[list[list[int]], list[tuple[int, int] | None], frozenset[int], Mapping[str, int]],
+    found: list[tuple[tuple[int, ...], tuple[int, int] | None]],
+) -> None:
+    """Depth-first enumeration of the cuts of `text` from position i, the
+    query's own word boundaries tried first, at most _MAX_SEGMENTATIONS."""
+    steps, tails, bounds, ids = lattice
+    if len(found) >= _MAX_SEGMENTATIONS:
+        return
+    if i == len(text):
+        found.append((pieces, None))
+        return
+    tail = tails[i]
+    if tail is not None:
+        found.append((pieces, tail))
+    for j in sorted(steps[i], key=lambda j: j not in bounds):
+        _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
+
+
+_CACHE_LOCK = threading.Lock()
+
+
+def _remember(cache: dict[_K, _V], key: _K, value: _V, size: int) -> None:
+    """Insert into a small cache, evicting the oldest entries. Searches run
+    in worker threads and a superseded one may still be finishing, so
+    eviction (iterate, then delete) happens under a lock; reads are single
+    dict lookups and need none."""
+    with _CACHE_LOCK:
+        while len(cache) >= size:
+            del cache[next(iter(cache))]
+        cache[key] = value
+
+
+# ---------------------------------------------------------------- one query
+
+
+class _Run:
+    """One query against one index. Terms are resolved once and shared by
+    matching, ranking and highlighting, so the three always agree."""
+
+    def __init__(self, index: SearchIndex, query: Query) -> None:
+        self._index = index
+        typed, prefix = query.words, query.prefix
+        m = len(typed)
+        groups = {
+            (i, j): self._term(typed[i:j], prefix and j == m)
+            for j in range(1, m + 1)
+            for i in range(max(0, j - _MAX_GROUP), j)
+        }
+        phrases = [self._term(phrase, False, split=False) for phrase in query.phrases]
+        whole = [self._term(typed, prefix)] if m > 1 else []
+        self.adjacent = index._together(whole[0]) if whole else None
+        highlight = [*groups.values(), *phrases, *(whole if m > _MAX_GROUP else [])]
+        self.counted = [reading for term in highlight for reading in term.readings]
+        self._located = _roles(highlight, whole + phrases, self.adjacent)
+        self.matched = _match(m, groups, phrases)
+
+    def _term(self, parts: Sequence[str], prefix: bool, *, split: bool = True) -> _Term:
+        """The term of consecutive query words `parts`, squashed."""
+        bounds = frozenset(accumulate(map(len, parts)))
+        return self._index._term("".join(parts), bounds, prefix, split)
+
+    def kind(self, d: int) -> int:
+        """0 when the unquoted words occur together as typed, else 1."""
+        return 0 if self.adjacent is None or d in self.adjacent else 1
+
+    def kinds(self, docs: set[int]) -> list[tuple[int, set[int]]]:
+        if self.adjacent is None:
+            return [(0, docs)]
+        return [(0, docs & self.adjacent), (1, docs - self.adjacent)]
+
+    def locate(self, d: int) -> tuple[list[tuple[int, int]], int]:
+        """Merged match spans in `d`, and which one the snippet should show:
+        the first phrase or adjacent occurrence if any, else the first."""
+        spans: list[tuple[int, int]] = []
+        strong: list[tuple[int, int]] = []
+        for seg, docs, highlight, anchor in self._located:
+            if docs is None or d in docs:
+                found = self._index._spans(d, seg)
+                if highlight:
+                    spans += found
+                if anchor:
+                    strong += found
+        merged = _merge(sorted(set(spans)))
+        if not strong or not merged:
+            return merged, 0
+        return merged, bisect_right(merged, (min(strong)[0], len(self._index._docs[d].text) + 1)) - 1
+
+
+def _roles(
+    highlight: Sequence[_Term], strong: Sequence[_Term], adjacent: frozenset[int] | None
+) -> list[tuple[_Seg, frozenset[int] | None, bool, bool]]:
+    """Each reading once: the documents it may occur in (None: not known,
+    look), whether it is highlighted, and whether it anchors the snippet (a
+    phrase or the whole query together, whose documents are `adjacent`)."""
+    roles: dict[int, tuple[_Seg, frozenset[int] | None, bool, bool]] = {}
+    for terms, anchor in ((highlight, False), (strong, True)):
+        for term in terms:
+            where = adjacent if anchor else None
+            segs = [(r.seg, r.docs) for r in term.readings] + [(seg, where) for seg in term.implied]
+            for seg, docs in segs:
+                _, known, lit, anchored = roles.get(id(seg), (seg, docs, False, False))
+                roles[id(seg)] = (
+                    seg,
+                    known if known is not None else docs,
+                    lit or not anchor,
+                    anchored or anchor,
+                )
+    return list(roles.values())
+
+
+def _match(m: int, groups: Mapping[tuple[int, int], _Term], phrases: Sequence[_Term]) -> set[int]:
+    """Every unquoted word is required, but consecutive words may also match
+    together as one squashed name: reach[j] holds the documents matching
+    words[:j] under some grouping into runs of up to three."""
+    reach: list[frozenset[int] | None] = [None]
+    for j in range(1, m + 1):
+        found: set[int] = set()
+        for i in range(max(0, j - _MAX_GROUP), j):
+            before, docs = reach[i], groups[i, j].docs
+            found |= docs if before is None else before & docs
+        reach.append(frozenset(found))
+    last = reach[m]
+    matched = None if last is None else set(last)
+    for term in sorted(phrases, key=lambda term: len(term.docs)):
+        matched = set(term.docs) if matched is None else matched & term.docs
+    return matched or set()
+
+
+def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Sorted spans with overlapping or touching ones joined."""
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+# ---------------------------------------------------------------- snippets
+
+
+def _snippet(
+    text: str, spans: Sequence[tuple[int, int]], anchor: int
+) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """At most ~160 characters of `text` around spans[anchor], cut at spaces
+    and marked with "…", whitespace runs collapsed; the spans that fall in
+    the window, moved to snippet offsets."""
+    start, end = _window(text, spans[anchor] if spans else (0, 0))
+    body, moved = _squeeze(text[start:end])
+    lead = _ELLIPSIS if start > 0 and not text[:start].isspace() else ""
+    trail = _ELLIPSIS if end < len(text) and not text[end:].isspace() else ""
+    shift = len(lead) - start
+    inside = tuple(
+        (moved(max(s, start) - start) + len(lead), moved(min(e, end) - start) + len(lead))
+        if moved.olds
+        else (max(s, start) + shift, min(e, end) + shift)
+        for s, e in spans
+        if s < end and e > start
+    )
+    return f"{lead}{body}{trail}", inside
+
+
+def _window(text: str, anchor: tuple[int, int]) -> tuple[int, int]:
+    """The [start, end) window: some context before the anchor, then as
+    much as fits, moved to the nearest spaces; a match longer than the
+    window is cut rather than the window widened."""
+    n = len(text)
+    if n <= _SNIPPET_WIDTH:
+        return 0, n
+    first, last = anchor
+    start = max(0, min(first - _SNIPPET_LEAD, n - _SNIPPET_WIDTH))
+    start = min(first, max(start, last - _SNIPPET_WIDTH))
+    end = min(n, start + _SNIPPET_WIDTH)
+    if start > 0 and not text[start - 1].isspace():
+        space = _SPACE_RUN.search(text, start, min(first, start + _SNIPPET_SNAP))
+        start = space.end() if space else start
+    if end < n and not text[end].isspace():
+        for cut in range(end - 1, max(last, end - _SNIPPET_SNAP) - 1, -1):
+            if text[cut].isspace():
+                end = cut
+                break
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _squeeze(segment: str) -> tuple[str, _OffsetMap]:
+    """`segment` with each whitespace run other than a single space turned
+    into one space (recaps keep line breaks), and the offset mapping."""
+    if segment.isprintable() and "  " not in segment:
+        return segment, _OffsetMap([], [])
+    olds, news, parts = [0], [0], list[str]()
+    last = removed = 0
+    for run in _SPACE_RUN.finditer(segment):
+        if run[0] == " ":
+            continue
+        parts += (segment[last : run.start()], " ")
+        removed += len(run[0]) - 1
+        last = run.end()
+        olds.append(last)
+        news.append(last - removed)
+    parts.append(segment[last:])
+    return "".join(parts), _OffsetMap(olds, news)
+
+
+class _OffsetMap:
+    """Maps an offset in a segment to the same place after `_squeeze`;
+    empty (`olds` falsy) when nothing was squeezed."""
+
+    __slots__ = ("news", "olds")
+
+    def __init__(self, olds: list[int], news: list[int]) -> None:
+        self.olds = olds
+        self.news = news
+
+    def __call__(self, offset: int) -> int:
+        if not self.olds:
+            return offset
+        index = bisect_right(self.olds, offset) - 1
+        return offset - self.olds[index] + self.news[index]

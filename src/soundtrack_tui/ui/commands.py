@@ -1,0 +1,81 @@
+"""Command palette entries that involve pack text: jump to an episode.
+
+System commands (search, spoilers, levels, watched, story, theme) come from
+`SoundtrackApp.get_system_commands`; those titles are our own words. This
+provider shows episode titles, which are untrusted: Textual's fuzzy
+highlighter parses its candidate as markup, so prompts here are built as
+Content and highlighted from the match offsets directly."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import TYPE_CHECKING
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import FuzzySearch
+
+from soundtrack_tui.core import policy
+
+if TYPE_CHECKING:
+    from soundtrack_tui.ui.app import SoundtrackApp
+
+MAX_DISCOVERY = 50
+
+
+def highlight(text: str, offsets: Sequence[int]) -> Content:
+    content = Content(text)
+    for offset in offsets:
+        if 0 <= offset < len(text) and not text[offset].isspace():
+            content = content.stylize("reverse", offset, offset + 1)
+    return content
+
+
+class EpisodeCommands(Provider):
+    """ "Go to episode N: Title", titles as the spoiler policy allows."""
+
+    def _entries(self) -> list[tuple[int, str]]:
+        from soundtrack_tui.ui.app import SoundtrackApp
+
+        app = self.app
+        if not isinstance(app, SoundtrackApp) or app.main is None:
+            return []
+        main = app.main
+        return [
+            (number, f"Go to episode {policy.episode_view(main.pack, main.viewer, number).heading}")
+            for number in main.pack.numbers
+        ]
+
+    def _go(self, number: int) -> None:
+        app = self._app()
+        if app is not None and app.main is not None:
+            app.main.action_jump(number)
+            app.main.show_pane("recap")
+
+    def _app(self) -> SoundtrackApp | None:
+        from soundtrack_tui.ui.app import SoundtrackApp
+
+        return self.app if isinstance(self.app, SoundtrackApp) else None
+
+    async def discover(self) -> Hits:
+        for number, text in self._entries()[:MAX_DISCOVERY]:
+            yield DiscoveryHit(
+                Content(text),
+                partial(self._go, number),
+                text=text,
+                help="Show this episode in the recap pane",
+            )
+
+    async def search(self, query: str) -> Hits:
+        fuzzy = FuzzySearch()
+        for number, text in self._entries():
+            score, offsets = fuzzy.match(query, text)
+            if score > 0:
+                yield Hit(
+                    score,
+                    highlight(text, offsets),
+                    partial(self._go, number),
+                    text=text,
+                    help="Show this episode in the recap pane",
+                )

@@ -1,0 +1,102 @@
+"""The characters pane: who the viewer has met, and only what they have seen.
+
+The policy decides which characters and notes are visible; this pane only
+lays them out, marks the notes of the latest watched episode "new", and
+counts (never shows) the notes still locked.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Static
+
+from soundtrack_tui.core.policy import CharacterView
+from soundtrack_tui.ui.text import MATCH_STYLE, marked
+from soundtrack_tui.ui.widgets.marks import Spans, TextMark
+
+NEW = " new "
+
+
+def _spans(mark: TextMark | None, part: str, index: int | None = None) -> Spans:
+    if mark is None or mark.part != part or mark.index != index:
+        return ()
+    return mark.spans
+
+
+def character_block(view: CharacterView, mark: TextMark | None = None) -> Content:
+    """One character as lines of Content; `mark` highlights a search match."""
+    character = view.character
+    if mark is not None and mark.block != character.id:
+        mark = None
+    name_line: list[Content | tuple[str, str] | str] = [
+        marked(character.name, _spans(mark, "name"), MATCH_STYLE).stylize_before("bold")
+    ]
+    if character.actor:
+        name_line += ["  ", (f"played by {character.actor}", "dim")]
+    if view.has_new:
+        name_line += ["  ", (NEW, "reverse $accent")]
+    lines: list[Content] = [Content.assemble(*name_line)]
+    if character.aliases:
+        alias_parts: list[Content | tuple[str, str] | str] = [("also ", "dim")]
+        for index, alias in enumerate(character.aliases):
+            if index:
+                alias_parts.append((", ", "dim"))
+            alias_parts.append(marked(alias, _spans(mark, "alias", index)))
+        lines.append(Content.assemble(*alias_parts))
+    lines.append(marked(character.intro, _spans(mark, "intro")))
+    all_notes = character.notes
+    for note_view in view.notes:
+        note = note_view.note
+        position = next((i for i, candidate in enumerate(all_notes) if candidate is note), None)
+        parts: list[Content | tuple[str, str] | str] = [("• ", "dim"), (f"ep {note.episode} ", "dim")]
+        if note_view.new:
+            parts += [(NEW, "reverse $accent"), " "]
+        parts.append(marked(note.text, _spans(mark, "note", position)))
+        lines.append(Content.assemble(*parts))
+    if view.hidden_notes:
+        count = view.hidden_notes
+        noun = "note unlocks" if count == 1 else "notes unlock"
+        lines.append(Content.styled(f"{count} more {noun} in later episodes", "dim italic"))
+    if character.source_note:
+        lines.append(Content.assemble(("Sources differ: ", "dim bold"), Content(character.source_note)))
+    return Content("\n").join(lines)
+
+
+class CharactersPane(VerticalScroll, can_focus=True):
+    """Visible characters in pack order, each as one block."""
+
+    views: reactive[tuple[CharacterView, ...]] = reactive((), recompose=True)
+    mark: reactive[TextMark | None] = reactive(None, recompose=True)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id, classes="pane")
+        self.border_title = "Characters"
+        self._scroll_target: Widget | None = None
+
+    def compose(self) -> ComposeResult:
+        self._scroll_target = None
+        if not self.views:
+            yield Static(
+                Content.styled("No characters yet: they appear as you watch.", "dim italic"),
+                classes="empty",
+            )
+            return
+        for view in self.views:
+            target = self.mark is not None and self.mark.block == view.character.id
+            block = Static(
+                character_block(view, self.mark if target else None),
+                classes="character -target" if target else "character",
+            )
+            if target:
+                self._scroll_target = block
+            yield block
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        if self._scroll_target is not None:
+            target = self._scroll_target
+            self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True, immediate=True)

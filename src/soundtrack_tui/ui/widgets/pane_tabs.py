@@ -1,0 +1,46 @@
+"""The tab strip used when the terminal is too narrow for every pane.
+
+A plain `Tabs` row rather than `TabbedContent`: the panes must stay the
+same widgets at every width (rapid resizes only flip CSS classes, nothing is
+re-mounted, so scroll positions and highlights survive), and TabbedContent
+would own and hide them. The strip only reports clicks; keys cycle panes
+through the screen's bindings."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Tab, Tabs
+
+PANE_TITLES = {
+    "episodes": "Episodes",
+    "recap": "Recap",
+    "characters": "Characters",
+    "reviews": "Reviews",
+}
+
+
+class PaneTabs(Tabs, can_focus=False):
+    """One tab per pane; the id of each tab is `tab-<pane>`.
+
+    Posts `PaneClicked` only for a user's click: `Tabs.TabActivated` also
+    fires when the strip starts up or the screen moves the active tab, and
+    reacting to those would steal focus."""
+
+    class PaneClicked(Message):
+        def __init__(self, pane: str) -> None:
+            super().__init__()
+            self.pane = pane
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(
+            *(Tab(Content(title), id=f"tab-{pane}") for pane, title in PANE_TITLES.items()),
+            active="tab-recap",
+            id=id,
+        )
+
+    def on_tab_clicked(self, event: Tab.Clicked) -> None:
+        tab_id = event.tab.id or ""
+        pane = tab_id.removeprefix("tab-")
+        if pane in PANE_TITLES:
+            self.post_message(self.PaneClicked(pane))

@@ -1,0 +1,242 @@
+"""The search panel: an input whose results update on every keystroke.
+
+Results are grouped by episode, each a snippet with its matches
+highlighted, and a line counts the matches waiting in locked episodes
+(never their text). The panel only reports intents (`QueryChanged`,
+`HitChosen`); the main screen runs the search, off the UI thread, and
+pushes results back through `results`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Input, Static
+from textual.widgets.option_list import Option
+
+from soundtrack_tui.core.search import Hit, SearchResults
+from soundtrack_tui.ui.text import join, marked
+from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
+from soundtrack_tui.ui.widgets.marked_option_list import MarkedOptionList
+
+FIELD_NAMES = {
+    "title": "title",
+    "logline": "logline",
+    "recap": "recap",
+    "review": "review",
+    "name": "name",
+    "alias": "also known as",
+    "intro": "intro",
+    "note": "note",
+    "series review": "review",
+}
+
+
+SHORT_FIELDS = frozenset({"title", "name", "alias"})
+CHARACTERS = -1
+SERIES = -2
+
+
+def group_key(hit: Hit) -> int:
+    """Episode number, or CHARACTERS / SERIES for hits outside an episode."""
+    if hit.episode is not None:
+        return hit.episode
+    return SERIES if hit.field == "series review" else CHARACTERS
+
+
+def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
+    """Hits grouped by episode; groups in order of their best hit (hits
+    arrive ranked), hits in rank order inside a group."""
+    groups: dict[int, list[Hit]] = {}
+    for hit in hits:
+        groups.setdefault(group_key(hit), []).append(hit)
+    return list(groups.items())
+
+
+class ResultsList(MarkedOptionList):
+    """Search results; group headings are disabled rows."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
+        Binding("k", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result"),
+        Binding("enter", "select", "Go to match", id="results-open", tooltip="Jump to this match"),
+    ]
+
+    def action_cursor_up(self) -> None:
+        """Up from the first result goes back to the input."""
+        first = next((i for i, option in enumerate(self.options) if not option.disabled), None)
+        if self.highlighted is None or self.highlighted == first:
+            self.screen.set_focus(self.screen.query_one("#search-input"))
+            return
+        super().action_cursor_up()
+
+
+class SearchBox(Input):
+    """The query input; Down moves to the results (Input would scroll)."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "down",
+            "to_results",
+            "Results",
+            id="search-to-results",
+            tooltip="Move from the search box to the results",
+        ),
+    ]
+
+    def action_to_results(self) -> None:
+        panel = next((node for node in self.ancestors if isinstance(node, SearchPanel)), None)
+        if panel is not None:
+            panel.action_results()
+
+
+class SearchPanel(Vertical):
+    """Input, locked-matches line and grouped results."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="close-search", tooltip="Close the search"),
+    ]
+
+    results: reactive[SearchResults | None] = reactive(None, init=False)
+
+    class QueryChanged(Message):
+        """The text in the search box changed."""
+
+        def __init__(self, query: str) -> None:
+            super().__init__()
+            self.query = query
+
+    class HitChosen(Message):
+        """Enter on a result: jump to it."""
+
+        def __init__(self, hit: Hit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    def __init__(
+        self,
+        heading: Callable[[int], str],
+        key_label: KeyLabel = default_key_label,
+        *,
+        id: str | None = None,
+    ) -> None:
+        super().__init__(id=id)
+        self.heading = heading
+        self.key_label = key_label
+        self._hits: dict[str, Hit] = {}
+        self.border_title = "Search"
+
+    def compose(self) -> ComposeResult:
+        yield SearchBox(placeholder="Search recaps, characters and reviews", id="search-input", compact=True)
+        yield Static(Content(""), id="search-summary", markup=False)
+        yield ResultsList(id="search-results", markup=False)
+
+    @property
+    def input(self) -> Input:
+        return self.query_one("#search-input", Input)
+
+    @property
+    def results_list(self) -> ResultsList:
+        return self.query_one(ResultsList)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.post_message(self.QueryChanged(event.value))
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the box goes to the first result."""
+        event.stop()
+        results = self.results_list
+        for _index, option in enumerate(results.options):
+            if not option.disabled and option.id in self._hits:
+                self.post_message(self.HitChosen(self._hits[option.id]))
+                return
+        if results.option_count:
+            results.highlighted = 0
+
+    class Closed(Message):
+        """Escape: close the search."""
+
+    def action_close(self) -> None:
+        self.post_message(self.Closed())
+
+    def action_results(self) -> None:
+        results = self.results_list
+        if any(not option.disabled for option in results.options):
+            results.focus()
+            if results.highlighted is None:
+                results.action_first()
+
+    def watch_results(self, results: SearchResults | None) -> None:
+        self._show(results)
+
+    def _show(self, results: SearchResults | None) -> None:
+        summary = self.query_one("#search-summary", Static)
+        listing = self.results_list
+        self._hits = {}
+        if results is None:
+            summary.update(Content.styled("Type to search everything you are allowed to see.", "dim italic"))
+            listing.clear_options()
+            return
+        options: list[Option] = []
+        number = 0
+        for key, hits in grouped(results.hits):
+            if key == CHARACTERS:
+                title = "Characters"
+            elif key == SERIES:
+                title = "Whole-series reviews"
+            else:
+                title = self.heading(key)
+            options.append(Option(Content.styled(title, "bold $accent"), disabled=True))
+            for hit in hits:
+                option_id = f"hit-{number}"
+                number += 1
+                self._hits[option_id] = hit
+                options.append(Option(self._prompt(hit), id=option_id))
+        listing.set_options(options)
+        first = next((i for i, option in enumerate(options) if not option.disabled), None)
+        listing.highlighted = first
+        count = len(results.hits)
+        found = Content.styled(
+            f"{count} match{'es' if count != 1 else ''}" if count else "No visible matches", "bold"
+        )
+        locked = results.summary_locked()
+        parts = [found]
+        if locked:
+            parts.append(
+                Content.assemble(
+                    (locked, "$warning"),
+                    " - press ",
+                    (self.key_label("toggle-spoilers"), "bold"),
+                    " to show",
+                )
+            )
+        summary.update(join(parts, "  ·  "))
+
+    @staticmethod
+    def _prompt(hit: Hit) -> Content:
+        """A short match (a name, a title) on one line; prose as a tag line
+        ("note · Han Sun-woo") over its snippet."""
+        tag = Content.styled(FIELD_NAMES.get(hit.field, hit.field), "dim")
+        snippet = marked(hit.snippet, hit.spans)
+        if hit.field in SHORT_FIELDS:
+            return Content.assemble(tag, "  ", snippet)
+        if not hit.label.startswith("Episode "):
+            tag = join([tag, Content.styled(hit.label, "dim italic")], " · ")
+        return Content.assemble(tag, "\n", snippet)
+
+    def on_option_list_option_selected(self, event: MarkedOptionList.OptionSelected) -> None:
+        event.stop()
+        hit = self._hits.get(event.option.id or "")
+        if hit is not None:
+            self.post_message(self.HitChosen(hit))
+
+    def on_option_list_option_highlighted(self, event: MarkedOptionList.OptionHighlighted) -> None:
+        event.stop()

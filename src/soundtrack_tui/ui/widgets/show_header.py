@@ -1,0 +1,63 @@
+"""The one-line header: show title, progress and the spoiler level.
+
+Textual's Header renders the app title as markup and carries a clock; a pack
+title is untrusted text and snapshots need a still screen, so this header is
+a plain Content line."""
+
+from __future__ import annotations
+
+from textual.content import Content
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from soundtrack_tui.core.policy import Level, Viewer
+
+
+def level_words(level: Level) -> Content:
+    if level is Level.OFF:
+        return Content.styled(" spoilers on ", "bold reverse $warning")
+    return Content.assemble(("spoilers hidden: ", "dim"), (level.value, "bold"))
+
+
+NARROW = 70
+
+
+class ShowHeader(Widget):
+    """Title, "watched 2/4", spoiler level and any peek, in one line."""
+
+    viewer: reactive[Viewer] = reactive(Viewer, layout=False)
+
+    def __init__(self, title: str, numbers: range, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_title = title
+        self.numbers = numbers
+
+    def render(self) -> Content:
+        viewer = self.viewer
+        watched = sum(1 for number in viewer.watched if number in self.numbers)
+        if self.size.width < NARROW:
+            # Short form: the level matters more than the words around it.
+            level = (
+                Content.styled("spoilers on", "bold reverse $warning")
+                if viewer.level is Level.OFF
+                else Content(viewer.level.value)
+            )
+            return Content.assemble(
+                (" ♪ ", "bold $accent"),
+                (f"{watched}/{len(self.numbers)} ✓", ""),
+                "  ",
+                level,
+                "  ",
+                Content.styled(self.show_title, "bold"),
+            )
+        parts: list[Content | tuple[str, str] | str] = [
+            (" ♪ ", "bold $accent"),
+            Content.styled(self.show_title, "bold"),
+            ("   ", ""),
+            (f"watched {watched}/{len(self.numbers)}", ""),
+            ("   ", ""),
+            level_words(viewer.level),
+        ]
+        if viewer.peek is not None and viewer.peek not in viewer.watched:
+            parts += ["   ", (f"peeking at episode {viewer.peek}", "italic $accent")]
+        return Content.assemble(*parts)

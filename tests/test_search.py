@@ -1,0 +1,617 @@
+"""Spoiler-aware search: matching rules, ranking, spoiler gates, snippets.
+
+The packs are built in memory (tests/packs.py); no test measures time.
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from packs import make_character, make_episode, make_note, make_pack, make_review
+from soundtrack_tui.core.bundled import bundled_pack
+from soundtrack_tui.core.loader import load_pack
+from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show
+from soundtrack_tui.core.policy import Level, Viewer, shows_title
+from soundtrack_tui.core.search import (
+    Hit,
+    Query,
+    SearchIndex,
+    SearchResults,
+    _words_fast,
+    parse_query,
+    review_text,
+)
+from soundtrack_tui.core.textnorm import squash, words
+
+OFF = Viewer(level=Level.OFF)
+
+
+def story_pack() -> Pack:
+    """Four episodes and three characters with every kind of searchable text."""
+    episodes = {
+        1: make_episode(
+            1,
+            title="Dead Air",
+            logline="Min-ji takes over the graveyard slot.",
+            recap=[
+                "Min-ji starts her first night on air. Her friend Sun-woo calls the studio.",
+                "A caller asks for a song about a café in Seoul.",
+                "The sun rose over the woo forest.",
+            ],
+            reviews=[
+                make_review("Night Owl", verdict="A patient first hour.", thoughts="Lovely radio mood.")
+            ],
+        ),
+        2: make_episode(
+            2,
+            title="The Tarot Reader",
+            logline="A fortune teller visits the station.",
+            recap=[
+                "The tarot reader draws a card for Sun-woo.",
+                "Eun-soo laughs at the tarot card reading.",
+            ],
+        ),
+        3: make_episode(
+            3,
+            title="Unrequited",
+            logline="Secrets come out.",
+            recap=["Jennifer is revealed to be a made-up name.", "한선우는 노래를 부른다."],
+        ),
+        4: make_episode(
+            4,
+            title="Finale",
+            logline="The last broadcast.",
+            recap=[
+                "Everyone says goodbye at the cafe. Sunwoo waves.",
+                "Tarot, tarot, tarot: the cards again.",
+            ],
+        ),
+    }
+    characters = [
+        make_character(
+            "han-sun-woo",
+            "Han Sun-woo",
+            aliases=["Seon-woo", "Sunwoo", "한선우"],
+            intro="A photographer back in Seoul.",
+            notes=[make_note(2, "He keeps the tarot card."), make_note(3, "He has loved Eun-soo for years.")],
+        ),
+        make_character("lee-eun-soo", "Lee Eun-soo", intro="A lyricist with a deadline."),
+        make_character("jennifer", "Jennifer Park", first_episode=3, aliases=["Jen"], intro="A mystery."),
+    ]
+    series = [
+        make_review("Series Weekly", verdict="Warm.", thoughts="The tarot episode shines.", after_episode=4),
+        make_review("Spoiler-free Mag", verdict="Cosy.", thoughts="A gentle radio drama.", after_episode=0),
+    ]
+    return make_pack(4, overrides=episodes, characters=characters, series_reviews=series)
+
+
+@pytest.fixture(scope="module")
+def index() -> SearchIndex:
+    return SearchIndex.build(story_pack())
+
+
+def fields(results: SearchResults) -> list[tuple[str, int | None]]:
+    return [(hit.field, hit.episode) for hit in results.hits]
+
+
+def highlighted(hit: Hit) -> list[str]:
+    return [hit.snippet[start:end] for start, end in hit.spans]
+
+
+def document_text(pack: Pack, hit: Hit) -> str:
+    """The text a hit's target spans refer to, looked up independently."""
+    target = hit.target
+    if hit.field in ("name", "alias", "intro", "note"):
+        person = next(c for c in pack.characters if c.id == target.character_id)
+        if hit.field == "name":
+            return person.name
+        if hit.field == "alias":
+            assert target.alias_index is not None
+            return person.aliases[target.alias_index]
+        if hit.field == "intro":
+            return person.intro
+        assert target.note_index is not None
+        return person.notes[target.note_index].text
+    if hit.field == "series review":
+        assert target.review_index is not None
+        return review_text(pack.show.reviews[target.review_index])
+    assert hit.episode is not None
+    episode = pack.episodes[hit.episode]
+    if hit.field == "title":
+        return episode.title
+    if hit.field == "logline":
+        return episode.logline
+    if hit.field == "recap":
+        assert target.paragraph is not None
+        return episode.paragraphs[target.paragraph]
+    assert target.review_index is not None
+    return review_text(episode.reviews[target.review_index])
+
+
+# ---------------------------------------------------------------- queries
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Sun woo", Query(("sun", "woo"), (), prefix=True)),
+        ("sun woo ", Query(("sun", "woo"), (), prefix=False)),
+        ("SUN-WOO", Query(("sun", "woo"), (), prefix=True)),
+        ("Café", Query(("cafe",), (), prefix=True)),
+        ('tarot "Sun woo"', Query(("tarot",), (("sun", "woo"),), prefix=False)),
+        ('"sun woo', Query((), (("sun", "woo"),), prefix=False)),
+        ("“Sun Woo” card", Query(("card",), (("sun", "woo"),), prefix=True)),
+        ('a "" b', Query(("a", "b"), (), prefix=True)),
+        ("", Query()),
+        ('  "  ', Query()),
+    ],
+)
+def test_parse_query(text: str, expected: Query) -> None:
+    assert parse_query(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   ", "!!!", '"', '""', "\n\t", "-–—"])
+def test_blank_queries_find_nothing(index: SearchIndex, text: str) -> None:
+    assert parse_query(text).empty
+    results = index.search(text, OFF)
+    assert results == SearchResults()
+    assert results.summary_locked() is None
+
+
+# ---------------------------------------------------------------- forgiving matching
+
+
+@pytest.mark.parametrize("text", ["sunwoo", "Sun woo", "SUN-WOO", "sun-woo", "Sunwoo", "sUn  WoO"])
+def test_spellings_of_a_name_all_find_it(index: SearchIndex, text: str) -> None:
+    results = index.search(text, OFF)
+    assert results.hits[0].field in ("name", "alias")
+    assert results.hits[0].label == "Han Sun-woo"
+    recaps = {(hit.episode, hit.target.paragraph) for hit in results.hits if hit.field == "recap"}
+    assert {(1, 0), (2, 0), (4, 0)} <= recaps
+
+
+def test_an_alias_is_reported_as_its_character(index: SearchIndex) -> None:
+    results = index.search("Seon-woo", OFF)
+    (hit,) = results.hits
+    assert (hit.field, hit.label, hit.target.character_id) == ("alias", "Han Sun-woo", "han-sun-woo")
+    assert hit.target.alias_index == 0
+    assert highlighted(hit) == ["Seon-woo"]
+
+
+def test_a_character_is_one_hit_however_many_names_match(index: SearchIndex) -> None:
+    hits = index.search("sunwoo", OFF).hits
+    assert [hit.field for hit in hits].count("name") + [hit.field for hit in hits].count("alias") == 1
+
+
+@pytest.mark.parametrize("text", ["cafe", "café", "CAFÉ", "Cafe\u0301"])
+def test_accents_do_not_matter(index: SearchIndex, text: str) -> None:
+    found = {(hit.episode, hit.target.paragraph) for hit in index.search(text, OFF).hits}
+    assert found == {(1, 1), (4, 0)}
+
+
+@pytest.mark.parametrize("text", ["선우", "한선우", "한 선우"])
+def test_hangul_finds_names_inside_words(index: SearchIndex, text: str) -> None:
+    results = index.search(text, OFF)
+    assert ("alias", None) in fields(results)
+    recap = next(hit for hit in results.hits if hit.field == "recap")
+    assert (recap.episode, recap.target.paragraph) == (3, 1)
+    assert "선우" in "".join(highlighted(recap))
+
+
+def test_squashed_query_words_find_a_joined_name(index: SearchIndex) -> None:
+    found = {(hit.episode, hit.target.paragraph) for hit in index.search("sun woo", OFF).hits}
+    assert (4, 0) in found  # "Sunwoo waves."
+    assert any(hit.field == "name" for hit in index.search("hansunwoo", OFF).hits)
+    assert any(hit.label == "Lee Eun-soo" for hit in index.search("eunsoo", OFF).hits)
+
+
+def test_words_match_in_any_order_and_all_are_required(index: SearchIndex) -> None:
+    one = fields(index.search("tarot sun-woo", OFF))
+    other = fields(index.search("sun woo tarot", OFF))
+    assert sorted(one) == sorted(other) == [("recap", 2)]
+    assert index.search("tarot jennifer", OFF).hits == ()
+
+
+def test_a_quoted_phrase_must_appear_as_typed(index: SearchIndex) -> None:
+    hits = index.search('"tarot card"', OFF).hits
+    assert {(hit.field, hit.episode, hit.target.paragraph) for hit in hits} == {
+        ("recap", 2, 1),
+        ("note", None, None),
+    }
+    assert index.search('"card tarot"', OFF).hits == ()
+    assert [hit.target.paragraph for hit in index.search('"CAFÉ in seoul"', OFF).hits] == [1]
+
+
+def test_phrase_and_words_combine(index: SearchIndex) -> None:
+    hits = index.search('"tarot card" eun soo', OFF).hits
+    assert [(hit.episode, hit.target.paragraph) for hit in hits] == [(2, 1)]
+
+
+def test_only_the_last_word_may_be_a_prefix(index: SearchIndex) -> None:
+    assert any(hit.field == "title" for hit in index.search("tar", OFF).hits)
+    assert index.search("tar ", OFF).hits == ()  # a space ends the word
+    assert index.search("tar reading", OFF).hits == ()
+    found = [(hit.field, hit.target.paragraph) for hit in index.search("tarot rea", OFF).hits]
+    assert found == [("title", None), ("recap", 0), ("recap", 1)]  # Reader, reader, reading
+    assert index.search('"tar"', OFF).hits == ()  # phrases are exact
+
+
+def test_prefix_does_not_match_inside_words(index: SearchIndex) -> None:
+    assert index.search("arot", OFF).hits == ()
+    assert index.search("woo fo", OFF).hits[0].target.paragraph == 2
+
+
+# ---------------------------------------------------------------- ranking
+
+
+def test_titles_and_names_come_before_loglines_before_prose(index: SearchIndex) -> None:
+    tiers = {"title": 0, "name": 0, "alias": 0, "logline": 1}
+    for text in ("tarot", "sun", "the", "a"):
+        order = [tiers.get(hit.field, 2) for hit in index.search(text, OFF).hits]
+        assert order == sorted(order), text
+
+
+def test_names_together_come_before_scattered_words(index: SearchIndex) -> None:
+    hits = index.search("sun woo", OFF).hits
+    scattered = next(i for i, hit in enumerate(hits) if hit.target.paragraph == 2 and hit.episode == 1)
+    together = [i for i, hit in enumerate(hits) if hit.field == "recap" and i != scattered]
+    assert together and max(together) < scattered
+
+
+def test_more_matches_come_before_fewer_then_story_order(index: SearchIndex) -> None:
+    recaps = [
+        (hit.episode, hit.target.paragraph) for hit in index.search("tarot", OFF).hits if hit.field == "recap"
+    ]
+    assert recaps == [(4, 1), (2, 0), (2, 1)]
+    scores = [hit.score for hit in index.search("tarot", OFF).hits]
+    assert scores == sorted(scores, reverse=True)
+
+
+def test_results_are_deterministic() -> None:
+    first = SearchIndex.build(story_pack()).search("the", OFF)
+    second = SearchIndex.build(story_pack()).search("the", OFF)
+    assert first == second
+
+
+def test_limit_caps_hits_but_not_counts(index: SearchIndex) -> None:
+    everything = index.search("the", OFF)
+    capped = index.search("the", OFF, limit=2)
+    assert capped.hits == everything.hits[:2]
+    assert capped.total == everything.total == len(everything.hits)
+    assert index.search("the", OFF, limit=0).hits == ()
+    assert index.search("the", OFF, limit=-5).total == everything.total
+
+
+# ---------------------------------------------------------------- snippets and targets
+
+
+def test_target_spans_point_at_the_match_in_the_document(index: SearchIndex) -> None:
+    pack = story_pack()
+    for text in ("sun-woo", "tarot", "cafe", "radio", "선우", '"tarot card"', "jen"):
+        for hit in index.search(text, OFF).hits:
+            document = document_text(pack, hit)
+            assert hit.target.spans, (text, hit)
+            for start, end in hit.target.spans:
+                assert squash(document[start:end]), (text, hit)
+
+
+def test_review_spans_refer_to_review_text(index: SearchIndex) -> None:
+    (hit,) = index.search("radio mood", OFF).hits
+    assert (hit.field, hit.label, hit.episode, hit.target.review_index) == ("review", "Night Owl", 1, 0)
+    review = story_pack().episodes[1].reviews[0]
+    assert [review_text(review)[s:e] for s, e in hit.target.spans] == ["radio mood"]  # together: one mark
+
+
+def test_long_text_snippets_are_windows_cut_at_spaces() -> None:
+    before = " ".join(f"lorem{i}" for i in range(60))
+    after = " ".join(f"ipsum{i}" for i in range(60))
+    pack = make_pack(1, overrides={1: make_episode(1, recap=f"{before} needle here\nand {after}")})
+    (hit,) = SearchIndex.build(pack).search("needle", OFF).hits
+    assert hit.snippet.startswith("…") and hit.snippet.endswith("…")
+    assert len(hit.snippet) <= 162
+    assert highlighted(hit) == ["needle"]
+    body = hit.snippet.strip("…")
+    assert body in re.sub(r"\s+", " ", pack.episodes[1].paragraphs[0])
+    assert not body.startswith(" ") and not body.endswith(" ")
+
+
+def test_snippet_collapses_line_breaks_and_keeps_spans_right() -> None:
+    review = make_review(verdict="Short.", thoughts="It   has\n\nodd   spacing around the word target here.")
+    pack = make_pack(1, overrides={1: make_episode(1, reviews=[review])})
+    (hit,) = SearchIndex.build(pack).search("target", OFF).hits
+    assert "\n" not in hit.snippet and "  " not in hit.snippet
+    assert highlighted(hit) == ["target"]
+
+
+def test_short_texts_are_shown_whole(index: SearchIndex) -> None:
+    (hit,) = index.search("unrequited", OFF).hits
+    assert (hit.snippet, hit.spans, hit.label) == ("Unrequited", ((0, 10),), "Episode 3")
+
+
+# ---------------------------------------------------------------- spoilers
+
+
+def spoiler_pack() -> Pack:
+    """The word "zebra" planted once in every kind of text, each with a
+    known gate."""
+    return make_pack(
+        3,
+        overrides={
+            2: make_episode(
+                2,
+                title="Zebra Crossing",
+                logline="A zebra escapes.",
+                recap=["The zebra runs.", "Nothing here."],
+                reviews=[make_review("Outlet", verdict="Zebra fun.", thoughts="Good.")],
+            )
+        },
+        characters=[
+            make_character(
+                "zebra-kim", "Zebra Kim", first_episode=2, aliases=["Zeb-ra"], intro="Zebra keeper."
+            ),
+            make_character("host", "Host", notes=[make_note(3, "Saw a zebra.")]),
+        ],
+        series_reviews=[
+            make_review("Late", verdict="Zebra twist.", thoughts="Spoilers.", after_episode=2),
+            make_review("Early", verdict="No zebra spoilers.", thoughts="Safe.", after_episode=0),
+        ],
+    )
+
+
+ALL = {
+    ("title", 2),
+    ("logline", 2),
+    ("recap", 2),
+    ("review", 2),
+    ("name", 2),  # the character, once, whichever of its names matched
+    ("intro", 2),
+    ("note", 3),
+    ("series review", 2),
+    ("series review", 0),
+}
+
+
+@pytest.mark.parametrize(
+    ("viewer", "visible"),
+    [
+        (Viewer(frozenset(), Level.STRICT), {("series review", 0)}),
+        (Viewer(frozenset(), Level.STANDARD), {("title", 2), ("logline", 2), ("series review", 0)}),
+        (Viewer(frozenset({1}), Level.STANDARD), {("title", 2), ("logline", 2), ("series review", 0)}),
+        (Viewer(frozenset({1, 2}), Level.STRICT), ALL - {("note", 3)}),
+        (Viewer(frozenset({1, 2}), Level.STANDARD), ALL - {("note", 3)}),
+        (Viewer(frozenset(), Level.STRICT, peek=2), ALL - {("note", 3)}),
+        (Viewer(frozenset({1}), Level.STRICT, peek=3), {("note", 3), ("series review", 0)}),
+        (
+            Viewer(frozenset({3}), Level.STANDARD),
+            {("title", 2), ("logline", 2), ("note", 3), ("series review", 0)},
+        ),
+        (Viewer(frozenset(), Level.OFF), ALL),
+    ],
+)
+def test_spoiler_table(viewer: Viewer, visible: set[tuple[str, int]]) -> None:
+    results = SearchIndex.build(spoiler_pack()).search("zebra", viewer)
+    shown = {("name" if hit.field == "alias" else hit.field, hit.gate) for hit in results.hits}
+    assert shown == visible
+    hidden: dict[int, int] = {}
+    for _, gate in ALL - visible:
+        hidden[gate] = hidden.get(gate, 0) + 1
+    assert dict(results.locked) == hidden
+    assert results.total == len(results.hits)
+    if viewer.level is not Level.OFF and 2 not in viewer.watched and viewer.peek != 2:
+        assert all("Zebra Kim" not in hit.label + hit.snippet for hit in results.hits)
+
+
+def test_a_locked_character_never_appears(index: SearchIndex) -> None:
+    viewer = Viewer(frozenset({1, 2}), Level.STANDARD)
+    for text in ("jennifer", "jen", "park", "mystery", "Jennifer Park"):
+        results = index.search(text, viewer)
+        for hit in results.hits:
+            assert "Jennifer" not in hit.label + hit.snippet
+            assert hit.target.character_id != "jennifer"
+    assert dict(index.search("jennifer", viewer).locked) == {3: 2}  # her names, the recap
+
+
+def test_a_note_needs_its_character_unlocked_too() -> None:
+    """Watched episodes need not be consecutive: a note of a watched episode
+    still hides while its character's first episode is locked."""
+    person = make_character("kim", "Kim Dahye", first_episode=1, notes=[make_note(2, "She sings a lullaby.")])
+    index = SearchIndex.build(make_pack(3, characters=[person]))
+    results = index.search("lullaby", Viewer(frozenset({2}), Level.STRICT))
+    assert results.hits == ()
+    assert dict(results.locked) == {1: 1}
+    (hit,) = index.search("lullaby", Viewer(frozenset({1, 2}), Level.STRICT)).hits
+    assert (hit.field, hit.gate, hit.label, hit.target.note_index) == ("note", 2, "Kim Dahye", 0)
+
+
+@pytest.mark.parametrize("text", ["the", "tarot", "sun woo", "a", '"tarot card"', "선우", "e"])
+@pytest.mark.parametrize(
+    "viewer",
+    [
+        Viewer(),
+        Viewer(frozenset({1}), Level.STRICT),
+        Viewer(frozenset({2, 4}), peek=3),
+        Viewer(level=Level.STRICT),
+    ],
+)
+def test_visible_and_locked_add_up_to_everything(index: SearchIndex, text: str, viewer: Viewer) -> None:
+    everything = index.search(text, OFF, limit=10_000)
+    results = index.search(text, viewer, limit=10_000)
+    assert len(results.hits) == results.total
+    assert results.total + sum(results.locked.values()) == everything.total
+    assert not everything.locked
+    assert 0 not in results.locked
+
+
+@pytest.mark.parametrize(
+    ("locked", "summary"),
+    [
+        ({}, None),
+        ({3: 1}, "1 more match in locked episode 3"),
+        ({3: 5}, "5 more matches in locked episode 3"),
+        ({3: 2, 4: 2}, "4 more matches in locked episodes 3 and 4"),
+        ({2: 1, 3: 1, 4: 1}, "3 more matches in locked episodes 2, 3 and 4"),
+        ({2: 1, 5: 1, 6: 1, 7: 1, 8: 1}, "5 more matches in locked episodes 2 and 5–8"),
+        (
+            {n: 1 for n in (1, 3, 5, 7, 9, 11, 13, 15)},
+            "8 more matches in locked episodes 1, 3, 5, 7, 9 and 3 others",
+        ),
+    ],
+)
+def test_summary_locked(locked: dict[int, int], summary: str | None) -> None:
+    assert SearchResults(locked=locked).summary_locked() == summary
+
+
+# ---------------------------------------------------------------- the bundled pack
+
+
+def test_bundled_pack() -> None:
+    pack = load_pack(bundled_pack())
+    index = SearchIndex.build(pack)
+    first = Viewer(frozenset({1}))
+    for text in ("sunwoo", "Sun woo", "SUN-WOO", "Seon-woo", "선우", "한선우"):
+        hit = index.search(text, first).hits[0]
+        assert (hit.field in ("name", "alias"), hit.label) == (True, "Han Sun-woo"), text
+    results = index.search("tarot", first)
+    assert results.hits == () and results.summary_locked() is not None
+
+
+def test_core_search_does_not_import_textual() -> None:
+    code = "import sys, soundtrack_tui.core.search; sys.exit('textual' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+# ---------------------------------------------------------------- properties
+
+VOCABULARY = [
+    "sun", "woo", "Sun-woo", "Sunwoo", "café", "cafe", "Éclair", "naïve", "tarot", "card",
+    "한선우", "선우", "노래", "the", "a", "Eun-soo", "eun", "soo", "ß", "straße", "e\u0301",
+]  # fmt: skip
+
+texts = st.lists(st.sampled_from(VOCABULARY), min_size=0, max_size=6).map(" ".join)
+paragraphs = st.lists(texts.filter(str.strip), min_size=1, max_size=3).map("\n\n".join)
+
+
+@st.composite
+def random_packs(draw: st.DrawFn) -> Pack:
+    count = draw(st.integers(1, 4))
+    numbers = st.integers(1, count)
+    episodes = {
+        n: Episode(
+            n,
+            draw(texts),
+            draw(texts),
+            draw(paragraphs),
+            reviews=tuple(
+                Review(draw(texts), "EX", draw(texts), draw(texts), n) for _ in range(draw(st.integers(0, 1)))
+            ),
+        )
+        for n in range(1, count + 1)
+        if draw(st.booleans()) or n == 1
+    }
+    characters = tuple(
+        Character(
+            f"c{index}",
+            draw(texts.filter(str.strip)),
+            draw(st.integers(0, count)),
+            draw(texts),
+            aliases=tuple(draw(st.lists(texts.filter(str.strip), max_size=2))),
+            notes=tuple(Note(draw(numbers), draw(texts)) for _ in range(draw(st.integers(0, 2)))),
+        )
+        for index in range(draw(st.integers(0, 3)))
+    )
+    series = tuple(
+        Review(draw(texts), "EX", draw(texts), draw(texts), draw(st.integers(0, count)))
+        for _ in range(draw(st.integers(0, 2)))
+    )
+    show = Show("random", "Random", count, "A random show.", reviews=series)
+    return Pack(show, episodes, characters)
+
+
+@st.composite
+def viewers(draw: st.DrawFn, count: int = 4) -> Viewer:
+    watched = frozenset(draw(st.lists(st.integers(1, count), max_size=count)))
+    return Viewer(watched, draw(st.sampled_from(list(Level))), draw(st.none() | st.integers(1, count)))
+
+
+queries = st.one_of(
+    texts,
+    texts.map(lambda text: f'"{text}"'),
+    st.tuples(texts, texts).map(lambda pair: f'{pair[0]} "{pair[1]}'),
+    st.sampled_from(VOCABULARY).map(lambda word: word[: max(1, len(word) // 2)]),
+)
+
+
+def visible_to(viewer: Viewer, hit: Hit) -> bool:
+    if hit.field in ("title", "logline"):
+        return shows_title(viewer, hit.gate)
+    return viewer.unlocked(hit.gate)
+
+
+def visible_texts(pack: Pack, viewer: Viewer) -> Iterable[str]:
+    for number, episode in pack.episodes.items():
+        if shows_title(viewer, number):
+            yield from (episode.title, episode.logline)
+        if viewer.unlocked(number):
+            yield from episode.paragraphs
+            yield from map(review_text, episode.reviews)
+    for person in pack.characters:
+        if viewer.unlocked(person.first_episode):
+            yield from (*person.names, person.intro)
+            yield from (note.text for note in person.notes if viewer.unlocked(note.episode))
+    yield from (review_text(r) for r in pack.show.reviews if viewer.unlocked(r.after_episode))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pack=random_packs(), viewer=viewers(), text=queries)
+def test_no_hit_comes_from_a_locked_gate(pack: Pack, viewer: Viewer, text: str) -> None:
+    index = SearchIndex.build(pack)
+    results = index.search(text, viewer, limit=10_000)
+    everything = index.search(text, OFF, limit=10_000)
+    allowed = [re.sub(r"\s+", " ", t) for t in visible_texts(pack, viewer)]
+    names = {person.name for person in pack.characters if viewer.unlocked(person.first_episode)}
+    for hit in results.hits:
+        assert visible_to(viewer, hit)
+        assert any(hit.snippet.strip("…") in t for t in allowed)
+        if hit.field in ("name", "alias", "intro", "note"):
+            assert hit.label in names
+        document = document_text(pack, hit)
+        assert all(0 <= start < end <= len(document) for start, end in hit.target.spans)
+        assert all(0 <= start < end <= len(hit.snippet) for start, end in hit.spans)
+    assert len(results.hits) == results.total
+    assert results.total + sum(results.locked.values()) == everything.total
+    assert all(count > 0 and viewer.unlocked(gate) is False for gate, count in results.locked.items())
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=st.text())
+def test_any_string_is_a_valid_query(index: SearchIndex, text: str) -> None:
+    parse_query(text)
+    for viewer in (OFF, Viewer(), Viewer(level=Level.STRICT)):
+        results = index.search(text, viewer)
+        assert len(results.hits) <= 200
+        results.summary_locked()
+
+
+@settings(max_examples=100, deadline=None)
+@given(text=st.text(alphabet=st.characters(codec="utf-8") | st.sampled_from('"“” -'), max_size=300))
+def test_queries_with_odd_characters_do_not_raise(index: SearchIndex, text: str) -> None:
+    index.search(text, OFF)
+    index.search(text * 3, OFF)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.text(
+        alphabet=st.sampled_from([*"aZé ß-'.,\n_1²İǅ・ー", "\u0301", "\ufe0f", "한", "ソ", "宣"])
+        | st.characters()
+    )
+)
+def test_fast_word_splitting_matches_textnorm(text: str) -> None:
+    assert _words_fast(text) == words(text)

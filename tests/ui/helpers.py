@@ -1,0 +1,48 @@
+"""Reading what the UI shows, for assertions."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.content import Content
+from textual.widget import Widget
+from textual.widgets import OptionList, Static
+
+from soundtrack_tui.ui.screens.main import MainScreen
+
+
+def text_of(widget: Widget) -> str:
+    """The plain text of every Static inside `widget` (or of it)."""
+    statics = [widget] if isinstance(widget, Static) else list(widget.query(Static))
+    parts = []
+    for static in statics:
+        content = static.content
+        parts.append(content.plain if isinstance(content, Content) else str(content))
+    return "\n".join(parts)
+
+
+def options_text(widget: OptionList) -> list[str]:
+    prompts = []
+    for option in widget.options:
+        prompt = option.prompt
+        prompts.append(prompt.plain if isinstance(prompt, Content) else str(prompt))
+    return prompts
+
+
+def main_screen(app: App[object]) -> MainScreen:
+    screen = app.screen
+    assert isinstance(screen, MainScreen), f"expected the main screen, got {screen!r}"
+    return screen
+
+
+def pane_text(app: App[object], pane: str) -> str:
+    return text_of(main_screen(app).query_one(f"#{pane}"))
+
+
+def notifications(app: App[object]) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+def header_text(app: App[object]) -> str:
+    from soundtrack_tui.ui.widgets.show_header import ShowHeader
+
+    return main_screen(app).query_one(ShowHeader).render().plain

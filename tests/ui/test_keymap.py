@@ -1,0 +1,110 @@
+"""keys.toml: remapping by binding id, and bad files falling back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from soundtrack_tui.ui.app import binding_ids
+from soundtrack_tui.ui.keymap import load_keymap, parse_keymap, valid_key
+
+from .conftest import AppFactory
+from .helpers import main_screen, notifications, pane_text, text_of
+
+
+def write_keys(config_path: Path, text: str) -> None:
+    config_path.mkdir(parents=True, exist_ok=True)
+    (config_path / "keys.toml").write_text(text, encoding="utf-8")
+
+
+def test_every_binding_we_define_has_an_id_and_a_description() -> None:
+    from textual.binding import Binding
+
+    from soundtrack_tui.ui.app import BINDING_OWNERS
+
+    seen: dict[str, str] = {}
+    for title, owner in BINDING_OWNERS:
+        for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
+            assert binding.id, (title, binding.key)
+            assert binding.description and binding.tooltip, binding.id
+            # One id, one meaning: an id reused must be the same action.
+            assert seen.setdefault(binding.id, binding.action) == binding.action, binding.id
+
+
+def test_ids_are_unique_per_meaning() -> None:
+    ids = binding_ids()
+    assert {"toggle-watched", "peek", "toggle-spoilers", "search", "quit", "help"} <= ids
+
+
+@pytest.mark.parametrize("key", ["m", "ctrl+m", "f5", "question_mark", "?", "shift+tab", "escape", "N"])
+def test_valid_keys(key: str) -> None:
+    assert valid_key(key)
+
+
+@pytest.mark.parametrize("key", ["", "ctrl+", "hyperspace", "cmd+x", " "])
+def test_invalid_keys(key: str) -> None:
+    assert not valid_key(key)
+
+
+def test_parse_rejects_unknown_ids_and_bad_values() -> None:
+    ids = {"toggle-watched"}
+    assert parse_keymap('toggle-watched = "m, ctrl+w"', ids) == {"toggle-watched": "m,ctrl+w"}
+    with pytest.raises(ValueError, match="unknown binding id"):
+        parse_keymap('nope = "m"', ids)
+    with pytest.raises(ValueError, match="expected a key string"):
+        parse_keymap("toggle-watched = 3", ids)
+    with pytest.raises(ValueError, match="not a key"):
+        parse_keymap('toggle-watched = "hyperspace"', ids)
+    with pytest.raises(ValueError, match="not valid TOML"):
+        parse_keymap("toggle-watched = ", ids)
+
+
+def test_missing_file_is_silent(tmp_path: Path) -> None:
+    config = load_keymap(tmp_path / "keys.toml", binding_ids())
+    assert config.keymap == {} and config.problem is None
+
+
+async def test_remapped_key_works_everywhere(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, 'toggle-watched = "m"\nsearch = "ctrl+f"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        assert "m mark watched" in pane_text(app, "recap")
+        await pilot.press("w")
+        assert screen.viewer.watched == frozenset()
+        await pilot.press("m")
+        assert screen.viewer.watched == frozenset({1})
+        await pilot.press("ctrl+f")
+        assert screen.searching
+        await pilot.press("escape")
+        await pilot.press("question_mark")
+        await pilot.pause()
+        rows = [text_of(row).split("\n") for row in app.screen.query(".help-row")]
+        keys = next(key for key, description in rows if description.endswith("toggle-watched"))
+        assert keys == "m"
+
+
+async def test_bad_config_is_one_notice_and_defaults(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, 'toggle-watched = "m"\nno-such-thing = "x"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        messages = [message for message in notifications(app) if "keys.toml" in message]
+        assert len(messages) == 1
+        assert "no-such-thing" in messages[0] and "default keys kept" in messages[0]
+        await pilot.press("m")
+        assert screen.viewer.watched == frozenset()
+        await pilot.press("w")
+        assert screen.viewer.watched == frozenset({1})
+
+
+async def test_broken_toml_is_one_notice(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, "[[[")
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert sum("keys.toml" in message for message in notifications(app)) == 1
+        assert app.is_running

@@ -1,0 +1,35 @@
+"""`run`, the entry point the CLI calls, and the pack-problems notice."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from soundtrack_tui.ui.app import run
+
+from .conftest import AppFactory
+from .helpers import notifications
+
+
+def test_an_unloadable_pack_exits_1_before_textual(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run(tmp_path / "nowhere", None, spoilers=False)
+    assert code == 1
+    err = capsys.readouterr().err
+    assert "soundtrack:" in err and "nowhere" in err
+
+
+def test_a_pack_without_show_toml_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "pack").mkdir()
+    assert run(tmp_path / "pack", None, spoilers=False) == 1
+    assert "show.toml" in capsys.readouterr().err
+
+
+async def test_pack_problems_are_one_notice(make_app: AppFactory) -> None:
+    app = make_app(problems=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        messages = notifications(app)
+        assert messages.count("3 problems in the pack; run soundtrack check") == 1

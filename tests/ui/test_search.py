@@ -1,0 +1,200 @@
+"""Search as you type, the locked-matches line, jumping to a match, n/N."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.widgets import Input
+
+from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchPanel
+
+from .conftest import AppFactory
+from .helpers import main_screen, options_text, text_of
+
+
+async def settle(app: App[object]) -> None:
+    await app.workers.wait_for_complete()
+    await app.screen.workers.wait_for_complete() if hasattr(app.screen, "workers") else None
+
+
+def results_text(app: App[object]) -> list[str]:
+    return options_text(main_screen(app).query_one(ResultsList))
+
+
+def summary_text(app: App[object]) -> str:
+    return text_of(main_screen(app).query_one("#search-summary"))
+
+
+async def type_query(pilot, app: App[object], text: str) -> None:  # type: ignore[no-untyped-def]
+    for char in text:
+        await pilot.press(char)
+    await settle(app)
+    await pilot.pause()
+
+
+async def test_slash_opens_search_and_results_follow_each_keystroke(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        assert screen.searching
+        assert isinstance(screen.focused, Input)
+        await type_query(pilot, app, "jen")
+        first = results_text(app)
+        assert any("Jennifer" in row for row in first)
+        await type_query(pilot, app, "x")  # "jenx": nothing visible matches
+        assert not any("Jennifer" in row for row in results_text(app))
+        assert "No visible matches" in summary_text(app)
+        await pilot.press("backspace")
+        await settle(app)
+        await pilot.pause()
+        assert results_text(app) == first
+
+
+async def test_locked_matches_are_counted_never_shown(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "mandarin")
+        assert "No visible matches" in summary_text(app)
+        assert "more matches in locked episodes" in summary_text(app)
+        assert summary_text(app).endswith("- press s to show")
+        assert not any("mandarin" in row.lower() for row in results_text(app))
+
+
+async def test_results_are_grouped_and_highlighted(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "jennifer")
+        rows = results_text(app)
+        assert rows[0].startswith("1. Echoes of Love") or "Characters" in rows[0]
+        listing = main_screen(app).query_one(ResultsList)
+        styled = [option.prompt for option in listing.options if not option.disabled]
+        assert any(
+            any("reverse" in str(span.style) for span in prompt.spans)  # type: ignore[union-attr]
+            for prompt in styled
+        )
+
+
+async def test_the_list_is_filtered_while_searching(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        episodes = screen.query_one(EpisodeList)
+        await pilot.press("slash")
+        await type_query(pilot, app, "jennifer")
+        assert screen.only is not None
+        numbers = sorted(int(row.split()[0]) for row in options_text(episodes))
+        assert numbers == sorted(screen.only)
+        assert 4 not in numbers  # no Jennifer in episode 4
+        await pilot.press("escape")
+        assert not screen.searching
+        assert len(options_text(episodes)) == 4
+
+
+async def test_enter_on_a_result_jumps_and_n_walks_the_matches(make_app: AppFactory) -> None:
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("4")  # start somewhere else
+        await pilot.press("slash")
+        await type_query(pilot, app, "woo-il")
+        await pilot.press("down")
+        listing = screen.query_one(ResultsList)
+        assert screen.focused is listing
+        # Walk to the first recap result and choose it.
+        panel = screen.query_one(SearchPanel)
+        target = next(
+            index
+            for index, option in enumerate(listing.options)
+            if option.id in panel._hits and panel._hits[option.id].field == "recap"
+        )
+        hit = panel._hits[listing.options[target].id or ""]
+        listing.highlighted = target
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.searching
+        assert screen.selected == hit.episode
+        assert screen.focused is not None and screen.focused.id == "recap"
+        marks = screen.recap_marks
+        assert marks is not None and len(marks.marks) >= 2
+        assert marks.marks[marks.current].paragraph == hit.target.paragraph
+        start = marks.current
+        await pilot.press("n")
+        assert screen.recap_marks is not None
+        assert screen.recap_marks.current == (start + 1) % len(marks.marks)
+        await pilot.press("N", "N")
+        assert screen.recap_marks.current == (start - 1) % len(marks.marks)
+        # The highlighted words are in the recap text, styled.
+        recap = screen.query_one("#recap")
+        styles = [
+            str(span.style)
+            for static in recap.query(".paragraph")
+            for span in static.content.spans  # type: ignore[attr-defined]
+        ]
+        assert any("reverse" in style for style in styles)
+
+
+async def test_n_is_offered_only_when_there_are_matches(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("1")
+        keys = {binding.binding.id for binding in screen.active_bindings.values()}
+        assert "next-match" not in keys
+        await pilot.press("n")  # does nothing, quietly
+        assert screen.recap_marks is None
+        await pilot.press("slash")
+        await type_query(pilot, app, "jennifer")
+        await pilot.press("escape")
+        keys = {binding.binding.id for binding in screen.active_bindings.values()}
+        assert {"next-match", "previous-match"} <= keys
+
+
+async def test_character_result_opens_the_characters_pane(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "eun-soo")
+        panel = screen.query_one(SearchPanel)
+        listing = screen.query_one(ResultsList)
+        index = next(
+            i
+            for i, option in enumerate(listing.options)
+            if option.id in panel._hits and panel._hits[option.id].field == "name"
+        )
+        listing.focus()
+        listing.highlighted = index
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.focused is not None and screen.focused.id == "characters"
+        assert screen.character_mark is not None
+        assert screen.character_mark.block == "lee-eun-soo"
+        assert screen.query_one("#characters").query(".-target")
+
+
+async def test_enter_in_the_box_takes_the_best_result(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "jennifer")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not screen.searching
+        assert screen.pane in ("recap", "characters")
+
+
+async def test_s_from_the_results_reveals_locked_matches(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "mandarin")
+        await pilot.press("tab")  # to the episode list: s is a command there
+        await pilot.press("s")
+        await settle(app)
+        await pilot.pause()
+        assert any("mandarin" in row.lower() for row in results_text(app))
+        assert "locked" not in summary_text(app)

@@ -1,0 +1,96 @@
+"""Responsive layout, and never a crash at any size."""
+
+from __future__ import annotations
+
+import pytest
+
+from .conftest import AppFactory
+from .helpers import main_screen
+
+SIZES = [(1, 1), (2, 2), (20, 5), (40, 15), (79, 24), (80, 24), (119, 30), (120, 40)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_any_size_runs_and_takes_keys(make_app: AppFactory, size: tuple[int, int]) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "w", "tab", "p", "s", "slash", "e", "escape", "f", "escape")
+        await pilot.press("question_mark", "escape", "tab", "shift+tab")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.is_running
+
+
+async def test_a_burst_of_resizes(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    sizes = [(120, 40), (1, 1), (80, 24), (20, 5), (200, 60), (40, 15), (3, 1), (119, 39), (79, 23), (1, 50)]
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(3):
+            for width, height in sizes:
+                await pilot.resize_terminal(width, height)
+                await pilot.press("j")
+        await pilot.pause()
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert app.is_running
+        assert main_screen(app).layout_mode == "wide"
+
+
+async def test_wide_shows_all_four_panes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        for pane in ("episodes", "recap", "characters", "reviews"):
+            assert screen.query_one(f"#{pane}").display, pane
+        assert not screen.query_one("#pane-tabs").display
+
+
+async def test_medium_shows_the_list_and_tabs(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert screen.layout_mode == "medium"
+        assert screen.query_one("#pane-tabs").display
+        assert screen.query_one("#episodes").display
+        shown = [pane for pane in ("recap", "characters", "reviews") if screen.query_one(f"#{pane}").display]
+        assert shown == ["recap"]
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        shown = [pane for pane in ("recap", "characters", "reviews") if screen.query_one(f"#{pane}").display]
+        assert shown == ["characters"]
+        assert screen.query_one("#episodes").display
+
+
+async def test_narrow_shows_one_pane_at_a_time(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        assert screen.layout_mode == "narrow"
+
+        def visible() -> list[str]:
+            return [
+                pane
+                for pane in ("episodes", "recap", "characters", "reviews")
+                if screen.query_one(f"#{pane}").display and screen.query_one(f"#{pane}").region.area
+            ]
+
+        assert visible() == ["episodes"]
+        for expected in ("recap", "characters", "reviews", "episodes"):
+            await pilot.press("tab")
+            await pilot.pause()
+            assert visible() == [expected]
+
+
+async def test_tab_strip_click_switches_panes(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await pilot.click("#tab-reviews")
+        await pilot.pause()
+        assert screen.pane == "reviews"
+        assert screen.query_one("#reviews").display

@@ -1,0 +1,104 @@
+"""Snapshots of the main states at the three layout widths.
+
+Regenerate after a deliberate UI change with
+`pytest tests/ui/test_snapshots.py --snapshot-update`, then look at the
+report. The app starts deterministically: fresh state folder (default
+theme, no progress unless a test sets it), no clock anywhere.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from .conftest import AppFactory
+
+WIDE = (120, 40)
+MEDIUM = (80, 24)
+NARROW = (40, 15)
+
+
+async def settle(pilot: Pilot[Any]) -> None:
+    for input_widget in pilot.app.screen.query(Input):
+        input_widget.cursor_blink = False
+    await pilot.app.workers.wait_for_complete()
+    # Recomposed panes scroll to a match after their next refresh.
+    for _ in range(3):
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
+def test_first_start_wide(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=WIDE, run_before=settle)
+
+
+def test_watched_episode_wide(snap_compare: Any, make_app: AppFactory) -> None:
+    async def select_first(pilot: Pilot[Any]) -> None:
+        await pilot.press("1")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=WIDE, run_before=select_first)
+
+
+def test_medium_recap(snap_compare: Any, make_app: AppFactory) -> None:
+    async def open_first(pilot: Pilot[Any]) -> None:
+        await pilot.press("1", "enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=MEDIUM, run_before=open_first)
+
+
+def test_medium_characters_tab(snap_compare: Any, make_app: AppFactory) -> None:
+    async def characters(pilot: Pilot[Any]) -> None:
+        await pilot.press("tab", "tab")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1, 2]), terminal_size=MEDIUM, run_before=characters)
+
+
+def test_narrow_list(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(watched=[1]), terminal_size=NARROW, run_before=settle)
+
+
+def test_narrow_gate(snap_compare: Any, make_app: AppFactory) -> None:
+    async def open_locked(pilot: Pilot[Any]) -> None:
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=NARROW, run_before=open_locked)
+
+
+def test_search_wide(snap_compare: Any, make_app: AppFactory) -> None:
+    async def search(pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"jennifer")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=WIDE, run_before=search)
+
+
+def test_search_medium(snap_compare: Any, make_app: AppFactory) -> None:
+    async def search(pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"mandarin")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=MEDIUM, run_before=search)
+
+
+def test_match_highlighted_in_recap(snap_compare: Any, make_app: AppFactory) -> None:
+    async def jump(pilot: Pilot[Any]) -> None:
+        await pilot.press("slash", *"jennifer")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    assert snap_compare(make_app(watched=[1]), terminal_size=WIDE, run_before=jump)
+
+
+def test_help_medium(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(), terminal_size=MEDIUM, press=["question_mark"], run_before=settle)
+
+
+def test_story_narrow(snap_compare: Any, make_app: AppFactory) -> None:
+    assert snap_compare(make_app(watched=[1]), terminal_size=NARROW, press=["f"], run_before=settle)
