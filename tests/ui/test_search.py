@@ -198,3 +198,23 @@ async def test_s_from_the_results_reveals_locked_matches(make_app: AppFactory) -
         await pilot.pause()
         assert any("mandarin" in row.lower() for row in results_text(app))
         assert "locked" not in summary_text(app)
+
+
+async def test_keys_typed_right_after_slash_reach_the_search_box(make_app: AppFactory) -> None:
+    """A fast typist's keys are all queued before "/" is handled; none may be
+    lost to the episode list (where "j" would even move the selection)."""
+    from textual import events
+
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        before = main_screen(app).selected
+        for char in "/jay/x":
+            key = "slash" if char == "/" else char
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await settle(app)
+        await pilot.pause()
+        screen = main_screen(app)
+        assert screen.searching
+        assert screen.query_one("#search-input", Input).value == "jay/x"
+        assert screen.selected == before  # "j" did not move the selection

@@ -95,7 +95,9 @@ class MainScreen(Screen[None]):
             id="previous-pane",
             tooltip="Move to the previous pane",
         ),
-        Binding("slash", "search", "Search", id="search", tooltip="Search everything you may see"),
+        # A priority binding runs as soon as the key arrives, so the keys
+        # typed right after "/" (already queued) land in the search box.
+        Binding("slash", "search", "Search", id="search", tooltip="Search everything you may see", priority=True),
         Binding(
             "escape",
             "back",
@@ -332,7 +334,7 @@ class MainScreen(Screen[None]):
             pane = "episodes"
         self.pane = pane
         self._apply_pane()
-        self.pane_widget(pane).focus()
+        self.set_focus(self.pane_widget(pane))
 
     def action_cycle_pane(self, step: int) -> None:
         order = self.pane_order()
@@ -415,6 +417,8 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys from the footer when they would do nothing."""
+        if action == "search" and self.searching and self.focused is self.pane_widget("search"):
+            return False  # "/" is just a character inside the search box
         if action == "peek":
             view = self.current
             return view is not None and (view.locked or view.peeked)
