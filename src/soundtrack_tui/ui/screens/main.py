@@ -97,7 +97,9 @@ class MainScreen(Screen[None]):
         ),
         # A priority binding runs as soon as the key arrives, so the keys
         # typed right after "/" (already queued) land in the search box.
-        Binding("slash", "search", "Search", id="search", tooltip="Search everything you may see", priority=True),
+        Binding(
+            "slash", "search", "Search", id="search", tooltip="Search everything you may see", priority=True
+        ),
         Binding(
             "escape",
             "back",
