@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Callable
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -18,7 +18,7 @@ from typing import Any
 
 from soundtrack_tui.core import schema
 from soundtrack_tui.core.errors import ContentError, Problem, Severity
-from soundtrack_tui.core.lint import find_leaks
+from soundtrack_tui.core.lint import Leak, find_leaks
 from soundtrack_tui.core.model import (
     FORMAT_VERSION,
     Character,
@@ -51,14 +51,26 @@ class _File:
     problems: list[Problem]
     positions: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     text: str = ""
+    _line_starts: list[int] = field(default_factory=list)
+    _key_offsets: list[int] | None = None
 
     def report(self, path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
         where = locate(self.positions, path)
         line, column = where if where else (None, None)
         self.problems.append(Problem(self.shown, format_path(path), message, line, column, severity))
 
-    def at(self, path: KeyPath) -> Callable[[str], None]:
-        return lambda message: self.report(path, message)
+    def offset(self, line: int, column: int) -> int:
+        """Character offset of a 1-based line and column."""
+        if not self._line_starts:
+            self._line_starts = [0, *(i + 1 for i, c in enumerate(self.text) if c == "\n")]
+        return self._line_starts[line - 1] + column - 1
+
+    def key_offsets(self) -> list[int]:
+        """Sorted offsets of every key (not value) in the file."""
+        if self._key_offsets is None:
+            keys = (where for path, where in self.positions.items() if path[-1:] != ("=",))
+            self._key_offsets = sorted(self.offset(*where) for where in keys)
+        return self._key_offsets
 
 
 @dataclass
@@ -252,21 +264,29 @@ class _Loader:
 
     def check_sources(self, file: _File, path: KeyPath, keys: tuple[str, ...]) -> None:
         for index, key in enumerate(keys):
-            if key not in self.source_keys:
-                hint = schema.suggest(key, sorted(self.source_keys))
-                file.report((*path, index), f"unknown source key {key!r}{hint}")
+            self.check_source(file, (*path, index), key)
+
+    def check_source(self, file: _File, path: KeyPath, key: str) -> None:
+        if key not in self.source_keys:
+            hint = schema.suggest(key, sorted(self.source_keys))
+            file.report(path, f"unknown source key {key!r}{hint}")
+
+    def in_range(self, file: _File, path: KeyPath, value: int | None, lowest: int) -> bool:
+        """Episode references must fall inside the show; `lowest` is 0 where
+        0 means "before any episode", else 1. Reports when they do not."""
+        if value is None or lowest <= value <= self.episode_count:
+            return True
+        file.report(path, f"must be between {lowest} and {self.episode_count} (episode_count)")
+        return False
 
     def build_review(
         self, file: _File, path: KeyPath, entry: dict[str, Any], episode: int | None
     ) -> Review | None:
         source = entry.get("source")
         if source is not None:
-            self.check_sources_one(file, (*path, "source"), source)
+            self.check_source(file, (*path, "source"), source)
         after = entry.get("after_episode", episode)
-        if episode is None and after is not None and not 0 <= after <= self.episode_count:
-            file.report(
-                (*path, "after_episode"), f"must be between 0 and {self.episode_count} (episode_count)"
-            )
+        if episode is None and not self.in_range(file, (*path, "after_episode"), after, 0):
             return None
         required = ("outlet", "source", "verdict", "thoughts")
         if after is None or any(key not in entry for key in required):
@@ -279,11 +299,6 @@ class _Loader:
             after_episode=after,
             rating=entry.get("rating"),
         )
-
-    def check_sources_one(self, file: _File, path: KeyPath, key: str) -> None:
-        if key not in self.source_keys:
-            hint = schema.suggest(key, sorted(self.source_keys))
-            file.report(path, f"unknown source key {key!r}{hint}")
 
     # -- episodes/ ------------------------------------------------------------
 
@@ -326,8 +341,7 @@ class _Loader:
         if number != named:
             file.report(("number",), f"is {number} but the file name says episode {named}")
             return None
-        if not 1 <= number <= self.episode_count:
-            file.report(("number",), f"must be between 1 and {self.episode_count} (episode_count)")
+        if not self.in_range(file, ("number",), number, 1):
             return None
         runtime = values.get("runtime_minutes")
         if runtime is not None and not 1 <= runtime <= 10_000:
@@ -378,21 +392,14 @@ class _Loader:
         if char_id is not None and not _ID.match(char_id):
             file.report((*path, "id"), "must be lowercase letters, digits and hyphens")
             return None
-        first = entry.get("first_episode")
-        if first is not None and not 0 <= first <= self.episode_count:
-            file.report(
-                (*path, "first_episode"), f"must be between 0 and {self.episode_count} (episode_count)"
-            )
+        if not self.in_range(file, (*path, "first_episode"), entry.get("first_episode"), 0):
             return None
         self.check_sources(file, (*path, "sources"), entry.get("sources", ()))
         notes: list[Note] = []
         for index, raw in enumerate(entry.get("notes", [])):
             note_path: KeyPath = (*path, "notes", index)
             episode = raw.get("episode")
-            if episode is not None and not 1 <= episode <= self.episode_count:
-                file.report(
-                    (*note_path, "episode"), f"must be between 1 and {self.episode_count} (episode_count)"
-                )
+            if not self.in_range(file, (*note_path, "episode"), episode, 1):
                 continue
             self.check_sources(file, (*note_path, "sources"), raw.get("sources", ()))
             if episode is not None and "text" in raw:
@@ -445,28 +452,16 @@ class _Loader:
         return file
 
     @staticmethod
-    def refine(file: _File, leak: Any, where: tuple[int, int] | None) -> tuple[int | None, int | None]:
-        """Point at the name itself when it appears verbatim after the key."""
+    def refine(file: _File, leak: Leak, where: tuple[int, int] | None) -> tuple[int | None, int | None]:
+        """Point at the name itself when it appears verbatim in the value
+        (before the next key), else at the key."""
         if where is None:
             return None, None
-        line, column = where
-        lines = file.text.split("\n")
-        start = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
+        start = file.offset(*where)
         found = file.text.find(leak.name, start)
-        next_key = _next_key_offset(file, start)
-        if found < 0 or (next_key is not None and found > next_key):
+        key_offsets = file.key_offsets()
+        following = bisect_right(key_offsets, start)
+        if found < 0 or (following < len(key_offsets) and found > key_offsets[following]):
             return where
         before = file.text[:found]
         return before.count("\n") + 1, found - (before.rfind("\n") + 1) + 1
-
-
-def _next_key_offset(file: _File, after: int) -> int | None:
-    lines = file.text.split("\n")
-    offsets = []
-    for path, (line, column) in file.positions.items():
-        if path and path[-1] == "=":
-            continue
-        offset = sum(len(text) + 1 for text in lines[: line - 1]) + column - 1
-        if offset > after:
-            offsets.append(offset)
-    return min(offsets) if offsets else None
