@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import sys
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -98,11 +99,14 @@ def load_pack(root: str | Path) -> Pack:
     return result.pack
 
 
-def read_pack(root: str | Path) -> LoadResult:
+Progress = Callable[[int, int], None]  # (episode files read, episode files in all)
+
+
+def read_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
     """Load what can be loaded and report everything else. Never raises."""
     problems: list[Problem] = []
     try:
-        pack = _Loader(Path(root), problems).load()
+        pack = _Loader(Path(root), problems, progress).load()
     except (RecursionError, MemoryError) as error:  # pragma: no cover - last resort
         problems.append(Problem(str(root), "", f"pack too complex to load: {type(error).__name__}"))
         pack = None
@@ -113,9 +117,10 @@ def read_pack(root: str | Path) -> LoadResult:
 
 
 class _Loader:
-    def __init__(self, root: Path, problems: list[Problem]) -> None:
+    def __init__(self, root: Path, problems: list[Problem], progress: Progress | None = None) -> None:
         self.root = root
         self.problems = problems
+        self.progress = progress
         self.source_keys: set[str] = set()
         self.episode_count = 0
 
@@ -308,7 +313,10 @@ class _Loader:
         files: dict[int, str] = {}
         if not folder.is_dir():
             return episodes, files
-        for path in sorted(folder.iterdir()):
+        paths = sorted(folder.iterdir())
+        for done, path in enumerate(paths, 1):
+            if self.progress is not None and (done % 25 == 0 or done == len(paths)):
+                self.progress(done, len(paths))
             if path.suffix != ".toml":
                 continue
             relative = f"episodes/{path.name}"

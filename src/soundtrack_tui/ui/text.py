@@ -13,7 +13,9 @@ from collections.abc import Iterable, Sequence
 from textual.content import Content, Span
 
 MATCH_STYLE = "bold reverse"
-CURRENT_MATCH_STYLE = "bold reverse $warning"
+# Underlined as well as coloured: under NO_COLOR the colour is gone, and the
+# match n/N is on must still stand out from the others.
+CURRENT_MATCH_STYLE = "bold reverse underline $warning"
 
 
 def literal(text: str, style: str = "") -> Content:
