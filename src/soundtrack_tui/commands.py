@@ -48,7 +48,12 @@ class Session:
 
     @classmethod
     def open(cls, content: str | None, state: str | None, spoilers: bool = False) -> Session:
-        result = read_pack(pack_path(content))
+        # The parsed-pack cache: a clean pack is read from its files once,
+        # then loaded in milliseconds while they are unchanged (`check`
+        # never uses it and always validates the files).
+        from soundtrack_tui.core.cache import load_pack_cached
+
+        result = load_pack_cached(pack_path(content))
         if result.errors or result.pack is None:
             first = result.errors[0] if result.errors else "the pack could not be loaded"
             count = len(result.errors)

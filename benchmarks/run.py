@@ -1,0 +1,942 @@
+"""Measure soundtrack's start-up, search, CLI, memory and check, and print one table.
+
+    python benchmarks/run.py                      # sizes 4,100,1000,5000; 5 runs
+    python benchmarks/run.py --quick              # tiny pack, one run (the test suite uses it)
+    python benchmarks/run.py --sizes 4,1000 --runs 7 --json out.json
+
+Size 4 is the bundled pack; other sizes are generated with
+`benchmarks/generate.py` (seed 0, 1,500-word recaps) into a temporary folder
+(or `--workdir`). Every figure is the median of `--runs` runs, and every
+"ours" launch is alternated with the yardstick it is compared to (the bare
+Textual app of `benchmarks/bare_app.py`, or `python -c "import rich..."`),
+so both see the same machine state. Sizes of `--big-size` episodes or more
+get `--big-runs` runs (the table says so). Nothing here asserts a time.
+Method, machine and findings: docs/performance.md.
+
+Every child runs with HOME, the XDG folders and soundtrack's state, config
+and cache folders pointed into the work folder: the real home is never read
+or written. "Cold" means an empty soundtrack cache folder; "warm" means the
+same launch done once before, untimed, with the same cache folder. Python's
+bytecode and the OS page cache are warm in both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+
+PYTHON = sys.executable
+QUERIES = ["sun-woo", "tarot card", "한선우", "eun-soo studio", '"midnight train"']
+QUICK_SIZES = (4, 12)
+QUICK_RECAP_WORDS = 120
+TERM_SIZE = (120, 40)
+MARKER_TIMEOUT = 900.0
+
+
+# -- children ---------------------------------------------------------------------
+
+# Runs an app headless until `marker` is in an OptionList on screen, then one
+# more refresh, then exits. `App.run` is replaced, so soundtrack goes through
+# its real entry point (`soundtrack_tui.ui.app.run`: load, store, app).
+HEADLESS = (
+    r"""
+import asyncio, json, sys, time
+launched, mode, marker = float(sys.argv[1]), sys.argv[2], sys.argv[3]
+from textual.app import App
+from textual.widgets import OptionList
+seen = {}
+
+def shown(app):
+    try:
+        lists = list(app.screen.query(OptionList))
+    except Exception:
+        return False
+    return any(marker in str(option.prompt) for widget in lists for option in widget.options[:64])
+
+def run(self, *args, **kwargs):
+    async def drive():
+        async with self.run_test(size=(WIDTH, HEIGHT)) as pilot:
+            seen["ready"] = time.time() - launched
+            deadline = time.monotonic() + TIMEOUT
+            while not shown(self):
+                if time.monotonic() > deadline:
+                    raise SystemExit(3)
+                await asyncio.sleep(0.005)
+            await pilot.pause()
+            seen["marker"] = time.time() - launched
+    asyncio.run(drive())
+    return 0
+
+App.run = run
+if mode == "bare":
+    sys.path.insert(0, sys.argv[4])
+    import bare_app
+    code = bare_app.main()
+else:
+    from pathlib import Path
+    from soundtrack_tui.ui.app import run as run_ui
+    code = run_ui(Path(sys.argv[4]), sys.argv[5], spoilers=False)
+try:  # this process's own peak (fork-inherited peaks do not count here)
+    with open("/proc/self/status") as status:
+        seen["hwm_kb"] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+except (OSError, StopIteration, ValueError):
+    pass
+print(json.dumps({**seen, "code": code}))
+""".replace("WIDTH", str(TERM_SIZE[0]))
+    .replace("HEIGHT", str(TERM_SIZE[1]))
+    .replace("TIMEOUT", str(MARKER_TIMEOUT))
+)
+
+# Typing in the running UI: "/" then each query character by character. A
+# key is posted as the terminal driver would; the clock stops when the input
+# holds the text, no search worker is pending, every widget has processed its
+# messages and the screen has been redrawn. (Pilot.press is not used: it
+# sleeps at least 40 ms per key waiting for idle.)
+UI_TYPING = r"""
+import asyncio, json, sys, time
+marker, queries = sys.argv[1], json.loads(sys.argv[2])
+from textual import events
+from textual.app import App
+from textual.widgets import Input, OptionList
+from textual.worker import WorkerState
+try:
+    from textual.keys import _character_to_key
+except ImportError:
+    _character_to_key = lambda c: c
+result = {"ms": [], "open_ms": None}
+
+def shown(app):
+    lists = list(app.screen.query(OptionList))
+    return any(marker in str(o.prompt) for w in lists for o in w.options[:64])
+
+async def settle(app, pilot, until):
+    while not until():
+        await asyncio.sleep(0.0002)
+    await pilot._wait_for_screen()
+    busy = (WorkerState.PENDING, WorkerState.RUNNING)
+    while any(w.state in busy for w in list(app.workers) if w.group == "search"):
+        await asyncio.sleep(0.0002)
+    await pilot._wait_for_screen()
+    app.screen._on_timer_update()
+
+def key(app, char):
+    name = _character_to_key(char) if len(char) == 1 and not char.isalnum() else char
+    app.post_message(events.Key(name, char))
+
+def run(self, *args, **kwargs):
+    async def drive():
+        async with self.run_test(size=(120, 40)) as pilot:
+            while not shown(self):
+                await asyncio.sleep(0.01)
+            await pilot.pause()
+            start = time.perf_counter()
+            key(self, "/")
+            await settle(self, pilot, lambda: isinstance(self.focused, Input))
+            result["open_ms"] = (time.perf_counter() - start) * 1000
+            box = self.focused
+            for query in queries:
+                box.value = ""
+                await pilot.pause()
+                for index, char in enumerate(query):
+                    start = time.perf_counter()
+                    key(self, char)
+                    await settle(self, pilot, lambda: box.value == query[: index + 1])
+                    result["ms"].append((time.perf_counter() - start) * 1000)
+    asyncio.run(drive())
+    return 0
+
+App.run = run
+from pathlib import Path
+from soundtrack_tui.ui.app import run as run_ui
+run_ui(Path(sys.argv[3]), sys.argv[4], spoilers=False)
+print(json.dumps(result))
+"""
+
+# In-process search latency: the query typed one character at a time, each
+# prefix timed through SearchIndex.search as the UI calls it (limit 200),
+# for a viewer who has watched the first half. Each run starts from a fresh
+# copy of the index (pickled once), so no run benefits from another's caches.
+CORE_SEARCH = r"""
+import json, pickle, sys, time
+from soundtrack_tui.core.loader import read_pack
+from soundtrack_tui.core.policy import Viewer
+from soundtrack_tui.core.search import SearchIndex
+pack = read_pack(sys.argv[1]).pack
+queries, runs = json.loads(sys.argv[2]), int(sys.argv[3])
+start = time.perf_counter()
+index = SearchIndex.build(pack)
+build = time.perf_counter() - start
+try:
+    blob = pickle.dumps(index, protocol=5)
+except Exception:
+    blob = None
+viewer = Viewer(frozenset(range(1, pack.show.episode_count // 2 + 1)))
+times = []
+for run in range(runs if blob is not None else 1):
+    fresh = pickle.loads(blob) if blob is not None else index
+    for query in queries:
+        for end in range(1, len(query) + 1):
+            start = time.perf_counter()
+            fresh.search(query[:end], viewer)
+            times.append((time.perf_counter() - start) * 1000)
+print(json.dumps({"build_s": build, "ms": times, "docs": len(index)}))
+"""
+
+# Does the CLI path import Textual? Runs each command in-process and lists
+# the textual modules loaded.
+NO_TEXTUAL = r"""
+import contextlib, io, json, sys
+from soundtrack_tui.cli import main
+pack = sys.argv[1]
+for argv in (["list"], ["search", "sun-woo"], ["show", "1"], ["story"]):
+    with contextlib.redirect_stdout(io.StringIO()):
+        main([*argv, "--content", pack])
+with contextlib.redirect_stdout(io.StringIO()):
+    main(["check", pack])
+print(json.dumps(sorted(m for m in sys.modules if m.split(".")[0] == "textual")))
+"""
+
+
+# -- measuring --------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    wall: float  # seconds, launch to exit
+    rss_kb: int  # ru_maxrss of the child, from os.wait4
+    code: int
+    out: str = ""
+
+    @property
+    def peak_kb(self) -> int:
+        """The child's peak RSS. On Linux, ru_maxrss of a forked child starts
+        at the RSS of the parent it was forked from (the kernel keeps the
+        pre-exec peak), so a runner bigger than its child would inflate it;
+        children that can report their own VmHWM (the peak of the exec'd
+        image only) are trusted instead."""
+        try:
+            reported = json.loads(self.out.strip().splitlines()[-1]).get("hwm_kb")
+        except (ValueError, IndexError, AttributeError):
+            reported = None
+        return int(reported) if isinstance(reported, int) else self.rss_kb
+
+
+def launch(cmd: Sequence[str], env: dict[str, str], *, tty: bool = False, timeout: float = 3600) -> Sample:
+    """Run `cmd` to completion (killed after `timeout` seconds): wall time,
+    exit code, output (stdout and stderr; none for a pty) and ru_maxrss from
+    os.wait4 (see Sample.peak_kb for why that is only a fallback)."""
+    with tempfile.TemporaryFile() as out:
+        master = slave = -1
+        if tty:
+            import fcntl
+            import pty
+            import struct
+            import termios
+
+            master, slave = pty.openpty()
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", TERM_SIZE[1], TERM_SIZE[0], 0, 0))
+        start = time.perf_counter()
+        if tty:
+            proc = subprocess.Popen(cmd, stdin=slave, stdout=slave, stderr=slave, env=env, close_fds=True)
+            os.close(slave)
+            drain = threading.Thread(target=_drain, args=(master,), daemon=True)
+            drain.start()
+        else:
+            proc = subprocess.Popen(
+                cmd, stdin=subprocess.DEVNULL, stdout=out, stderr=subprocess.STDOUT, env=env
+            )
+        timer = threading.Timer(timeout, proc.kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        finally:
+            timer.cancel()
+        wall = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if tty:
+            drain.join(5)
+            os.close(master)
+        out.seek(0)
+        text = out.read().decode("utf-8", "replace")
+    return Sample(wall, usage.ru_maxrss, proc.returncode, text)
+
+
+def _drain(fd: int) -> None:
+    try:
+        while os.read(fd, 65536):
+            pass
+    except OSError:
+        pass
+
+
+class Tmux:
+    """A private tmux server (own socket); each launch is a new session of
+    TERM_SIZE, polled with capture-pane every ~10 ms."""
+
+    def __init__(self, socket: str) -> None:
+        self.base = ["tmux", "-L", socket, "-u"]
+        self.count = 0
+        self._run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 86400")
+
+    def _run(self, *args: str) -> str:
+        done = subprocess.run([*self.base, *args], capture_output=True, text=True, check=True)
+        return done.stdout
+
+    def measure(self, command: str, marker: str) -> tuple[float, float]:
+        """(seconds to the first non-blank screen, seconds to `marker`), from launch."""
+        self.count += 1
+        name = f"bench{self.count}"
+        width, height = TERM_SIZE
+        start = time.perf_counter()
+        self._run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command)
+        pid = int(self._run("display-message", "-p", "-t", name, "#{pane_pid}").strip() or 0)
+        first = found = None
+        try:
+            while found is None:
+                screen = self._run("capture-pane", "-p", "-t", name)
+                now = time.perf_counter() - start
+                if first is None and screen.strip():
+                    first = now
+                if marker in screen:
+                    found = now
+                    break
+                if now > MARKER_TIMEOUT:
+                    raise RuntimeError(f"tmux: {marker!r} never appeared:\n{screen}")
+                time.sleep(max(0.0, 0.010 - (time.perf_counter() - start - now)))
+        finally:
+            subprocess.run([*self.base, "kill-session", "-t", name], capture_output=True, check=False)
+            _wait_gone(pid)
+        return (first if first is not None else found), found
+
+    def close(self) -> None:
+        subprocess.run([*self.base, "kill-server"], capture_output=True, check=False)
+
+
+def _wait_gone(pid: int, limit: float = 10.0) -> None:
+    """Let a killed app finish exiting before the next launch starts."""
+    end = time.monotonic() + limit
+    while pid > 0 and time.monotonic() < end:
+        try:
+            os.kill(pid, 0)
+        except OSError:
+            return
+        time.sleep(0.01)
+
+
+def median(values: Sequence[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest-rank percentile."""
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    rank = max(1, min(len(ordered), round(q / 100 * len(ordered) + 0.5)))
+    return ordered[rank - 1]
+
+
+# -- the packs --------------------------------------------------------------------
+
+
+@dataclass
+class Pack:
+    size: int
+    path: Path
+    label: str
+    raw_bytes: int
+    marker: str  # text of the first episode row, looked for on screen
+    runs: int = 0
+
+
+def prepare_packs(sizes: Sequence[int], work: Path, recap_words: int, tiny: bool) -> list[Pack]:
+    from soundtrack_tui.core.bundled import bundled_pack
+
+    packs = []
+    newest = 0.0
+    for size in sizes:
+        if size == 4:
+            path, label = bundled_pack(), "4 ep (bundled)"
+        else:
+            path = work / f"pack-{size}"
+            if path.exists():
+                shutil.rmtree(path)
+            _log(f"generating a {size}-episode pack in {path}")
+            generate_pack(path, size, recap_words=recap_words)
+            newest = time.time()
+            label = f"{size:,} ep" + (" (tiny)" if tiny else "")
+        title = _first_title(path)
+        raw = sum(p.stat().st_size for p in path.rglob("*.toml"))
+        packs.append(Pack(size, path, label, raw, title[:12].rstrip()))
+    # The cache does not store packs whose files are under two seconds old.
+    time.sleep(max(0.0, newest + 2.1 - time.time()))
+    return packs
+
+
+def _first_title(root: Path) -> str:
+    """Episode 1's title, read without loading soundtrack into the runner
+    (which must stay small: see Sample.peak_kb)."""
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover
+        import tomli as tomllib
+    for path in sorted((root / "episodes").glob("*.toml")):
+        if path.stem.isdigit() and int(path.stem) == 1:
+            title = tomllib.loads(path.read_text(encoding="utf-8"))["title"]
+            return str(title).strip()
+    raise ValueError(f"{root} has no episode 1")
+
+
+# -- the run ----------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    measure: str
+    result: str
+    target: str
+    method: str
+    verdict: str = ""  # "met", "missed" or ""
+
+
+@dataclass
+class Bench:
+    args: argparse.Namespace
+    work: Path
+    packs: list[Pack]
+    soundtrack: list[str]
+    rows: list[Row] = field(default_factory=list)
+    raw: dict[str, Any] = field(default_factory=dict)
+    _dirs: int = 0
+
+    # -- environment
+
+    def fresh_dir(self, kind: str) -> Path:
+        self._dirs += 1
+        path = self.work / "dirs" / f"{kind}-{self._dirs}"
+        path.mkdir(parents=True)
+        return path
+
+    def env(self, cache: Path | None = None, *, tty: bool = False) -> dict[str, str]:
+        home = self.work / "home"
+        skip = ("NO_COLOR", "FORCE_COLOR", "PYTHONDONTWRITEBYTECODE", "PYTHONPYCACHEPREFIX")
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("SOUNDTRACK_", "XDG_", "TEXTUAL")) and key not in skip
+        }
+        env.update(
+            HOME=str(home),
+            XDG_CACHE_HOME=str(home / "cache"),
+            XDG_STATE_HOME=str(home / "state"),
+            XDG_CONFIG_HOME=str(home / "config"),
+            XDG_DATA_HOME=str(home / "data"),
+            SOUNDTRACK_STATE_DIR=str(self.work / "state"),
+            SOUNDTRACK_CONFIG_DIR=str(self.work / "config"),
+            SOUNDTRACK_CACHE_DIR=str(cache or self.fresh_dir("cache")),
+            LANG="C.UTF-8",
+            LC_ALL="C.UTF-8",
+            PYTHONPYCACHEPREFIX=str(self.work / "pycache"),
+        )
+        env["TERM"] = "xterm-256color" if tty else env.get("TERM", "xterm-256color")
+        return env
+
+    def runs_for(self, pack: Pack) -> int:
+        return pack.runs
+
+    def compile_bytecode(self) -> None:
+        """Children get a private bytecode cache (PYTHONPYCACHEPREFIX in the
+        work folder: nothing is written next to the sources), filled here,
+        untimed, as an installed wheel would have it: soundtrack, Textual and
+        Rich compiled whole, then the entry points imported once so the
+        standard library modules they use are compiled too."""
+        import importlib.util
+
+        folders = []
+        for name in ("soundtrack_tui", "textual", "rich"):
+            spec = importlib.util.find_spec(name)
+            if spec is not None and spec.origin:
+                folders.append(str(Path(spec.origin).parent))
+        _log("compiling bytecode")
+        compileall = [PYTHON, "-m", "compileall", "-q", "-j", "0", *folders]
+        self._checked(launch(compileall, self.env()), "compileall")
+        modules = "soundtrack_tui.cli, soundtrack_tui.commands, soundtrack_tui.core.cache, "
+        modules += "soundtrack_tui.core.search, soundtrack_tui.ui.app, rich.console, rich.table, rich.text"
+        code = f"import sys; sys.path.insert(0, {str(HERE)!r}); import {modules}, bare_app, asyncio"
+        self._checked(launch([PYTHON, "-c", code], self.env()), "imports")
+
+    # -- rows
+
+    def add(self, measure: str, result: str, method: str, target: str = "", verdict: str = "") -> None:
+        if self.args.quick:
+            verdict = ""  # one run on a tiny pack judges nothing
+        self.rows.append(Row(measure, result, target, method, verdict))
+        _log(f"  {measure}: {result}" + (f"  [{verdict}]" if verdict else ""))
+
+    # -- UI start-up --------------------------------------------------------------
+
+    def ui_headless(self) -> dict[tuple[int, str], list[Sample]]:
+        """Whole-process wall time and peak RSS of a headless start, every
+        pack cold and warm, each launch paired with a bare-app launch."""
+        _log("UI first paint, headless")
+        bare_cmd = [PYTHON, "-c", HEADLESS, "", "bare", "BARE-APP-READY", str(HERE)]
+        warm = {p.size: self.fresh_dir("cache") for p in self.packs}
+        for pack in self.packs:  # the untimed first launch that makes "warm" warm
+            self._headless(pack, warm[pack.size])
+        samples: dict[tuple[int, str], list[Sample]] = {}
+        bare: list[Sample] = []
+        for run in range(max(p.runs for p in self.packs)):
+            for pack in self.packs:
+                if run >= pack.runs:
+                    continue
+                for state in ("warm", "cold"):
+                    bare.append(self._checked(launch(_stamped(bare_cmd), self.env()), "bare app"))
+                    cache = warm[pack.size] if state == "warm" else self.fresh_dir("cache")
+                    samples.setdefault((pack.size, state), []).append(self._headless(pack, cache))
+        samples[(0, "bare")] = bare
+        base = median([s.wall for s in bare])
+        self.add(
+            "UI first paint, headless: bare Textual app",
+            f"{base:.3f} s",
+            "`python -c` child: build the app, `run_test(size=(120, 40))` until the marker row is in "
+            f"its OptionList, one refresh, exit; whole-process wall time, median of {len(bare)}",
+        )
+        for pack in self.packs:
+            for state in ("warm", "cold"):
+                got = samples[(pack.size, state)]
+                ours = median([s.wall for s in got])
+                target, verdict = self._startup_target(pack, state, ours / base)
+                self.add(
+                    f"UI first paint, headless: {pack.label}, {state}",
+                    f"{ours:.3f} s = {ours / base:.2f}x bare",
+                    f"same child through `soundtrack_tui.ui.app.run` until episode 1's title is listed; "
+                    f"median of {len(got)}, alternated with the bare app",
+                    target,
+                    verdict,
+                )
+        self.raw["ui_headless"] = {f"{k[0]}-{k[1]}": [s.__dict__ for s in v] for k, v in samples.items()}
+        return samples
+
+    def _headless(self, pack: Pack, cache: Path) -> Sample:
+        state = self.work / "state"
+        cmd = [PYTHON, "-c", HEADLESS, "", "ours", pack.marker, str(pack.path), str(state)]
+        return self._checked(launch(_stamped(cmd), self.env(cache)), f"headless UI on {pack.label}")
+
+    def _startup_target(self, pack: Pack, state: str, ratio: float) -> tuple[str, str]:
+        if pack.size == 4 and not self.args.quick and state == "warm":
+            return "≤ 1.15x bare", _verdict(ratio <= 1.15)
+        if pack is self.ui_big and state == "warm":
+            return "≤ 1.6x bare", _verdict(ratio <= 1.6)
+        if pack is self.ui_big and state == "cold":
+            return "≤ 3x bare, progress shown", _verdict(ratio <= 3)
+        return "", ""
+
+    @property
+    def ui_big(self) -> Pack:
+        """The pack the 1,000-episode targets are judged on (the largest
+        generated one in --quick)."""
+        by_size = {p.size: p for p in self.packs}
+        if 1000 in by_size:
+            return by_size[1000]
+        return max(self.packs, key=lambda p: p.size)
+
+    @property
+    def ui_packs(self) -> list[Pack]:
+        """Packs for tmux and UI typing: the bundled one and ui_big."""
+        chosen = [p for p in self.packs if p.size == 4][:1]
+        return chosen + [p for p in [self.ui_big] if p not in chosen]
+
+    def ui_tmux(self) -> None:
+        if self.args.quick or self.args.no_tmux or shutil.which("tmux") is None:
+            why = "--quick" if self.args.quick else "--no-tmux" if self.args.no_tmux else "tmux not found"
+            for label in [
+                "bare Textual app",
+                *(f"{p.label}, {s}" for p in self.ui_packs for s in ("warm", "cold")),
+            ]:
+                self.add(f"UI first paint, tmux: {label}", f"skipped ({why})", "")
+            return
+        _log("UI first paint, tmux")
+        tmux = Tmux(f"soundtrack-bench-{os.getpid()}")
+        try:
+            bare_cmd = _shell(self.env(), [PYTHON, str(HERE / "bare_app.py")])
+            warm = {p.size: self.fresh_dir("cache") for p in self.ui_packs}
+            for pack in self.ui_packs:  # untimed first launches
+                tmux.measure(self._tmux_cmd(pack, warm[pack.size]), pack.marker)
+            bare: list[float] = []
+            found: dict[tuple[int, str], list[tuple[float, float]]] = {}
+            for run in range(max(p.runs for p in self.ui_packs)):
+                for pack in self.ui_packs:
+                    if run >= pack.runs:
+                        continue
+                    for state in ("warm", "cold"):
+                        bare.append(tmux.measure(bare_cmd, "BARE-APP-READY")[1])
+                        cache = warm[pack.size] if state == "warm" else self.fresh_dir("cache")
+                        found.setdefault((pack.size, state), []).append(
+                            tmux.measure(self._tmux_cmd(pack, cache), pack.marker)
+                        )
+        finally:
+            tmux.close()
+        base = median(bare)
+        self.add(
+            "UI first paint, tmux: bare Textual app",
+            f"{base:.3f} s",
+            f"`tmux new -d -x 120 -y 40 CMD`, `capture-pane -p` every 10 ms until the marker shows; "
+            f"wall time from launch, median of {len(bare)}",
+        )
+        for pack in self.ui_packs:
+            for state in ("warm", "cold"):
+                got = found[(pack.size, state)]
+                ours = median([f for _, f in got])
+                first = median([f for f, _ in got])
+                target, verdict = self._startup_target(pack, state, ours / base)
+                self.add(
+                    f"UI first paint, tmux: {pack.label}, {state}",
+                    f"{ours:.3f} s = {ours / base:.2f}x bare (first output {first:.3f} s)",
+                    f"`soundtrack --content PACK` in tmux until episode 1's title shows; median of "
+                    f"{len(got)}, alternated with the bare app",
+                    target,
+                    verdict,
+                )
+        self.raw["ui_tmux"] = {"bare": bare, **{f"{k[0]}-{k[1]}": v for k, v in found.items()}}
+
+    def _tmux_cmd(self, pack: Pack, cache: Path) -> str:
+        state = self.work / "state"
+        return _shell(
+            self.env(cache), [*self.soundtrack, "--content", str(pack.path), "--state-dir", str(state)]
+        )
+
+    # -- search -------------------------------------------------------------------
+
+    def search_core(self) -> None:
+        _log("search per keystroke, in process")
+        typed = sum(len(q) for q in QUERIES)
+        for pack in self.packs:
+            cmd = [PYTHON, "-c", CORE_SEARCH, str(pack.path), json.dumps(QUERIES), str(pack.runs)]
+            sample = self._checked(launch(cmd, self.env()), f"search on {pack.label}")
+            data = json.loads(sample.out.strip().splitlines()[-1])
+            ms = data["ms"]
+            p50, p95 = percentile(ms, 50), percentile(ms, 95)
+            target, verdict = "", ""
+            if pack.size == 1000 or (self.args.quick and pack is self.ui_big):
+                target, verdict = "p95 ≤ 10 ms", _verdict(p95 <= 10)
+            elif pack.size == 5000:
+                target, verdict = "p95 ≤ 50 ms", _verdict(p95 <= 50)
+            self.add(
+                f"Search per keystroke (core): {pack.label}",
+                f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {max(ms):.1f} ms",
+                f"`SearchIndex.search` on every prefix of {len(QUERIES)} queries ({typed} keystrokes: "
+                f"{', '.join(QUERIES)}), viewer has watched the first half, limit 200; {len(ms)} "
+                f"samples over {len(ms) // typed} fresh index copies; index built in {data['build_s']:.2f} s "
+                f"({data['docs']:,} documents)",
+                target,
+                verdict,
+            )
+            self.raw.setdefault("search_core", {})[pack.label] = data
+
+    def search_ui(self) -> None:
+        _log("search keystroke to results drawn, in the UI")
+        for pack in self.ui_packs:
+            ms: list[float] = []
+            opens: list[float] = []
+            for _ in range(pack.runs):
+                cmd = [PYTHON, "-c", UI_TYPING, pack.marker, json.dumps(QUERIES), str(pack.path)]
+                sample = self._checked(launch([*cmd, str(self.work / "state")], self.env()), "UI typing")
+                data = json.loads(sample.out.strip().splitlines()[-1])
+                ms += data["ms"]
+                opens.append(data["open_ms"])
+            self.add(
+                f"Search keystroke to results drawn (UI): {pack.label}",
+                f"p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms "
+                f"('/' to box focused: {median(opens):.1f} ms)",
+                "headless app (120x40), '/' then each query typed a key at a time (key events posted as "
+                "the driver does); clock stops when the box holds the text, no search worker is pending, "
+                f"every widget has processed its messages and the screen is redrawn; {len(ms)} keys",
+            )
+            self.raw.setdefault("search_ui", {})[pack.label] = {"ms": ms, "open_ms": opens}
+
+    # -- CLI ----------------------------------------------------------------------
+
+    def cli(self) -> None:
+        _log("CLI wall time")
+        bases = {
+            "pass": [PYTHON, "-c", "pass"],
+            "rich.console": [PYTHON, "-c", "import rich.console"],
+            "rich.console, rich.table": [PYTHON, "-c", "import rich.console, rich.table"],
+        }
+        base_samples: dict[str, list[float]] = {name: [] for name in bases}
+        ours: dict[str, list[float]] = {}
+        jobs: list[tuple[str, Pack, list[str], str, bool]] = []
+        bundled = next((p for p in self.packs if p.size == 4), self.packs[0])
+        for pack in self.packs:
+            for command in (["list"], ["search", "sun-woo"]):
+                for state in ("warm", "cold"):
+                    jobs.append(
+                        (f"soundtrack {command[0]}: {pack.label}, {state}", pack, command, state, False)
+                    )
+        for command in (["list"], ["search", "sun-woo"]):
+            jobs.append(
+                (f"soundtrack {command[0]}: {bundled.label}, warm, terminal", bundled, command, "warm", True)
+            )
+        warm: dict[int, Path] = {}
+        for _, pack, _command, state, _tty in jobs:  # untimed first launches
+            if state == "warm" and pack.size not in warm:
+                warm[pack.size] = self.fresh_dir("cache")
+                self._checked(launch(self._cli(pack, ["list"]), self.env(warm[pack.size])), "warm-up")
+        for run in range(max(p.runs for p in self.packs)):
+            for name, pack, command, state, tty in jobs:
+                if run >= pack.runs:
+                    continue
+                for base, cmd in bases.items():
+                    base_samples[base].append(launch(cmd, self.env(), tty=tty).wall)
+                cache = warm[pack.size] if state == "warm" else self.fresh_dir("cache")
+                sample = self._checked(
+                    launch(self._cli(pack, command), self.env(cache, tty=tty), tty=tty), name
+                )
+                ours.setdefault(name, []).append(sample.wall)
+        medians = {name: median(values) for name, values in base_samples.items()}
+        for name, cmd in bases.items():
+            self.add(
+                f"CLI baseline: python -c {shlex.quote(cmd[-1])}",
+                f"{medians[name] * 1000:.0f} ms",
+                f"whole process, median of {len(base_samples[name])}, run before every soundtrack launch",
+            )
+        yardstick = medians["rich.console, rich.table"]
+        for name, pack, command, state, tty in jobs:
+            got = median(ours[name])
+            ratio = got / yardstick
+            target = verdict = ""
+            if command[0] == "list" and pack is bundled and state == "warm" and not self.args.quick:
+                target, verdict = "≤ 2.5x import rich.console, rich.table", _verdict(ratio <= 2.5)
+            where = "stdout a pty (TERM=xterm-256color: styled, imports Rich)" if tty else "stdout not a tty"
+            self.add(
+                name,
+                f"{got * 1000:.0f} ms = {ratio:.2f}x `import rich.console, rich.table`",
+                f"`soundtrack {shlex.join(command)} --content PACK`, {where}; whole process, median of "
+                f"{len(ours[name])}",
+                target,
+                verdict,
+            )
+        self.raw["cli"] = {"bases": base_samples, "ours": ours}
+        self.cli_textual(bundled)
+
+    def _cli(self, pack: Pack, command: list[str]) -> list[str]:
+        return [*self.soundtrack, *command, "--content", str(pack.path)]
+
+    def cli_textual(self, pack: Pack) -> None:
+        sample = self._checked(launch([PYTHON, "-c", NO_TEXTUAL, str(pack.path)], self.env()), "imports")
+        leaked = json.loads(sample.out.strip().splitlines()[-1])
+        self.add(
+            "CLI imports Textual",
+            "no" if not leaked else f"yes: {', '.join(leaked[:5])}",
+            "list, search, show, story and check run in one interpreter, then `sys.modules` is inspected",
+            "never",
+            _verdict(not leaked),
+        )
+
+    # -- memory -------------------------------------------------------------------
+
+    def memory(self, samples: dict[tuple[int, str], list[Sample]]) -> None:
+        bare = median([s.peak_kb for s in samples[(0, "bare")]]) / 1024
+        self.add(
+            "Peak RSS: bare Textual app",
+            f"{bare:.1f} MB",
+            "peak RSS (VmHWM) of the headless first-paint children, median",
+        )
+        for pack in self.packs:
+            cold = median([s.peak_kb for s in samples[(pack.size, "cold")]]) / 1024
+            warm = median([s.peak_kb for s in samples[(pack.size, "warm")]]) / 1024
+            worst = max(cold, warm)
+            raw = pack.raw_bytes / 2**20
+            target = verdict = ""
+            if pack.size == 4 and not self.args.quick:
+                target, verdict = f"≤ bare + 10% = {bare * 1.1:.1f} MB", _verdict(worst <= bare * 1.1)
+            elif pack is self.ui_big:
+                budget = 3 * raw + bare
+                target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(worst <= budget)
+            self.add(
+                f"Peak RSS: UI, {pack.label}",
+                f"cold {cold:.1f} MB, warm {warm:.1f} MB (+{worst - bare:.1f} MB over bare; "
+                f"raw text {raw:.1f} MB)",
+                "peak RSS (VmHWM, read by the child at exit) of the headless first-paint children, "
+                "median; raw = bytes of the pack's TOML files",
+                target,
+                verdict,
+            )
+
+    # -- check --------------------------------------------------------------------
+
+    def check(self) -> None:
+        _log("soundtrack check")
+        for pack in self.packs:
+            walls: list[float] = []
+            out = ""
+            for _ in range(pack.runs):
+                sample = launch([*self.soundtrack, "check", str(pack.path)], self.env())
+                if sample.code != 0:
+                    raise RuntimeError(f"check failed on {pack.label}: {sample.out[-500:]}")
+                walls.append(sample.wall)
+                out = sample.out.strip().splitlines()[-1]
+            got = median(walls)
+            target, verdict = "", ""
+            if pack.size == 1000 or (self.args.quick and pack is self.ui_big):
+                target, verdict = "< 10 s", _verdict(got < 10)
+            self.add(
+                f"soundtrack check: {pack.label}",
+                f"{got:.2f} s ({out.split(': ', 1)[-1]})",
+                f"`soundtrack check PACK` (never cached: parse, validate, spoiler lint), "
+                f"median of {len(walls)}",
+                target,
+                verdict,
+            )
+
+    def _checked(self, sample: Sample, what: str) -> Sample:
+        if sample.code != 0:
+            raise RuntimeError(f"{what} exited with {sample.code}:\n{sample.out[-2000:]}")
+        return sample
+
+
+def _stamped(cmd: list[str]) -> list[str]:
+    """Fill in the launch time the headless child measures from."""
+    return [cmd[0], cmd[1], cmd[2], f"{time.time():.6f}", *cmd[4:]]
+
+
+def _shell(env: dict[str, str], cmd: Sequence[str]) -> str:
+    """A tmux command line running `cmd` in exactly `env`."""
+    assignments = [f"{key}={value}" for key, value in sorted(env.items()) if "\n" not in value]
+    return shlex.join(["env", "-i", *assignments, *cmd])
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "missed"
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    from importlib.metadata import version
+
+    versions = ", ".join(f"{name} {version(name)}" for name in ("textual", "rich"))
+    return (
+        f"{os.cpu_count()} CPUs ({cpu}), {platform.system()} {platform.release()}, "
+        f"Python {platform.python_version()}, {versions}"
+    )
+
+
+def table(rows: Sequence[Row]) -> str:
+    lines = ["| Measure | Result | Target | Method |", "|---|---|---|---|"]
+    for row in rows:
+        target = f"{row.target} ({row.verdict})" if row.verdict else row.target
+        cells = [row.measure, row.result, target, row.method]
+        lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
+    return "\n".join(lines)
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--quick", action="store_true", help="a tiny pack and one run (for the test suite)")
+    parser.add_argument("--sizes", default="4,100,1000,5000", help="pack sizes; 4 is the bundled pack")
+    parser.add_argument("--runs", type=int, default=5, help="runs per measure (default 5), medians")
+    parser.add_argument("--big-size", type=int, default=5000, help="packs this big get --big-runs")
+    parser.add_argument("--big-runs", type=int, default=3, help="runs for the biggest packs (default 3)")
+    parser.add_argument("--recap-words", type=int, default=DEFAULT_RECAP_WORDS, help="words per recap")
+    parser.add_argument(
+        "--workdir", type=Path, help="where packs and scratch folders go (default: a temp dir)"
+    )
+    parser.add_argument("--json", type=Path, help="also write every raw sample here")
+    parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
+    parser.add_argument(
+        "--only",
+        default="headless,tmux,search,ui-search,cli,check",
+        help="comma-separated parts to run (default: all)",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.runs, args.big_runs, args.recap_words = QUICK_SIZES, 1, 1, QUICK_RECAP_WORDS
+    else:
+        try:
+            args.sizes = tuple(int(s) for s in str(args.sizes).split(",") if s.strip())
+        except ValueError:
+            parser.error("--sizes takes comma-separated integers")
+    if not args.sizes or min(args.sizes) < 1 or args.runs < 1 or args.big_runs < 1:
+        parser.error("sizes and runs must be positive")
+    args.only = {part.strip() for part in args.only.split(",")}
+    return args
+
+
+def soundtrack_command() -> list[str]:
+    script = Path(PYTHON).parent / "soundtrack"
+    return [str(script)] if script.exists() else [PYTHON, "-m", "soundtrack_tui"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    started = time.perf_counter()
+    owned = args.workdir is None
+    work = Path(tempfile.mkdtemp(prefix="soundtrack-bench-")) if owned else args.workdir.resolve()
+    work.mkdir(parents=True, exist_ok=True)
+    try:
+        packs = prepare_packs(args.sizes, work, args.recap_words, args.quick)
+        for pack in packs:
+            pack.runs = args.big_runs if pack.size >= args.big_size else args.runs
+        bench = Bench(args, work, packs, soundtrack_command())
+        bench.compile_bytecode()
+        parts: list[tuple[str, Callable[[], object]]] = [
+            ("tmux", bench.ui_tmux),
+            ("search", bench.search_core),
+            ("ui-search", bench.search_ui),
+            ("cli", bench.cli),
+            ("check", bench.check),
+        ]
+        if "headless" in args.only:
+            bench.memory(bench.ui_headless())
+        for name, part in parts:
+            if name in args.only:
+                part()
+        elapsed = time.perf_counter() - started
+        runs = ", ".join(f"{p.label}: {p.runs}" for p in packs)
+        print(f"Machine: {machine()}")
+        print(f"Runs per measure: {runs}. Benchmark wall time: {elapsed / 60:.1f} min.")
+        print()
+        print(table(bench.rows))
+        if args.json:
+            bench.raw["rows"] = [row.__dict__ for row in bench.rows]
+            bench.raw["machine"] = machine()
+            args.json.write_text(json.dumps(bench.raw, indent=1, default=str), encoding="utf-8")
+    finally:
+        if owned:
+            shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,299 @@
+"""A parsed-pack cache, so that opening a big pack a second time is instant.
+
+Loading a pack parses every TOML file, sanitizes every string and runs the
+spoiler lint; on a thousand-episode pack that takes seconds. The result of a
+clean load (no errors; warnings are kept) is stored in the user's cache
+folder and reused while the pack's files are unchanged.
+
+The cache is an optimisation, never a source of truth:
+
+* one file per pack, named after a hash of the pack's absolute path, in
+  `platformdirs.user_cache_dir("soundtrack")` or `$SOUNDTRACK_CACHE_DIR`;
+  deleting it (or the whole folder) at any time is safe;
+* an entry is used only if its header matches exactly: cache format,
+  package version, Python version, the size and mtime of every core module
+  the loader uses (an edited checkout never reads results of older code),
+  the pack's absolute path and the path as given, and the name, type, size
+  and mtime_ns of every pack file (`show.toml`, `characters.toml`,
+  everything in `episodes/`);
+* the payload carries its length and CRC-32, and is unpickled by an
+  unpickler that only knows the model's classes; the result is type-checked.
+  Anything else (a truncated, corrupt, foreign or old file, an unreadable
+  folder) is a miss: the pack is read from its files and the entry rewritten.
+  Reading the cache never raises;
+* entries are written atomically (temp file in the same folder, then
+  `os.replace`), and not at all when the folder is not writable, when a file
+  changed while the pack was being read, or when a file is younger than
+  two seconds (a later edit within the file system's timestamp granularity
+  could otherwise keep the same size and mtime).
+
+`soundtrack check` never uses this module: it always validates the files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import pickle
+import stat
+import sys
+import time
+import zlib
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from soundtrack_tui import __version__
+from soundtrack_tui.core.errors import Problem
+from soundtrack_tui.core.loader import LoadResult, Progress, read_pack
+from soundtrack_tui.core.model import Character, Episode, Pack, Show
+
+__all__ = ["CACHE_DIR_ENV", "CACHE_FORMAT", "cache_dir", "cache_file", "is_cached", "load_pack_cached"]
+
+CACHE_FORMAT = 1
+CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
+APP_NAME = "soundtrack"
+
+_MAGIC = b"soundtrack pack cache\n"
+_PROTOCOL = 5
+_RACY_NS = 2_000_000_000  # files younger than this are not cached
+_STALE_TEMP_SECONDS = 24 * 3600
+
+# What the payload may contain besides builtin containers and strings.
+_ALLOWED: dict[str, frozenset[str]] = {
+    "soundtrack_tui.core.model": frozenset({"Show", "Source", "Review", "Episode", "Character", "Note"}),
+    "soundtrack_tui.core.errors": frozenset({"Problem", "Severity"}),
+    "datetime": frozenset({"date"}),
+}
+
+# The core modules a LoadResult depends on (a test checks that loading
+# imports no other core module).
+CODE_MODULES = (
+    "__init__",
+    "cache",
+    "errors",
+    "lint",
+    "loader",
+    "model",
+    "sanitize",
+    "schema",
+    "textnorm",
+    "tomlpos",
+)
+
+Stamp = tuple[tuple[str, int, int, int], ...]  # (name, file type, size, mtime_ns)
+
+
+def cache_dir() -> Path:
+    """$SOUNDTRACK_CACHE_DIR if set, else the platform's per-user cache
+    folder. Nothing is created until an entry is written."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir(APP_NAME))
+
+
+def cache_file(root: str | Path) -> Path:
+    """Where the entry for the pack at `root` lives."""
+    key = os.fsencode(os.path.abspath(root))
+    # Two checksums make a 64-bit name; a collision costs a miss, never a
+    # wrong result (the header holds the path), and zlib is imported anyway.
+    return cache_dir() / f"pack-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.pickle"
+
+
+def load_pack_cached(root: str | Path, progress: Progress | None = None) -> LoadResult:
+    """`loader.read_pack(root)`, from the cache when the pack is unchanged.
+
+    Same result as `read_pack` (a fresh `LoadResult` whose pack has
+    `root == Path(root)`); never raises. Only results without errors are
+    stored, so a broken pack is re-read, and re-reported, every time.
+    `progress` is handed to `read_pack` on a miss; a hit never calls it."""
+    given = Path(root)
+    try:
+        header = _header(given)
+    except Exception:  # an unlistable pack: let the loader report it
+        return _read_pack(given, progress)
+    path = cache_file(given)
+    cached = _read(path, header, given)
+    if cached is not None:
+        return cached
+    result = _read_pack(given, progress)
+    if result.pack is not None and not result.errors:
+        _write(path, header, given, result)
+    return result
+
+
+def is_cached(root: str | Path) -> bool:
+    """Would `load_pack_cached(root)` be answered from the cache? Checks the
+    entry's key against the pack's files (milliseconds, the payload is not
+    read), so the UI can decide whether to show a loading screen. A payload
+    damaged since is still caught by `load_pack_cached`, which then reads
+    the files: treat True as "almost certainly fast", never as a promise."""
+    given = Path(root)
+    try:
+        with open(cache_file(given), "rb") as entry:
+            if entry.read(len(_MAGIC)) != _MAGIC:
+                return False
+            stored = _Unpickler(entry).load()
+        return isinstance(stored, dict) and stored.get("key") == _header(given)
+    except Exception:
+        return False
+
+
+def _read_pack(root: Path, progress: Progress | None) -> LoadResult:
+    return read_pack(root) if progress is None else read_pack(root, progress)
+
+
+# -- the key -------------------------------------------------------------------
+
+
+def _header(root: Path) -> dict[str, Any]:
+    """Everything an entry must match to be used."""
+    return {
+        "format": CACHE_FORMAT,
+        "version": __version__,
+        "python": tuple(sys.version_info[:3]),
+        "code": _code_stamp(),
+        "root": os.path.abspath(root),
+        "shown": str(root),
+        "files": _pack_stamp(root),
+    }
+
+
+def _entry(name: str, st: os.stat_result) -> tuple[str, int, int, int]:
+    return (name, stat.S_IFMT(st.st_mode), st.st_size, st.st_mtime_ns)
+
+
+def _pack_stamp(root: Path) -> Stamp:
+    """Name, type, size and mtime of every file the loader may read. A
+    missing file or folder is recorded as missing, so creating it is a change."""
+    if not root.is_dir():
+        raise NotADirectoryError(str(root))
+    stamp: list[tuple[str, int, int, int]] = []
+    for name in ("show.toml", "characters.toml"):
+        try:
+            stamp.append(_entry(name, os.stat(root / name)))
+        except FileNotFoundError:
+            stamp.append((name, 0, -1, -1))
+    episodes = root / "episodes"
+    stamp.append(("episodes/", int(episodes.is_dir()), 0, 0))  # its listing follows
+    if episodes.is_dir():
+        with os.scandir(episodes) as entries:
+            for entry in sorted(entries, key=lambda e: e.name):
+                stamp.append(_entry("episodes/" + entry.name, entry.stat()))
+    return tuple(stamp)
+
+
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Size and mtime of the modules that compute a LoadResult: what the
+    cached result was made by. Only changes when that code does (an edited
+    checkout); edits elsewhere (search, the UI) keep the cache."""
+    folder = Path(__file__).resolve().parent
+    found: list[tuple[str, int, int]] = []
+    for name in CODE_MODULES:
+        try:
+            st = os.stat(folder / f"{name}.py")
+        except OSError:
+            continue
+        found.append((name, st.st_size, st.st_mtime_ns))
+    return tuple(found)
+
+
+# -- reading -------------------------------------------------------------------
+
+
+class _Unpickler(pickle.Unpickler):
+    """Refuses every global but the model's classes, dates and the problem
+    record: a foreign pickle fails here instead of running anything."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} in the pack cache")
+
+
+def _read(path: Path, header: dict[str, Any], root: Path) -> LoadResult | None:
+    """The cached result, or None for any problem whatsoever."""
+    try:
+        data = path.read_bytes()
+        if not data.startswith(_MAGIC):
+            return None
+        stream = io.BytesIO(data)
+        stream.seek(len(_MAGIC))
+        stored = _Unpickler(stream).load()
+        if not isinstance(stored, dict) or stored.get("key") != header:
+            return None
+        with memoryview(data) as view:
+            payload = view[stream.tell() :]
+            if len(payload) != stored.get("length") or zlib.crc32(payload) != stored.get("crc"):
+                return None
+        # The same stream goes on: BytesIO shares `data`, no copy of the payload.
+        return _result(_Unpickler(stream).load(), root)
+    except Exception:
+        return None
+
+
+def _result(value: object, root: Path) -> LoadResult | None:
+    """Rebuild the LoadResult from the stored tuple, checking every type."""
+    if not (isinstance(value, tuple) and len(value) == 4):
+        return None
+    show, episodes, characters, problems = value
+    if not isinstance(show, Show) or not isinstance(episodes, dict):
+        return None
+    if not all(type(k) is int and isinstance(e, Episode) and e.number == k for k, e in episodes.items()):
+        return None
+    if not isinstance(characters, tuple) or not all(isinstance(c, Character) for c in characters):
+        return None
+    if not isinstance(problems, list) or not all(isinstance(p, Problem) and not p.is_error for p in problems):
+        return None
+    return LoadResult(Pack(show, MappingProxyType(episodes), characters, root), problems)
+
+
+# -- writing -------------------------------------------------------------------
+
+
+def _write(path: Path, header: dict[str, Any], root: Path, result: LoadResult) -> None:
+    """Store `result` unless the pack changed meanwhile or is too fresh to
+    trust its mtimes. Every failure is silent: the cache is optional."""
+    try:
+        if _pack_stamp(root) != header["files"]:
+            return  # edited while we were reading it
+        newest = max((entry[3] for entry in header["files"]), default=0)
+        if newest > time.time_ns() - _RACY_NS:
+            return
+        pack = result.pack
+        assert pack is not None
+        payload = pickle.dumps(
+            (pack.show, dict(pack.episodes), pack.characters, list(result.problems)), protocol=_PROTOCOL
+        )
+        stored = {"key": header, "length": len(payload), "crc": zlib.crc32(payload)}
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        _remove_stale_temps(path.parent)
+        import tempfile  # only when writing: keeps a cache hit's imports small
+
+        handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=path.parent)
+        try:
+            with os.fdopen(handle, "wb") as out:
+                out.write(_MAGIC)
+                pickle.dump(stored, out, protocol=_PROTOCOL)
+                out.write(payload)
+            os.replace(temp, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+            raise
+    except Exception:
+        return
+
+
+def _remove_stale_temps(folder: Path) -> None:
+    """Temp files left by a process killed mid-write, after a day."""
+    cutoff = time.time() - _STALE_TEMP_SECONDS
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for entry in entries:
+            if entry.name.startswith(".tmp-") and entry.stat().st_mtime < cutoff:
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
