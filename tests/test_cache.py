@@ -57,9 +57,12 @@ class Reads:
         self.count = 0
         monkeypatch.setattr(cache, "read_pack", self)
 
-    def __call__(self, root: str | Path, progress: Progress | None = None) -> LoadResult:
+    def __call__(
+        self, root: str | Path, progress: Progress | None = None, *, lint: bool = True
+    ) -> LoadResult:
         self.count += 1
-        return read_pack(root) if progress is None else read_pack(root, progress)
+        self.lint = lint
+        return read_pack(root, progress, lint=lint)
 
 
 @pytest.fixture
@@ -353,8 +356,8 @@ def test_fresh_files_are_not_cached_yet(pack: Path, reads: Reads) -> None:
 
 
 def test_a_pack_edited_during_the_load_is_not_cached(pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    def read_and_edit(root: str | Path, progress: Progress | None = None) -> LoadResult:
-        result = read_pack(root)
+    def read_and_edit(root: str | Path, progress: Progress | None = None, *, lint: bool = True) -> LoadResult:
+        result = read_pack(root, lint=lint)
         os.utime(pack / "episodes" / "01.toml", ns=(OLD + 5, OLD + 5))
         return result
 
@@ -393,6 +396,12 @@ def test_nothing_is_written_outside_the_cache_folder(pack: Path, tmp_path: Path,
 
 
 # -- who uses it ---------------------------------------------------------------
+
+
+def test_run_time_loads_skip_the_lint(pack: Path, reads: Reads) -> None:
+    cache.load_pack_cached(pack)
+    assert reads.count == 1
+    assert reads.lint is False
 
 
 def test_cli_sessions_load_through_the_cache(pack: Path, reads: Reads) -> None:

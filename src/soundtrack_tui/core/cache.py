@@ -144,7 +144,9 @@ def is_cached(root: str | Path) -> bool:
 
 
 def _read_pack(root: Path, progress: Progress | None) -> LoadResult:
-    return read_pack(root) if progress is None else read_pack(root, progress)
+    # Run time never shows lint warnings (they are for `soundtrack check`,
+    # which never uses the cache), and the lint is most of a big pack's load.
+    return read_pack(root, progress, lint=False)
 
 
 # -- the key -------------------------------------------------------------------

@@ -102,11 +102,15 @@ def load_pack(root: str | Path) -> Pack:
 Progress = Callable[[int, int], None]  # (episode files read, episode files in all)
 
 
-def read_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
-    """Load what can be loaded and report everything else. Never raises."""
+def read_pack(root: str | Path, progress: Progress | None = None, *, lint: bool = True) -> LoadResult:
+    """Load what can be loaded and report everything else. Never raises.
+
+    `lint=False` skips the spoiler lint, most of the time a big pack takes
+    to load: its warnings are for pack authors (`soundtrack check`), and
+    nothing at run time reads them."""
     problems: list[Problem] = []
     try:
-        pack = _Loader(Path(root), problems, progress).load()
+        pack = _Loader(Path(root), problems, progress, lint).load()
     except (RecursionError, MemoryError) as error:  # pragma: no cover - last resort
         problems.append(Problem(str(root), "", f"pack too complex to load: {type(error).__name__}"))
         pack = None
@@ -117,10 +121,13 @@ def read_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
 
 
 class _Loader:
-    def __init__(self, root: Path, problems: list[Problem], progress: Progress | None = None) -> None:
+    def __init__(
+        self, root: Path, problems: list[Problem], progress: Progress | None = None, lint: bool = True
+    ) -> None:
         self.root = root
         self.problems = problems
         self.progress = progress
+        self.run_lint = lint
         self.source_keys: set[str] = set()
         self.episode_count = 0
 
@@ -142,7 +149,8 @@ class _Loader:
         episodes, files = self.load_episodes()
         characters = self.load_characters()
         pack = Pack(show, MappingProxyType(episodes), characters, self.root)
-        self.lint(pack, files)
+        if self.run_lint:
+            self.lint(pack, files)
         return pack
 
     # -- files ------------------------------------------------------------

@@ -7,18 +7,21 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
 from typing import ClassVar
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
-from soundtrack_tui.core.loader import read_pack
+from soundtrack_tui.core.errors import Problem
+from soundtrack_tui.core.loader import LoadResult
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.progress import ProgressStore, state_dir
@@ -26,6 +29,7 @@ from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.ui.commands import EpisodeCommands
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.screens.help import HelpScreen, KeyRow, KeySection
+from soundtrack_tui.ui.screens.loading import LoadingScreen
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.screens.story import StoryScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -33,6 +37,7 @@ from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, Searc
 
 DEFAULT_THEME = "textual-dark"
 MAX_PROBLEMS_SHOWN = 5
+LARGE_PACK = 50  # episode files: an uncached pack this big loads behind a progress bar
 
 
 class SoundtrackApp(App[int]):
@@ -57,18 +62,24 @@ class SoundtrackApp(App[int]):
 
     def __init__(
         self,
-        pack: Pack,
-        store: ProgressStore,
+        pack: Pack | None,
+        store: ProgressStore | None,
         *,
         spoilers: bool = False,
         problems: int = 0,
         keymap: KeymapConfig | None = None,
+        load_from: tuple[Path, str | None] | None = None,
     ) -> None:
+        """`pack` and `store` ready, or both None with `load_from` = (pack
+        folder, state dir override): then the app paints a loading screen at
+        once and reads the pack in a worker."""
         super().__init__()
         self.pack = pack
         self.store = store
         self.spoilers = spoilers
         self.problems = problems
+        self.load_from = load_from
+        self.load_failure: list[Problem] = []
         self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids())
         self.main: MainScreen | None = None
         self._theme_ready = False
@@ -76,12 +87,54 @@ class SoundtrackApp(App[int]):
     # -- start -------------------------------------------------------------
 
     def get_default_screen(self) -> Screen[None]:
-        progress = self.store.current
-        level = Level.OFF if self.spoilers else progress.level
-        self.main = MainScreen(self.pack, self.store, level=level, key_label=self.key_label)
+        if self.pack is None or self.store is None:
+            where = self.load_from[0] if self.load_from else Path("?")
+            return LoadingScreen(str(where))
+        self.main = self._main_screen(self.pack, self.store)
         return self.main
 
+    def _main_screen(self, pack: Pack, store: ProgressStore) -> MainScreen:
+        level = Level.OFF if self.spoilers else store.current.level
+        return MainScreen(pack, store, level=level, key_label=self.key_label)
+
     def on_mount(self) -> None:
+        if self.pack is None and self.load_from is not None:
+            self._load(*self.load_from)
+            return
+        self._start()
+
+    @work(thread=True, exit_on_error=False)
+    def _load(self, pack_path: Path, state_override: str | None) -> None:
+        """Read a large pack off the UI thread, reporting progress."""
+        from soundtrack_tui.core.cache import load_pack_cached
+
+        screen = self.screen
+        advance = screen.advance if isinstance(screen, LoadingScreen) else None
+
+        def progress(done: int, total: int) -> None:
+            if advance is not None:
+                self.call_from_thread(advance, done, total)
+
+        result = load_pack_cached(pack_path, progress)
+        store = None
+        if result.pack is not None:
+            store = ProgressStore(state_dir(state_override), result.pack.show.id, lock_timeout=1.0)
+            store.load()
+        self.call_from_thread(self._loaded, result, store)
+
+    def _loaded(self, result: LoadResult, store: ProgressStore | None) -> None:
+        if result.pack is None or store is None:
+            self.load_failure = result.errors or result.problems
+            self.exit(1)
+            return
+        self.pack, self.store, self.problems = result.pack, store, len(result.errors)
+        self.main = self._main_screen(result.pack, store)
+        self.push_screen(self.main)  # over the loading screen, which stays beneath
+        self._start()
+
+    def _start(self) -> None:
+        """Settings and notices, once the pack and its progress are in."""
+        assert self.store is not None
         if self.keymap_config.keymap:
             self.set_keymap(dict(self.keymap_config.keymap))
         theme = self.store.current.theme
@@ -101,11 +154,13 @@ class SoundtrackApp(App[int]):
 
     def show_store_notices(self) -> None:
         """Progress notices are plain text (they quote file paths)."""
+        if self.store is None:
+            return
         for notice in self.store.take_notices():
             self.notify(notice, severity="warning", markup=False, timeout=10)
 
     def watch_theme(self, theme: str) -> None:
-        if self._theme_ready and theme != self.store.current.theme:
+        if self._theme_ready and self.store is not None and theme != self.store.current.theme:
             self.store.set_theme(theme)
             self.show_store_notices()
 
@@ -165,7 +220,8 @@ class SoundtrackApp(App[int]):
         self.push_screen(HelpScreen(self.help_sections(), str(keys_file())))
 
     def show_story(self, viewer: Viewer) -> None:
-        self.push_screen(StoryScreen(self.pack, viewer))
+        if self.pack is not None:
+            self.push_screen(StoryScreen(self.pack, viewer))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -227,22 +283,40 @@ def binding_ids() -> set[str]:
 def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> int:
     """Start the browser on the pack at `pack_path`; returns an exit code.
 
-    A pack that could not be built at all is reported on stderr before
-    Textual starts (exit 1); one built with errors still runs, with a notice."""
-    result = read_pack(pack_path)
-    if result.pack is None:
-        errors = result.errors or result.problems
-        for problem in errors[:MAX_PROBLEMS_SHOWN]:
-            sys.stderr.write(f"soundtrack: {problem}\n")
-        if len(errors) > MAX_PROBLEMS_SHOWN:
-            sys.stderr.write(
-                f"soundtrack: ... and {len(errors) - MAX_PROBLEMS_SHOWN} more; run soundtrack check\n"
-            )
-        if not errors:
-            sys.stderr.write(f"soundtrack: could not load the pack at {pack_path}\n")
-        return 1
-    store = ProgressStore(state_dir(state_dir_override), result.pack.show.id, lock_timeout=1.0)
-    store.load()
-    app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=len(result.errors))
+    A pack that could not be built at all is reported on stderr (exit 1);
+    one built with errors still runs, with a notice. A large pack not in
+    the cache yet loads behind a progress bar instead of a blank terminal."""
+    from soundtrack_tui.core.cache import is_cached, load_pack_cached
+
+    if is_cached(pack_path) or _episode_files(pack_path) <= LARGE_PACK:
+        result = load_pack_cached(pack_path)
+        if result.pack is None:
+            return _report_failure(result.errors or result.problems, pack_path)
+        store = ProgressStore(state_dir(state_dir_override), result.pack.show.id, lock_timeout=1.0)
+        store.load()
+        app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=len(result.errors))
+    else:
+        app = SoundtrackApp(None, None, spoilers=spoilers, load_from=(pack_path, state_dir_override))
     code = app.run()
+    if app.load_failure:
+        return _report_failure(app.load_failure, pack_path)
     return code if isinstance(code, int) else (app.return_code or 0)
+
+
+def _episode_files(pack_path: Path) -> int:
+    try:
+        return sum(1 for entry in os.scandir(pack_path / "episodes") if entry.name.endswith(".toml"))
+    except OSError:
+        return 0
+
+
+def _report_failure(errors: list[Problem], pack_path: Path) -> int:
+    for problem in errors[:MAX_PROBLEMS_SHOWN]:
+        sys.stderr.write(f"soundtrack: {problem}\n")
+    if len(errors) > MAX_PROBLEMS_SHOWN:
+        sys.stderr.write(
+            f"soundtrack: ... and {len(errors) - MAX_PROBLEMS_SHOWN} more; run soundtrack check\n"
+        )
+    if not errors:
+        sys.stderr.write(f"soundtrack: could not load the pack at {sanitize(str(pack_path))}\n")
+    return 1

@@ -11,6 +11,7 @@ Layout follows the terminal width through CSS classes only (`-wide`,
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -23,7 +24,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Tabs
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
@@ -49,6 +50,7 @@ CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
 SAVE_DELAY = 1.0
 MARK_LIMIT = 2000
+INDEX_NOW = 50  # episodes: a bigger pack's search index is built in a worker
 
 CHARACTER_FIELDS = frozenset({"name", "alias", "intro", "note"})
 REVIEW_FIELDS = frozenset({"review", "series review"})
@@ -181,7 +183,12 @@ class MainScreen(Screen[None]):
         self.pack = pack
         self.store = store
         self.key_label = key_label
-        self.index = SearchIndex.build(pack)
+        # A small pack's index takes milliseconds; a big one's takes seconds,
+        # so it is built in a worker after the first paint (see on_mount).
+        self._index: SearchIndex | None = None
+        self._index_ready = threading.Event()
+        if len(pack.episodes) <= INDEX_NOW:
+            self._set_index(SearchIndex.build(pack))
         self.search_query = ""
         """What the search box holds now."""
         self.last_query = ""
@@ -234,7 +241,17 @@ class MainScreen(Screen[None]):
                     )
         yield Footer()
 
+    def _set_index(self, index: SearchIndex) -> None:
+        self._index = index
+        self._index_ready.set()
+
+    @work(thread=True, group="index", exit_on_error=False)
+    def _build_index(self) -> None:
+        self._set_index(SearchIndex.build(self.pack))
+
     def on_mount(self) -> None:
+        if self._index is None:
+            self._build_index()
         self._composed = True
         self._apply_layout(layout_for(self.size.width))
         self._apply_pane()
@@ -473,10 +490,15 @@ class MainScreen(Screen[None]):
         self._search(query, self.viewer)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search(self, query: str, viewer: Viewer) -> tuple[str, Viewer, SearchResults]:
+    def _search(self, query: str, viewer: Viewer) -> tuple[str, Viewer, SearchResults] | None:
         """Off the UI thread, so typing never waits; `exclusive` drops the
         search for the previous keystroke."""
-        return query, viewer, self.index.search(query, viewer)
+        worker = get_current_worker()
+        while not self._index_ready.wait(0.05):  # a big pack may still be indexing
+            if worker.is_cancelled:
+                return None
+        assert self._index is not None
+        return query, viewer, self._index.search(query, viewer)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker
@@ -529,7 +551,9 @@ class MainScreen(Screen[None]):
         view = self.current
         if view is None or view.paragraphs is None:
             return RecapMarks(number, ())
-        results = self.index.search(query, self.viewer, limit=MARK_LIMIT)
+        if self._index is None:
+            return RecapMarks(number, ())  # still indexing: no marks yet
+        results = self._index.search(query, self.viewer, limit=MARK_LIMIT)
         marks: set[RecapMark] = set()
         for hit in results.hits:
             if hit.episode == number and hit.field == "recap":

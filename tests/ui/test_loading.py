@@ -1,0 +1,89 @@
+"""A large pack that is not cached yet loads behind a progress screen, in a
+worker, and its search index is built after the first paint."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+from textual.widgets import Input
+
+from soundtrack_tui.ui import app as app_module
+from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
+from soundtrack_tui.ui.screens.loading import LoadingScreen
+from soundtrack_tui.ui.screens.main import INDEX_NOW, MainScreen
+from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.search_panel import ResultsList
+
+GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
+
+
+@pytest.fixture(scope="module")
+def large_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    spec = importlib.util.spec_from_file_location("bench_generate_for_loading", GENERATOR)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    episodes = max(LARGE_PACK, INDEX_NOW) + 10
+    root: Path = module.generate_pack(tmp_path_factory.mktemp("large"), episodes, recap_words=60)
+    return root
+
+
+async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
+    for _ in range(200):
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+        if isinstance(app.screen, MainScreen):
+            return app.screen
+    raise AssertionError("the pack never finished loading")
+
+
+async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> None:
+    app = SoundtrackApp(None, None, load_from=(large_pack, None))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert isinstance(app.screen_stack[0], LoadingScreen)
+        main = await _wait_for_main(app, pilot)
+        episodes = main.query_one(EpisodeList)
+        assert app.pack is not None
+        assert len(episodes.options) == len(app.pack.episodes)
+        # The index is built in a worker; a search typed now still answers.
+        await pilot.press("slash", *"the")
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if main.query_one(ResultsList).option_count:
+                break
+        assert main.query_one("#search-input", Input).value == "the"
+        assert main.query_one(ResultsList).option_count > 0
+        await pilot.press("escape", "q")
+    assert app.return_code == 0
+
+
+def test_a_pack_that_fails_to_load_exits_1_with_its_problems(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken"
+    (broken / "episodes").mkdir(parents=True)
+    for number in range(1, LARGE_PACK + 2):
+        (broken / "episodes" / f"{number:02d}.toml").write_text("number = 1\n", encoding="utf-8")
+    # show.toml is missing: nothing can be built.
+
+    async def headless(self: SoundtrackApp, *args: object, **kwargs: object) -> int | None:
+        async with self.run_test(size=(80, 24)) as pilot:
+            for _ in range(200):
+                await pilot.pause(0.05)
+                if self.load_failure:
+                    break
+        return self.return_code
+
+    def run_headless(self: SoundtrackApp, *args: object, **kwargs: object) -> int | None:
+        import asyncio
+
+        return asyncio.run(headless(self))
+
+    monkeypatch.setattr(SoundtrackApp, "run", run_headless)
+    assert app_module.run(broken, None, spoilers=False) == 1
+    err = capsys.readouterr().err
+    assert "show.toml" in err
+    assert err.startswith("soundtrack: ")
