@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from runner import run_soundtrack
+
 CONTROL = set(range(0x00, 0x20)) - {0x0A} | {0x7F} | set(range(0x80, 0xA0))
 
 
 def run(*args: str, state: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, "SOUNDTRACK_STATE_DIR": str(state), "NO_COLOR": "1", **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "soundtrack_tui", *args],
-        capture_output=True,
-        text=True,
-        env=environment,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    return run_soundtrack(*args, state=state, env=env)
 
 
 @pytest.fixture

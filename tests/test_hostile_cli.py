@@ -8,7 +8,6 @@ and emoji codes. None of it may reach the terminal as anything but text.
 from __future__ import annotations
 
 import io
-import os
 import re
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from runner import run_soundtrack
 from soundtrack_tui import commands
 from soundtrack_tui.cli import main
 
@@ -44,15 +44,7 @@ COMMANDS = [
 
 def _run(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     argv = args if args[0] == "check" else [*args, "--content", str(HOSTILE)]
-    env = {**os.environ, "SOUNDTRACK_STATE_DIR": str(tmp_path), "NO_COLOR": "1"}
-    return subprocess.run(
-        [sys.executable, "-m", "soundtrack_tui", *argv],
-        capture_output=True,
-        text=True,
-        env=env,
-        stdin=subprocess.DEVNULL,
-        timeout=60,
-    )
+    return run_soundtrack(*argv, state=tmp_path)
 
 
 @pytest.mark.parametrize("args", COMMANDS, ids=" ".join)
