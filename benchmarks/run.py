@@ -427,15 +427,14 @@ class Bench:
     soundtrack: list[str]
     rows: list[Row] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
-    _dirs: int = 0
 
     # -- environment
 
     def fresh_dir(self, kind: str) -> Path:
-        self._dirs += 1
-        path = self.work / "dirs" / f"{kind}-{self._dirs}"
-        path.mkdir(parents=True)
-        return path
+        """An empty folder; a reused --workdir keeps the old ones apart."""
+        parent = self.work / "dirs"
+        parent.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=f"{kind}-", dir=parent))
 
     def env(self, cache: Path | None = None, *, tty: bool = False) -> dict[str, str]:
         home = self.work / "home"

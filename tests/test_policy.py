@@ -100,6 +100,22 @@ def test_episode_without_file_is_no_recap_yet() -> None:
 def test_unknown_episode_raises() -> None:
     with pytest.raises(KeyError):
         policy.episode_view(PACK, Viewer(), 5)
+    with pytest.raises(KeyError):
+        policy.episode_row(PACK, Viewer(), 0)
+
+
+@pytest.mark.parametrize("level", list(Level))
+@pytest.mark.parametrize("watched", [set(), {1}, {2, 3}, {1, 2, 3, 4}])
+@pytest.mark.parametrize("peek", [None, 2, 4])
+def test_list_row_agrees_with_the_full_view(level: Level, watched: set[int], peek: int | None) -> None:
+    """The episode list asks for a row, the recap pane for a view: the two
+    must never disagree on what shows."""
+    viewer = Viewer(frozenset(watched), level, peek)
+    for number in PACK.numbers:
+        row = policy.episode_row(PACK, viewer, number)
+        view = policy.episode_view(PACK, viewer, number)
+        fields = ("number", "locked", "watched", "peeked", "has_file", "title", "heading")
+        assert {name: getattr(row, name) for name in fields} == {name: getattr(view, name) for name in fields}
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from textual.widgets import Input
 from soundtrack_tui.ui import app as app_module
 from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
 from soundtrack_tui.ui.screens.loading import LoadingScreen
-from soundtrack_tui.ui.screens.main import INDEX_NOW, MainScreen
+from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import ResultsList
 
@@ -27,7 +27,7 @@ def large_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
     spec.loader.exec_module(module)
-    episodes = max(LARGE_PACK, INDEX_NOW) + 10
+    episodes = LARGE_PACK + 10
     root: Path = module.generate_pack(tmp_path_factory.mktemp("large"), episodes, recap_words=60)
     return root
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 from textual.app import App
 from textual.widgets import Input
 
+from packs import make_episode, make_pack
+from soundtrack_tui.core.policy import Level
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
-from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchPanel
+from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
 
 from .conftest import AppFactory
 from .helpers import main_screen, options_text, text_of
@@ -218,3 +220,31 @@ async def test_keys_typed_right_after_slash_reach_the_search_box(make_app: AppFa
         assert screen.searching
         assert screen.query_one("#search-input", Input).value == "jay/x"
         assert screen.selected == before  # "j" did not move the selection
+
+
+async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> None:
+    """A word in every episode: the list draws PAGE hits at once and the
+    next page as the cursor or the scroll nears the end; the summary counts
+    every match, not just those drawn."""
+    episodes = 3 * PAGE
+    recap = ["lorem ipsum mandolin dolor", "sit amet"]
+    pack = make_pack(episodes, overrides={n: make_episode(n, recap=recap) for n in range(1, episodes + 1)})
+    app = make_app(pack, level=Level.OFF)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "mandolin")
+        listing = main_screen(app).query_one(ResultsList)
+        hits = [option for option in listing.options if not option.disabled]
+        assert len(hits) == PAGE
+        assert summary_text(app).startswith(f"{episodes} matches")
+        await pilot.press("down")  # from the box into the results
+        for _ in range(PAGE):
+            await pilot.press("down")
+        await pilot.pause()
+        assert len([option for option in listing.options if not option.disabled]) == 2 * PAGE
+        listing.scroll_end(animate=False, immediate=True)
+        await pilot.pause()
+        assert len([option for option in listing.options if not option.disabled]) == episodes
+        # Every episode's heading once, in story order (equal ranks).
+        headings = [options_text(listing)[i] for i, option in enumerate(listing.options) if option.disabled]
+        assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]

@@ -66,8 +66,9 @@ class ReviewView:
 
 
 @dataclass(frozen=True, slots=True)
-class EpisodeView:
-    """One episode as the viewer may see it. Hidden fields are None."""
+class EpisodeRow:
+    """One episode as a line of the episode list: no recap or reviews, so
+    listing a thousand episodes stays cheap. Hidden fields are None."""
 
     number: int
     locked: bool
@@ -75,12 +76,6 @@ class EpisodeView:
     peeked: bool
     has_file: bool
     title: str | None
-    runtime_minutes: int | None
-    aired: dt.date | None
-    logline: str | None
-    source_note: str | None  # may discuss plot points: shown only when unlocked
-    paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
-    reviews: tuple[ReviewView, ...]
 
     @property
     def heading(self) -> str:
@@ -88,6 +83,18 @@ class EpisodeView:
         if self.title is None:
             return f"Episode {self.number}"
         return f"{self.number}. {self.title}"
+
+
+@dataclass(frozen=True, slots=True)
+class EpisodeView(EpisodeRow):
+    """One episode as the viewer may see it, whole. Hidden fields are None."""
+
+    runtime_minutes: int | None
+    aired: dt.date | None
+    logline: str | None
+    source_note: str | None  # may discuss plot points: shown only when unlocked
+    paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
+    reviews: tuple[ReviewView, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -127,25 +134,39 @@ def series_reviews(pack: Pack, viewer: Viewer) -> tuple[ReviewView, ...]:
     )
 
 
-def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
-    """Episode `number` (1..episode_count) as `viewer` may see it."""
+def episode_row(pack: Pack, viewer: Viewer, number: int) -> EpisodeRow:
+    """Episode `number` (1..episode_count) as a list line `viewer` may see."""
     if number not in pack.numbers:
         raise KeyError(number)
     episode = pack.episode(number)
-    unlocked = viewer.unlocked(number)
-    facts = episode is not None and shows_title(viewer, number)
-    return EpisodeView(
+    return EpisodeRow(
         number=number,
-        locked=not unlocked,
+        locked=not viewer.unlocked(number),
         watched=number in viewer.watched,
         peeked=viewer.peek == number and number not in viewer.watched,
         has_file=episode is not None,
-        title=episode.title if facts and episode else None,
-        runtime_minutes=episode.runtime_minutes if facts and episode else None,
-        aired=episode.aired if facts and episode else None,
-        logline=episode.logline if facts and episode else None,
-        source_note=episode.source_note if unlocked and episode else None,
-        paragraphs=episode.paragraphs if unlocked and episode else None,
+        title=episode.title if episode is not None and shows_title(viewer, number) else None,
+    )
+
+
+def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
+    """Episode `number` (1..episode_count) as `viewer` may see it."""
+    row = episode_row(pack, viewer, number)
+    episode = pack.episode(number)
+    facts = episode if row.title is not None else None
+    unlocked = episode if not row.locked else None
+    return EpisodeView(
+        number=number,
+        locked=row.locked,
+        watched=row.watched,
+        peeked=row.peeked,
+        has_file=row.has_file,
+        title=row.title,
+        runtime_minutes=facts.runtime_minutes if facts else None,
+        aired=facts.aired if facts else None,
+        logline=facts.logline if facts else None,
+        source_note=unlocked.source_note if unlocked else None,
+        paragraphs=unlocked.paragraphs if unlocked else None,
         reviews=episode_reviews(episode, viewer) if episode else (),
     )
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
-from textual.reactive import reactive
+from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Tabs
+from textual.widgets import Input, Tabs
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from soundtrack_tui.core import policy
@@ -34,6 +34,7 @@ from soundtrack_tui.core.search import Hit, SearchIndex, SearchResults
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.key_bar import KeyBar
 from soundtrack_tui.ui.widgets.marks import RecapMark, RecapMarks, TextMark
 from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
 from soundtrack_tui.ui.widgets.recap_pane import RecapPane
@@ -44,13 +45,14 @@ from soundtrack_tui.ui.widgets.show_header import ShowHeader
 if TYPE_CHECKING:
     from soundtrack_tui.ui.app import SoundtrackApp
 
+BoundWidget = TypeVar("BoundWidget", bound=Widget)
+
 WIDE = 120
 MEDIUM = 80
 CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
 SAVE_DELAY = 1.0
 MARK_LIMIT = 2000
-INDEX_NOW = 50  # episodes: a bigger pack's search index is built in a worker
 
 CHARACTER_FIELDS = frozenset({"name", "alias", "intro", "note"})
 REVIEW_FIELDS = frozenset({"review", "series review"})
@@ -183,12 +185,10 @@ class MainScreen(Screen[None]):
         self.pack = pack
         self.store = store
         self.key_label = key_label
-        # A small pack's index takes milliseconds; a big one's takes seconds,
-        # so it is built in a worker after the first paint (see on_mount).
+        # Built in a worker once the first frame is drawn (see on_mount):
+        # milliseconds for a small pack, seconds for a thousand episodes.
         self._index: SearchIndex | None = None
         self._index_ready = threading.Event()
-        if len(pack.episodes) <= INDEX_NOW:
-            self._set_index(SearchIndex.build(pack))
         self.search_query = ""
         """What the search box holds now."""
         self.last_query = ""
@@ -218,28 +218,51 @@ class MainScreen(Screen[None]):
         return app
 
     def compose(self) -> ComposeResult:
-        yield ShowHeader(self.pack.show.title, self.pack.numbers, id="header").data_bind(MainScreen.viewer)
-        yield PaneTabs(id="pane-tabs")
+        # Classes and bound values are set before anything mounts: set
+        # afterwards, each would restyle or rebuild what is already there.
+        mode = layout_for(self.app.size.width)
+        self.set_reactive(MainScreen.layout_mode, mode)
+        self._set_layout_classes()
+        header = ShowHeader(self.pack.show.title, self.pack.numbers, id="header")
+        yield self._bound(header, viewer=MainScreen.viewer)
+        yield PaneTabs(
+            active=self._expected_tab(), id="pane-tabs", classes="-medium" if mode == "medium" else None
+        )
         with Horizontal(id="body"):
-            yield EpisodeList(self.pack, id="episodes").data_bind(
-                MainScreen.viewer, MainScreen.selected, MainScreen.only
+            yield self._bound(
+                EpisodeList(self.pack, id="episodes"),
+                viewer=MainScreen.viewer,
+                selected=MainScreen.selected,
+                only=MainScreen.only,
             )
             with Container(id="content"):
                 yield SearchPanel(self._heading, self.key_label, id="search").data_bind(MainScreen.results)
                 with Container(id="panes"):
-                    yield RecapPane(self.key_label, id="recap").data_bind(
-                        view=MainScreen.current, marks=MainScreen.recap_marks
+                    yield self._bound(
+                        RecapPane(self.key_label, id="recap", classes="-current"),
+                        view=MainScreen.current,
+                        marks=MainScreen.recap_marks,
                     )
-                    yield CharactersPane(id="characters").data_bind(
-                        views=MainScreen.characters, mark=MainScreen.character_mark
+                    yield self._bound(
+                        CharactersPane(id="characters"),
+                        views=MainScreen.characters,
+                        mark=MainScreen.character_mark,
                     )
-                    yield ReviewsPane(id="reviews").data_bind(
+                    yield self._bound(
+                        ReviewsPane(id="reviews"),
                         episode=MainScreen.current,
                         series=MainScreen.series,
                         hidden_series=MainScreen.hidden_series,
                         mark=MainScreen.review_mark,
                     )
-        yield Footer()
+        yield KeyBar(id="keys")
+
+    def _bound(self, widget: BoundWidget, **sources: Reactive[Any]) -> BoundWidget:
+        """`widget.data_bind(**sources)`, with the values given before mount
+        so the first compose already draws them."""
+        for name, source in sources.items():
+            widget.set_reactive(getattr(type(widget), name), getattr(self, source.name))
+        return widget.data_bind(**sources)
 
     def _set_index(self, index: SearchIndex) -> None:
         self._index = index
@@ -250,8 +273,7 @@ class MainScreen(Screen[None]):
         self._set_index(SearchIndex.build(self.pack))
 
     def on_mount(self) -> None:
-        if self._index is None:
-            self._build_index()
+        self.call_after_refresh(self._build_index)
         self._composed = True
         self._apply_layout(layout_for(self.size.width))
         self._apply_pane()
@@ -304,10 +326,14 @@ class MainScreen(Screen[None]):
     def _apply_layout(self, mode: str) -> None:
         self.layout_mode = mode
 
-    def watch_layout_mode(self, mode: str) -> None:
-        for name in ("wide", "medium", "narrow"):
-            self.set_class(mode == name, f"-{name}")
+    def watch_layout_mode(self) -> None:
+        self._set_layout_classes()
         self._apply_pane()
+
+    def _set_layout_classes(self) -> None:
+        for name in ("wide", "medium", "narrow"):
+            self.set_class(self.layout_mode == name, f"-{name}")
+        self.set_class(self.pane == "episodes", "-on-episodes")
 
     def watch_pane(self) -> None:
         self._apply_pane()

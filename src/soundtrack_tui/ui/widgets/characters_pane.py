@@ -7,8 +7,8 @@ counts (never shows) the notes still locked.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from collections.abc import Iterator
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -17,6 +17,7 @@ from textual.widgets import Static
 from soundtrack_tui.core.policy import CharacterView
 from soundtrack_tui.ui.text import MATCH_STYLE, marked
 from soundtrack_tui.ui.widgets.marks import Spans, TextMark
+from soundtrack_tui.ui.widgets.state_pane import StatePane
 
 NEW = " new "
 
@@ -66,19 +67,17 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
     return Content("\n").join(lines)
 
 
-class CharactersPane(VerticalScroll, can_focus=True):
+class CharactersPane(StatePane):
     """Visible characters in pack order, each as one block."""
 
+    STATE = ("views", "mark")
     views: reactive[tuple[CharacterView, ...]] = reactive((), recompose=True)
     mark: reactive[TextMark | None] = reactive(None, recompose=True)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
-        self.border_title = "Characters"
-        self._scroll_target: Widget | None = None
+        super().__init__("Characters", id=id)
 
-    def compose(self) -> ComposeResult:
-        self._scroll_target = None
+    def compose_pane(self) -> Iterator[Widget]:
         if not self.views:
             yield Static(
                 Content.styled("No characters yet: they appear as you watch.", "dim italic"),
@@ -92,11 +91,5 @@ class CharactersPane(VerticalScroll, can_focus=True):
                 classes="character -target" if target else "character",
             )
             if target:
-                self._scroll_target = block
+                self.scroll_target = block
             yield block
-
-    async def recompose(self) -> None:
-        await super().recompose()
-        if self._scroll_target is not None:
-            target = self._scroll_target
-            self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True, immediate=True)

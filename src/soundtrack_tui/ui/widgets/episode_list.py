@@ -10,12 +10,13 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
-from textual.content import Content
+from textual.content import Content, Span
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widgets.option_list import Option
 
 from soundtrack_tui.core.model import Pack
-from soundtrack_tui.core.policy import EpisodeView, Viewer, episode_view
+from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.widgets.marked_option_list import GUTTER, MarkedOptionList
 
@@ -25,7 +26,7 @@ PEEKING = "◐"
 OPEN = "·"
 
 
-def status_mark(view: EpisodeView) -> tuple[str, str]:
+def status_mark(view: EpisodeRow) -> tuple[str, str]:
     """The one-cell status of an episode and its style."""
     if view.watched:
         return WATCHED, "$success"
@@ -36,23 +37,26 @@ def status_mark(view: EpisodeView) -> tuple[str, str]:
     return OPEN, "dim"
 
 
-def episode_prompt(view: EpisodeView, number_width: int) -> Content:
-    """One row: gutter, number, status mark, title or why it is missing."""
+def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
+    """One row: gutter, number, status mark, title or why it is missing.
+
+    Built as one string with spans: `Content.assemble` would clean and
+    measure each of the six parts separately, a thousand rows at a time."""
     mark, mark_style = status_mark(view)
+    number = str(view.number).rjust(number_width)
     if view.title is not None:
-        title: Content = Content(view.title)
-    elif not view.has_file:
-        title = Content.styled("no recap yet", "dim italic")
+        title, title_style = view.title, ""
     else:
-        title = Content.styled("title hidden", "dim italic")
-    return Content.assemble(
-        GUTTER,
-        (str(view.number).rjust(number_width), "bold"),
-        " ",
-        (mark, mark_style),
-        " ",
-        title,
-    )
+        title, title_style = ("no recap yet" if not view.has_file else "title hidden"), "dim italic"
+    head = f"{GUTTER}{number} {mark} "
+    mark_at = len(head) - len(mark) - 1
+    spans = [
+        Span(len(GUTTER), len(GUTTER) + len(number), "bold"),
+        Span(mark_at, mark_at + len(mark), mark_style),
+    ]
+    if title_style:
+        spans.append(Span(len(head), len(head) + len(title), title_style))
+    return Content(head + title, spans)
 
 
 class EpisodeList(MarkedOptionList):
@@ -78,6 +82,11 @@ class EpisodeList(MarkedOptionList):
         self.pack = pack
         self._numbers: list[int] = []
         self._index: dict[int, int] = {}
+        self._built: tuple[Viewer, frozenset[int] | None] | None = None
+        self._prompts: dict[int, Content] = {}
+        """Rows drawn for `_prompts_viewer`: a search narrows the list on
+        every keystroke, and redrawing a thousand rows each time is slow."""
+        self._prompts_viewer: Viewer | None = None
         self.border_title = "Episodes"
 
     def on_mount(self) -> None:
@@ -93,14 +102,15 @@ class EpisodeList(MarkedOptionList):
         self._highlight(number)
 
     def rebuild(self) -> None:
-        """Rebuild every row: cheap (Content only), and needed whenever the
-        viewer changes since titles and marks depend on it."""
+        """List the episodes `only` allows, as the viewer may see them.
+
+        Data binding sets every bound value again after mount, so an
+        unchanged viewer and filter are skipped."""
+        if self._built == (self.viewer, self.only):
+            return
+        self._built = (self.viewer, self.only)
         numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
-        width = len(str(self.pack.show.episode_count))
-        options: list[Option] = [
-            Option(episode_prompt(episode_view(self.pack, self.viewer, number), width), id=f"e{number}")
-            for number in numbers
-        ]
+        options = [Option(self._prompt(number), id=f"e{number}") for number in numbers]
         if not options:
             options = [Option(Content.styled(GUTTER + "no episode matches", "dim italic"), disabled=True)]
         self._numbers = numbers
@@ -108,6 +118,38 @@ class EpisodeList(MarkedOptionList):
         with self.prevent(self.OptionHighlighted):
             self.set_options(options)
         self._highlight(self.selected)
+
+    def _prompt(self, number: int) -> Content:
+        if self._prompts_viewer != self.viewer:
+            self._prompts_viewer = self.viewer
+            self._prompts.clear()
+        prompt = self._prompts.get(number)
+        if prompt is None:
+            width = len(str(self.pack.show.episode_count))
+            prompt = episode_prompt(episode_row(self.pack, self.viewer, number), width)
+            self._prompts[number] = prompt
+        return prompt
+
+    def _update_lines(self) -> None:
+        """Index the rows as lines, knowing each is exactly one line.
+
+        `OptionList` measures every option's wrapped height up front, which
+        is a third of the first paint at a thousand episodes; our rows never
+        wrap (`text-wrap: nowrap`) and have no dividers. Pinned to Textual
+        8.2's line cache; tests/ui/test_episode_list.py checks the result
+        against the stock method."""
+        if not self.scrollable_content_region:
+            return
+        cache = self._line_cache
+        for index in range(len(cache.heights), len(self.options)):
+            cache.index_to_line[index] = len(cache.lines)
+            cache.heights[index] = 1
+            cache.lines.append((index, 0))
+        width = self.scrollable_content_region.width - self._get_left_gutter_width()
+        virtual_size = Size(width, len(cache.lines))
+        if virtual_size != self.virtual_size:
+            self.virtual_size = virtual_size
+            self._scroll_update(virtual_size)
 
     def _highlight(self, number: int) -> None:
         index = self._index.get(number)

@@ -32,11 +32,14 @@ class PaneTabs(Tabs, can_focus=False):
             super().__init__()
             self.pane = pane
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(
+        self, *, active: str = "tab-recap", id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(
             *(Tab(Content(title), id=f"tab-{pane}") for pane, title in PANE_TITLES.items()),
-            active="tab-recap",
+            active=active,
             id=id,
+            classes=classes,
         )
 
     def on_tab_clicked(self, event: Tab.Clicked) -> None:

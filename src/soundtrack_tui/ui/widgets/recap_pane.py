@@ -7,8 +7,8 @@ it. Each paragraph is its own widget so `n`/`N` can scroll a match into view.
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
+from collections.abc import Iterator
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -18,6 +18,7 @@ from soundtrack_tui.core.policy import EpisodeView
 from soundtrack_tui.ui.text import CURRENT_MATCH_STYLE, MATCH_STYLE, join, literal
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marks import RecapMarks
+from soundtrack_tui.ui.widgets.state_pane import StatePane
 
 
 def facts_line(view: EpisodeView) -> Content:
@@ -51,21 +52,21 @@ def highlighted(text: str, marks: RecapMarks | None, paragraph: int) -> Content:
     return content
 
 
-class RecapPane(VerticalScroll, can_focus=True):
+class RecapPane(StatePane):
     """The selected episode's facts and recap, behind the spoiler gate."""
 
+    STATE = ("view", "marks")
     view: reactive[EpisodeView | None] = reactive(None, recompose=True)
     marks: reactive[RecapMarks | None] = reactive(None, recompose=True)
 
-    def __init__(self, key_label: KeyLabel = default_key_label, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
+    def __init__(
+        self, key_label: KeyLabel = default_key_label, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__("Recap", id=id, classes=classes)
         self.key_label = key_label
-        self.border_title = "Recap"
-        self._scroll_target: Widget | None = None
         self._shown_episode: int | None = None
 
-    def compose(self) -> ComposeResult:
-        self._scroll_target = None
+    def compose_pane(self) -> Iterator[Widget]:
         view = self.view
         if view is None:
             return
@@ -103,7 +104,7 @@ class RecapPane(VerticalScroll, can_focus=True):
         for index, paragraph in enumerate(view.paragraphs):
             widget = Static(highlighted(paragraph, marks, index), classes="paragraph")
             if index == current:
-                self._scroll_target = widget
+                self.scroll_target = widget
             yield widget
 
     def gate(self, view: EpisodeView) -> Content:
@@ -120,13 +121,12 @@ class RecapPane(VerticalScroll, can_focus=True):
             hint,
         )
 
-    async def recompose(self) -> None:
-        await super().recompose()
+    def after_recompose(self) -> None:
         view = self.view
         number = view.number if view is not None else None
         if number != self._shown_episode:
             self._shown_episode = number
             self.scroll_home(animate=False, immediate=True)
-        if self._scroll_target is not None:
-            target = self._scroll_target
-            self.call_after_refresh(self.scroll_to_center, target, animate=False, immediate=True)
+
+    def reveal(self, target: Widget) -> None:
+        self.scroll_to_center(target, animate=False, immediate=True)

@@ -5,9 +5,8 @@ writer had watched."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
-from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -17,6 +16,7 @@ from soundtrack_tui.core.policy import EpisodeView, ReviewView
 from soundtrack_tui.core.search import review_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.marks import TextMark
+from soundtrack_tui.ui.widgets.state_pane import StatePane
 
 _LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 
@@ -45,21 +45,19 @@ def review_block(view: ReviewView, mark: TextMark | None = None) -> Content:
     return Content("\n").join([header, body])
 
 
-class ReviewsPane(VerticalScroll, can_focus=True):
+class ReviewsPane(StatePane):
     """Reviews of the selected episode and of the whole series."""
 
+    STATE = ("episode", "series", "hidden_series", "mark")
     episode: reactive[EpisodeView | None] = reactive(None, recompose=True)
     series: reactive[tuple[ReviewView, ...]] = reactive((), recompose=True)
     hidden_series: reactive[int] = reactive(0, recompose=True)
     mark: reactive[TextMark | None] = reactive(None, recompose=True)
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id, classes="pane")
-        self.border_title = "Reviewer thoughts"
-        self._scroll_target: Widget | None = None
+        super().__init__("Reviewer thoughts", id=id)
 
-    def compose(self) -> ComposeResult:
-        self._scroll_target = None
+    def compose_pane(self) -> Iterator[Widget]:
         episode = self.episode
         if episode is not None:
             yield Static(Content.styled(f"Episode {episode.number}", "bold underline"), classes="section")
@@ -94,11 +92,5 @@ class ReviewsPane(VerticalScroll, can_focus=True):
         mark = self.mark if self.mark is not None and self.mark.block == block else None
         widget = Static(review_block(review, mark), classes="review -target" if mark else "review")
         if mark is not None:
-            self._scroll_target = widget
+            self.scroll_target = widget
         return widget
-
-    async def recompose(self) -> None:
-        await super().recompose()
-        if self._scroll_target is not None:
-            target = self._scroll_target
-            self.call_after_refresh(self.scroll_to_widget, target, animate=False, top=True, immediate=True)

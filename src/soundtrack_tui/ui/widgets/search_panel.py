@@ -42,6 +42,10 @@ FIELD_NAMES = {
 SHORT_FIELDS = frozenset({"title", "name", "alias"})
 CHARACTERS = -1
 SERIES = -2
+PAGE = 40
+"""Results drawn per keystroke: more than a screenful, far fewer than a
+search returns. The next page is drawn as the cursor nears the end."""
+NEAR_END = 5
 
 
 def group_key(hit: Hit) -> int:
@@ -61,13 +65,22 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
 
 
 class ResultsList(MarkedOptionList):
-    """Search results; group headings are disabled rows."""
+    """Search results; group headings are disabled rows. Posts `NearEnd`
+    when scrolled within a screen of the last row drawn."""
+
+    class NearEnd(Message):
+        """Time to draw the next page of results."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
         Binding("k", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result"),
         Binding("enter", "select", "Go to match", id="results-open", tooltip="Jump to this match"),
     ]
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        if new_value > old_value and new_value >= self.max_scroll_y - self.scrollable_content_region.height:
+            self.post_message(self.NearEnd())
 
     def action_cursor_up(self) -> None:
         """Up from the first result goes back to the input."""
@@ -131,6 +144,9 @@ class SearchPanel(Vertical):
         self.heading = heading
         self.key_label = key_label
         self._hits: dict[str, Hit] = {}
+        self._entries: list[int | Hit] = []
+        """What `results` lists, in order: a group key starts a heading."""
+        self._drawn = 0
         self.border_title = "Search"
 
     def compose(self) -> ComposeResult:
@@ -181,34 +197,51 @@ class SearchPanel(Vertical):
         summary = self.query_one("#search-summary", Static)
         listing = self.results_list
         self._hits = {}
+        self._entries = []
+        self._drawn = 0
+        listing.clear_options()
         if results is None:
             summary.update(Content.styled("Type to search everything you are allowed to see.", "dim italic"))
-            listing.clear_options()
             return
-        options: list[Option] = []
-        number = 0
         for key, hits in grouped(results.hits):
-            if key == CHARACTERS:
+            self._entries.append(key)
+            self._entries.extend(hits)
+        self._draw_more()
+        first = next((i for i, option in enumerate(listing.options) if not option.disabled), None)
+        listing.highlighted = first
+        summary.update(self._summary(results))
+
+    def _draw_more(self) -> None:
+        """Append the next PAGE hits (and their headings) to the list."""
+        options: list[Option] = []
+        hits = 0
+        entries = self._entries
+        while self._drawn < len(entries) and hits < PAGE:
+            entry = entries[self._drawn]
+            self._drawn += 1
+            if not isinstance(entry, int):
+                option_id = f"hit-{len(self._hits)}"
+                self._hits[option_id] = entry
+                options.append(Option(self._prompt(entry), id=option_id))
+                hits += 1
+                continue
+            if entry == CHARACTERS:
                 title = "Characters"
-            elif key == SERIES:
+            elif entry == SERIES:
                 title = "Whole-series reviews"
             else:
-                title = self.heading(key)
+                title = self.heading(entry)
             options.append(Option(Content.styled(title, "bold $accent"), disabled=True))
-            for hit in hits:
-                option_id = f"hit-{number}"
-                number += 1
-                self._hits[option_id] = hit
-                options.append(Option(self._prompt(hit), id=option_id))
-        listing.set_options(options)
-        first = next((i for i, option in enumerate(options) if not option.disabled), None)
-        listing.highlighted = first
-        count = len(results.hits)
-        found = Content.styled(
-            f"{count} match{'es' if count != 1 else ''}" if count else "No visible matches", "bold"
-        )
+        if options:
+            self.results_list.add_options(options)
+
+    def _summary(self, results: SearchResults) -> Content:
+        count = results.total
+        found = f"{count:,} match{'es' if count != 1 else ''}" if count else "No visible matches"
+        if len(results.hits) < count:
+            found += f", the best {len(results.hits):,} listed"
+        parts = [Content.styled(found, "bold")]
         locked = results.summary_locked()
-        parts = [found]
         if locked:
             parts.append(
                 Content.assemble(
@@ -218,7 +251,7 @@ class SearchPanel(Vertical):
                     " to show",
                 )
             )
-        summary.update(join(parts, "  ·  "))
+        return join(parts, "  ·  ")
 
     @staticmethod
     def _prompt(hit: Hit) -> Content:
@@ -240,3 +273,9 @@ class SearchPanel(Vertical):
 
     def on_option_list_option_highlighted(self, event: MarkedOptionList.OptionHighlighted) -> None:
         event.stop()
+        if event.option_index >= self.results_list.option_count - NEAR_END:
+            self._draw_more()
+
+    def on_results_list_near_end(self, event: ResultsList.NearEnd) -> None:
+        event.stop()
+        self._draw_more()
