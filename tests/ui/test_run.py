@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import pytest
 
-from soundtrack_tui.ui.app import run
+from soundtrack_tui.core.bundled import bundled_pack
+from soundtrack_tui.ui.app import SoundtrackApp, run
 
 from .conftest import AppFactory
 from .helpers import notifications
@@ -19,6 +21,31 @@ def test_an_unloadable_pack_exits_1_before_textual(
     assert code == 1
     err = capsys.readouterr().err
     assert "soundtrack:" in err and "nowhere" in err
+
+
+def test_collection_is_back_on_after_start_up_and_after_a_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """run() pauses the cyclic collector while it loads, then freezes what
+    start-up made; whatever happens, the collector runs again after."""
+    seen: dict[str, object] = {}
+
+    def fake_run(app: SoundtrackApp) -> int:
+        seen["enabled"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
+        return 0
+
+    monkeypatch.setattr(SoundtrackApp, "run", fake_run)
+    monkeypatch.setenv("SOUNDTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    try:
+        assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
+        assert seen["enabled"] is True
+        assert isinstance(seen["frozen"], int) and seen["frozen"] > 0
+        assert run(tmp_path / "nowhere", None, spoilers=False) == 1
+        assert gc.isenabled()
+    finally:
+        gc.unfreeze()
+        gc.enable()
+    capsys.readouterr()
 
 
 def test_a_pack_without_show_toml_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
