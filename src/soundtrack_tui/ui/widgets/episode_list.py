@@ -7,12 +7,14 @@ episodes scrolls as smoothly as the bundled four: only visible rows render.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.geometry import Size
 from textual.reactive import reactive
+from textual.visual import VisualType
 from textual.widgets.option_list import Option
 
 from soundtrack_tui.core.model import Pack
@@ -57,6 +59,23 @@ def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
     if title_style:
         spans.append(Span(len(head), len(head) + len(title), title_style))
     return Content(head + title, spans)
+
+
+class EpisodeOption(Option):
+    """An episode row whose text is made when it is first drawn: of a
+    thousand rows, a screenful ever is."""
+
+    def __init__(self, number: int, make: Callable[[int], Content]) -> None:
+        super().__init__("", id=f"e{number}")
+        self.number = number
+        self._make: Callable[[int], Content] | None = make
+
+    @property
+    def prompt(self) -> VisualType:
+        if self._make is not None:
+            self._prompt = self._make(self.number)
+            self._make = None
+        return self._prompt
 
 
 class EpisodeList(MarkedOptionList):
@@ -110,7 +129,7 @@ class EpisodeList(MarkedOptionList):
             return
         self._built = (self.viewer, self.only)
         numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
-        options = [Option(self._prompt(number), id=f"e{number}") for number in numbers]
+        options: list[Option] = [EpisodeOption(number, self._prompt) for number in numbers]
         if not options:
             options = [Option(Content.styled(GUTTER + "no episode matches", "dim italic"), disabled=True)]
         self._numbers = numbers
