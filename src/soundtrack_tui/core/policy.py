@@ -79,8 +79,15 @@ class EpisodeView:
     aired: dt.date | None
     logline: str | None
     source_note: str | None  # may discuss plot points: shown only when unlocked
-    paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
+    shown_recap: Episode | None  # the episode whose recap may be shown, else None
     reviews: tuple[ReviewView, ...]
+
+    @property
+    def paragraphs(self) -> tuple[str, ...] | None:
+        """The recap's paragraphs; None when locked or no recap yet. Split
+        on access: the episode list makes a view of every episode, on every
+        search keystroke, and shows none of their recaps."""
+        return None if self.shown_recap is None else self.shown_recap.paragraphs
 
     @property
     def heading(self) -> str:
@@ -145,7 +152,7 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         aired=episode.aired if facts and episode else None,
         logline=episode.logline if facts and episode else None,
         source_note=episode.source_note if unlocked and episode else None,
-        paragraphs=episode.paragraphs if unlocked and episode else None,
+        shown_recap=episode if unlocked and episode else None,
         reviews=episode_reviews(episode, viewer) if episode else (),
     )
 
