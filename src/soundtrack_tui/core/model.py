@@ -76,9 +76,10 @@ class Character:
         return (self.name, *self.aliases)
 
 
-# Not slots: the Pythons this project supports raise TypeError instead of
-# FrozenInstanceError when a property (`recap`) of a frozen slots dataclass
-# is assigned (python/cpython#105936). The dict costs ~100 bytes an episode.
+# Not slots: the Pythons this project supports, until python/cpython#105936
+# was fixed, raise TypeError instead of FrozenInstanceError when a property
+# (`recap`) of a frozen slots dataclass is assigned. The dict costs ~100
+# bytes an episode.
 @dataclass(frozen=True, init=False)
 class Episode:
     """One episode. The recap, nearly all of a pack's text, is kept as UTF-8
