@@ -16,9 +16,10 @@ from pathlib import Path
 import pytest
 
 from soundtrack_tui import commands
-from soundtrack_tui.core import cache
+from soundtrack_tui.core import cache, loader
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.loader import LoadResult, Progress, read_pack
+from soundtrack_tui.core.errors import LoadResult, Problem, Progress, Severity
+from soundtrack_tui.core.loader import read_pack
 
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: past the racy window
 
@@ -55,7 +56,7 @@ class Reads:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.count = 0
-        monkeypatch.setattr(cache, "read_pack", self)
+        monkeypatch.setattr(loader, "read_pack", self)
 
     def __call__(
         self, root: str | Path, progress: Progress | None = None, *, lint: bool = True
@@ -89,6 +90,65 @@ def test_second_load_is_a_hit_with_the_same_result(pack: Path, reads: Reads, cac
     assert same(second, read_pack(pack))
     assert second.pack is not None and second.pack.root == pack
     assert type(second.pack.episodes).__name__ == "mappingproxy"
+
+
+def test_recaps_round_trip_with_emoji_and_hangul(pack: Path, reads: Reads) -> None:
+    """Recaps are stored as UTF-8 in the model: text outside the Basic
+    Multilingual Plane, Hangul and accents come back from the cache intact."""
+    file = pack / "episodes" / "01.toml"
+    opening = "한선우 🎤 crème 👩\u200d🎤\ufe0f. "
+    text = file.read_text(encoding="utf-8").replace('recap = """\n', f'recap = """\n{opening}', 1)
+    file.write_text(text, encoding="utf-8")
+    backdate(pack)
+    first = cache.load_pack_cached(pack)
+    second = cache.load_pack_cached(pack)
+    assert reads.count == 1
+    assert first.pack is not None and second.pack is not None
+    recap = second.pack.episodes[1].recap
+    assert recap.startswith(opening)
+    fresh = read_pack(pack).pack
+    assert fresh is not None and recap == first.pack.episodes[1].recap == fresh.episodes[1].recap
+    assert second.pack.episodes[1].paragraphs == first.pack.episodes[1].paragraphs
+    assert isinstance(recap, str)
+
+
+def test_a_deferred_load_stores_the_entry_only_when_saved(pack: Path, reads: Reads) -> None:
+    result, save = cache.load_pack_deferred(pack)
+    assert result.pack is not None and not cache.cache_file(pack).exists()
+    result.problems.append(Problem("elsewhere", "", "added by the caller", severity=Severity.WARNING))
+    save()
+    save()  # only the first call does anything
+    again, save_again = cache.load_pack_deferred(pack)
+    assert reads.count == 1
+    assert again.pack == result.pack and again.problems == []  # as read, not as changed since
+    save_again()  # a hit has nothing to store
+
+
+def test_a_deferred_save_after_an_edit_stores_nothing(pack: Path, reads: Reads) -> None:
+    _, save = cache.load_pack_deferred(pack)
+    os.utime(pack / "episodes" / "01.toml", ns=(OLD + 5, OLD + 5))
+    save()
+    assert not cache.cache_file(pack).exists()
+
+
+def test_a_hit_imports_no_parser_schema_or_lint(pack: Path) -> None:
+    """On a hit, neither `load_pack_cached` nor a CLI command imports what
+    only reading the files needs (checked in a fresh interpreter)."""
+    assert cache.load_pack_cached(pack).pack is not None
+    modules = ("loader", "schema", "lint", "tomlpos")
+    heavy = ["tomli", "tomllib", *(f"soundtrack_tui.core.{m}" for m in modules)]
+    code = (
+        "import sys\n"
+        "from soundtrack_tui.core.cache import load_pack_cached\n"
+        "assert load_pack_cached(sys.argv[1]).pack is not None\n"
+        "from soundtrack_tui.cli import main\n"
+        "assert main(['list', '--content', sys.argv[1]]) == 0\n"
+        f"print(sorted(m for m in {heavy!r} if m in sys.modules))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(pack)], capture_output=True, text=True, check=True, timeout=60
+    )
+    assert done.stdout.splitlines()[-1] == "[]"
 
 
 def test_the_pack_root_is_the_path_as_given(
@@ -361,7 +421,7 @@ def test_a_pack_edited_during_the_load_is_not_cached(pack: Path, monkeypatch: py
         os.utime(pack / "episodes" / "01.toml", ns=(OLD + 5, OLD + 5))
         return result
 
-    monkeypatch.setattr(cache, "read_pack", read_and_edit)
+    monkeypatch.setattr(loader, "read_pack", read_and_edit)
     cache.load_pack_cached(pack)
     assert not cache.cache_file(pack).exists()
 

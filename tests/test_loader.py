@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import pickle
 import re
 import shutil
 import sys
@@ -68,6 +69,8 @@ def _strings(value: Any) -> Iterator[str]:
     """Every string reachable from a model object."""
     if isinstance(value, str):
         yield value
+    elif isinstance(value, bytes):  # Episode.recap_utf8
+        yield value.decode("utf-8")
     elif dataclasses.is_dataclass(value) and not isinstance(value, type):
         for item in dataclasses.fields(value):
             yield from _strings(getattr(value, item.name))
@@ -162,6 +165,18 @@ def test_model_is_immutable(bundled: Pack) -> None:
     assert isinstance(bundled.show.sources, tuple)
     assert isinstance(bundled.episodes[1].sources, tuple)
     assert isinstance(bundled.characters[0].aliases, tuple)
+
+
+def test_recaps_are_kept_as_utf8_and_read_as_str() -> None:
+    """Any str round-trips (even a lone surrogate, which the loader never
+    lets through); equality and pickling see the same recap."""
+    text = "한선우 🎤 crème\n\nsecond \ud800 paragraph"
+    episode = Episode(1, "Title", "Logline", text)
+    assert isinstance(episode.recap_utf8, bytes) and isinstance(episode.recap, str)
+    assert episode.recap == text
+    assert episode.paragraphs == ("한선우 🎤 crème", "second \ud800 paragraph")
+    assert episode == Episode(1, "Title", "Logline", text) != Episode(1, "Title", "Logline", "other")
+    assert pickle.loads(pickle.dumps(episode)) == episode
 
 
 def test_valid_fixture_loads() -> None:
@@ -546,3 +561,123 @@ def test_valid_show_with_extra_keys_reports_each(extra: dict[str, Any]) -> None:
         assert all(p.line is not None for p in reported)
         assert len(result.errors) == len(inline)
         _assert_robust(root)
+
+
+# -- speed-ups that must not change a result ----------------------------------------
+
+_EPISODE = (VALID / "episodes" / "01.toml").read_text(encoding="utf-8")
+_TRICKY_RECAPS = [
+    _EPISODE,
+    _EPISODE.replace("\n", "\r\n"),
+    _EPISODE.replace("empty studio.", "empty \\u00e9 studio."),  # an escape
+    _EPISODE.replace('\n"""\nsources', '\n""""\nsources'),  # ends with a quote
+    _EPISODE.replace('\n"""\nsources', '\n"""""\nsources'),
+    _EPISODE.replace('\n"""\nsources', '\n""""""\nsources'),  # invalid
+    _EPISODE.replace("Jae-ho", "\ue000recap\ue001"),  # the stand-in itself
+    _EPISODE.replace("Jae-ho", "a\x01b"),  # a control: invalid
+    _EPISODE.replace('recap = """', 'recap = """x""" junk\nrest = """'),
+    _EPISODE.replace('recap = """', 'recap="""'),
+    _EPISODE.replace('recap = """', 'recap = """"'),
+    _EPISODE.replace('\n"""\nsources', "\n"),  # unterminated
+    # The recap's line inside another string, with or without a real recap.
+    _EPISODE.replace('logline = "', 'logline = """\n').replace('recap = """', 'x"""\nrecap = """'),
+    _EPISODE.replace('logline = "', "logline = '''\n").replace('recap = """', "'''\nrecap = \"\"\""),
+    "a = '''\nrecap = \"\"\"\ntext\n\"\"\"\n'''\n",
+    'a = """\nrecap = """\ntext\n"""\n',
+    'recap = "\ue000recap\ue001"\nb = """\nrecap = """\ntext\n"""\n',
+    'b = """\nrecap = """text"""\n"""\nrecap = "\\uE000recap\\uE001"\n',
+    # ... in a literal string, with the stand-in spelt with escapes as the real recap
+    'b = \'\'\'\nrecap = """\ntext\n"""\n\'\'\'\nrecap = "\\uE000recap\\uE001"\n',
+    # A recap in a table, a duplicate, an array around it.
+    '[t]\nrecap = """\ntext\n"""\n',
+    'recap = """\none\n"""\nrecap = """\ntwo\n"""\n',
+    'x = [\nrecap = """\ntext\n"""\n]\n',
+    'recap = """\ntext\n"""',
+    'recap = """\n"""\n',
+    'recap = """"""\n',
+]
+
+
+def _outcome(parse: Any, text: str) -> object:
+    try:
+        return parse(text)
+    except tomllib.TOMLDecodeError as error:
+        return ("error", str(error))
+
+
+@pytest.mark.parametrize("text", _TRICKY_RECAPS)
+def test_recap_fast_path_parses_as_the_parser_does(text: str) -> None:
+    from soundtrack_tui.core.loader import _loads
+
+    assert _outcome(_loads, text) == _outcome(tomllib.loads, text)
+
+
+_RECAP_CHUNKS = ['"', '"""', "'''", "'", "\\", "\n", "\r\n", "recap = ", "[t]\n", "[", "\x01", "é🎤"]
+_RECAP_EDITS = st.lists(
+    st.tuples(st.integers(0, 2), st.integers(0, 400), st.sampled_from(_RECAP_CHUNKS)),
+    min_size=1,
+    max_size=5,
+)
+
+
+@_FUZZ
+@given(edits=_RECAP_EDITS)
+def test_recap_fast_path_matches_the_parser_on_mutated_files(edits: list[tuple[int, int, str]]) -> None:
+    from soundtrack_tui.core.loader import _loads
+
+    text = _EPISODE
+    for kind, where, chunk in edits:
+        where %= len(text) + 1
+        if kind == 0:
+            text = text[:where] + chunk + text[where:]
+        elif kind == 1:
+            text = text[:where] + text[where + len(chunk) :]
+        else:
+            text = text[:where] + chunk + text[where + len(chunk) :]
+    assert _outcome(_loads, text) == _outcome(tomllib.loads, text)
+
+
+def test_a_plain_recap_is_not_read_by_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from soundtrack_tui.core import loader
+
+    parsed: list[str] = []
+    real = tomllib.loads
+
+    def loads(text: str) -> dict[str, Any]:
+        parsed.append(text)
+        return real(text)
+
+    monkeypatch.setattr(loader.tomllib, "loads", loads)
+    document = loader._loads(_EPISODE)
+    assert document == real(_EPISODE)
+    assert len(parsed) == 1 and "empty studio" not in parsed[0]
+
+
+def test_key_positions_are_scanned_only_to_locate_a_problem(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A clean pack never scans for positions; a problem scans its own file
+    once, and is located exactly as before."""
+    from soundtrack_tui.core import loader, tomlpos
+
+    scanned: list[int] = []
+
+    def key_positions(text: str) -> dict[tomlpos.Path, tomlpos.Position]:
+        scanned.append(len(text))
+        return tomlpos.key_positions(text)
+
+    monkeypatch.setattr(loader, "key_positions", key_positions)
+    assert read_pack(VALID, lint=False).problems == []
+    assert scanned == []
+
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    episode = root / "episodes" / "02.toml"
+    episode.write_text(episode.read_text(encoding="utf-8") + "recapp = 1\nrecappp = 2\n", encoding="utf-8")
+    lines = episode.read_text(encoding="utf-8").count("\n")
+    problems = read_pack(root, lint=False).problems
+    assert [str(p) for p in problems] == [
+        f"{episode}:{lines - 1}:1: recapp: unknown key (did you mean 'recap'?)",
+        f"{episode}:{lines}:1: recappp: unknown key (did you mean 'recap'?)",
+    ]
+    assert len(scanned) == 1

@@ -82,6 +82,12 @@ def test_episode_fields(
     assert view.locked == (not recap)
 
 
+def test_unlocked_view_shows_the_episode_paragraphs() -> None:
+    """Split when read, not when the view is made; the same paragraphs."""
+    view = policy.episode_view(PACK, Viewer(frozenset({1})), 1)
+    assert view.paragraphs == PACK.episodes[1].paragraphs == ("Recap 1 first.", "Recap 1 second.")
+
+
 def test_peek_is_temporary_and_marked() -> None:
     viewer = Viewer(frozenset({1}), STANDARD, peek=2)
     assert policy.episode_view(PACK, viewer, 2).peeked

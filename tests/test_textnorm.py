@@ -131,3 +131,42 @@ def test_find_hits_start_and_end_on_words(parts: list[str], separator: str, data
     for start, end in hits:
         assert start in starts and end in ends
         assert squash(text[start:end]) == needle
+
+
+def _words_reference(text: str) -> list[tuple[str, int, int]]:
+    """`words` as first written, a character at a time: what the faster
+    one must reproduce exactly."""
+    from soundtrack_tui.core.textnorm import _fold_char
+
+    result: list[tuple[str, int, int]] = []
+    current: list[str] = []
+    start = -1
+    for index, char in enumerate(text):
+        folded = _fold_char(char)
+        if folded:
+            if start < 0:
+                start = index
+            current.append(folded)
+        elif folded is None and start >= 0:
+            result.append(("".join(current), start, index))
+            current, start = [], -1
+    if start >= 0:
+        result.append(("".join(current), start, len(text)))
+    return result
+
+
+_TRICKY = "aZ09_-' \t\n.é\u0301\u0308\ufe0f\u200d🎤👩한선우ßİŉǅ\u0903\u20dd٣²ⅻ\u3000"
+
+
+@settings(max_examples=400)
+@given(st.text(st.one_of(st.sampled_from(_TRICKY), st.characters(exclude_categories=("Cs",))), max_size=40))
+def test_words_match_the_character_loop(text: str) -> None:
+    assert words(text) == _words_reference(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "\u0301abc", "abc\u0301", "a\u0301\u0301b c", "🎤\ufe0f sun-woo", "x\u200dy", "\u0301", "é\u0301-é"],
+)
+def test_words_match_the_character_loop_on_marks(text: str) -> None:
+    assert words(text) == _words_reference(text)

@@ -17,7 +17,6 @@ from typing import Any
 
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.loader import read_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore, state_dir
@@ -367,6 +366,10 @@ def escape_markdown(text: str, *, block: bool = True) -> str:
 
 def check(content: str | None) -> int:
     """Print every problem, one per line, then a summary; exit 1 on errors."""
+    # Imported here: the other commands load through the cache, whose hits
+    # need no parser, schema or lint.
+    from soundtrack_tui.core.loader import read_pack
+
     root = pack_path(content)
     result = read_pack(root)
     out = sys.stdout

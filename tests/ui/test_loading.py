@@ -4,12 +4,15 @@ worker, and its search index is built after the first paint."""
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
+import time
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
+from soundtrack_tui.core.cache import is_cached
 from soundtrack_tui.ui import app as app_module
 from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
 from soundtrack_tui.ui.screens.loading import LoadingScreen
@@ -29,6 +32,10 @@ def large_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
     spec.loader.exec_module(module)
     episodes = LARGE_PACK + 10
     root: Path = module.generate_pack(tmp_path_factory.mktemp("large"), episodes, recap_words=60)
+    # Files younger than two seconds are never cached (see core/cache.py).
+    hour_ago = time.time() - 3600
+    for path in [root, *root.rglob("*")]:
+        os.utime(path, (hour_ago, hour_ago))
     return root
 
 
@@ -56,6 +63,9 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
                 break
         assert main.query_one("#search-input", Input).value == "the"
         assert main.query_one(ResultsList).option_count > 0
+        # The pack went to the cache after it was shown: the next start is warm.
+        await app.workers.wait_for_complete()
+        assert is_cached(large_pack)
         await pilot.press("escape", "q")
     assert app.return_code == 0
 

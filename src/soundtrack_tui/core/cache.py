@@ -40,18 +40,26 @@ import stat
 import sys
 import time
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from soundtrack_tui import __version__
-from soundtrack_tui.core.errors import Problem
-from soundtrack_tui.core.loader import LoadResult, Progress, read_pack
+from soundtrack_tui.core.errors import LoadResult, Problem, Progress
 from soundtrack_tui.core.model import Character, Episode, Pack, Show
 
-__all__ = ["CACHE_DIR_ENV", "CACHE_FORMAT", "cache_dir", "cache_file", "is_cached", "load_pack_cached"]
+__all__ = [
+    "CACHE_DIR_ENV",
+    "CACHE_FORMAT",
+    "cache_dir",
+    "cache_file",
+    "is_cached",
+    "load_pack_cached",
+    "load_pack_deferred",
+]
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2  # 2: Episode keeps its recap as UTF-8
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 
@@ -111,19 +119,48 @@ def load_pack_cached(root: str | Path, progress: Progress | None = None) -> Load
     `root == Path(root)`); never raises. Only results without errors are
     stored, so a broken pack is re-read, and re-reported, every time.
     `progress` is handed to `read_pack` on a miss; a hit never calls it."""
+    result, save = load_pack_deferred(root, progress)
+    save()
+    return result
+
+
+def load_pack_deferred(
+    root: str | Path, progress: Progress | None = None
+) -> tuple[LoadResult, Callable[[], None]]:
+    """`load_pack_cached`, except that a miss is not stored yet: returns the
+    result and `save`, which stores it when called.
+
+    Storing a 1,000-episode pack takes ~30 ms of pickling and writing,
+    during which a thread holds the GIL: a UI shows the pack first and
+    saves after its first paint. `save` may be called from any thread, at
+    any time, any number of times (only the first does anything), never
+    raises, and does nothing after a hit or for a result that is not
+    stored (errors, a pack edited meanwhile). Not calling it only means
+    the next start reads the files again."""
     given = Path(root)
     try:
         header = _header(given)
     except Exception:  # an unlistable pack: let the loader report it
-        return _read_pack(given, progress)
+        return _read_pack(given, progress), _nothing
     path = cache_file(given)
     cached = _read(path, header, given)
     if cached is not None:
-        return cached
+        return cached, _nothing
     result = _read_pack(given, progress)
-    if result.pack is not None and not result.errors:
-        _write(path, header, given, result)
-    return result
+    if result.pack is None or result.errors:
+        return result, _nothing
+    stored = LoadResult(result.pack, list(result.problems))  # as read, whatever the caller does
+    pending = [stored]
+
+    def save() -> None:
+        with contextlib.suppress(IndexError):
+            _write(path, header, given, pending.pop())
+
+    return result, save
+
+
+def _nothing() -> None:
+    """`save` when there is nothing to store."""
 
 
 def is_cached(root: str | Path) -> bool:
@@ -144,9 +181,13 @@ def is_cached(root: str | Path) -> bool:
 
 
 def _read_pack(root: Path, progress: Progress | None) -> LoadResult:
+    # Imported on a miss only: a hit needs neither the parser, the schema
+    # nor the lint (~5 ms of imports for a CLI call).
+    from soundtrack_tui.core import loader
+
     # Run time never shows lint warnings (they are for `soundtrack check`,
     # which never uses the cache), and the lint is most of a big pack's load.
-    return read_pack(root, progress, lint=False)
+    return loader.read_pack(root, progress, lint=False)
 
 
 # -- the key -------------------------------------------------------------------
@@ -245,7 +286,10 @@ def _result(value: object, root: Path) -> LoadResult | None:
     show, episodes, characters, problems = value
     if not isinstance(show, Show) or not isinstance(episodes, dict):
         return None
-    if not all(type(k) is int and isinstance(e, Episode) and e.number == k for k, e in episodes.items()):
+    if not all(
+        type(k) is int and isinstance(e, Episode) and e.number == k and type(e.recap_utf8) is bytes
+        for k, e in episodes.items()
+    ):
         return None
     if not isinstance(characters, tuple) or not all(isinstance(c, Character) for c in characters):
         return None

@@ -1,11 +1,23 @@
-"""The project's error types and the problem record the loader reports."""
+"""The project's error types, the problem record the loader reports, and
+what a load returns.
+
+`LoadResult` and `Progress` live here, not in the loader, so that code that
+only receives a result (a cache hit, the UI) does not import the parser,
+the schema and the lint with them."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
 
 from soundtrack_tui.core.sanitize import sanitize
+
+if TYPE_CHECKING:
+    from soundtrack_tui.core.model import Pack
+
+Progress = Callable[[int, int], None]  # (episode files read, episode files in all)
 
 
 class SoundtrackError(Exception):
@@ -55,3 +67,20 @@ class ContentError(SoundtrackError):
         first = str(errors[0]) if errors else "invalid content"
         more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
         super().__init__(first + more)
+
+
+@dataclass
+class LoadResult:
+    """What `read_pack` found: a pack (None when show.toml is unusable)
+    built from every part that loaded, and every problem."""
+
+    pack: Pack | None
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_error]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_error]

@@ -52,16 +52,21 @@ class NameFinder:
                 key = squash(name)
                 if key and character not in self._by_name.setdefault(key, []):
                     self._by_name[key].append(character)
-        self._longest = max((len(k) for k in self._by_name), default=0)
+        # Every prefix of every name: a window of words that is none can
+        # grow into no name, and most words start none.
+        self._prefixes = {key[:end] for key in self._by_name for end in range(1, len(key) + 1)}
 
     def find(self, text: str) -> Iterator[tuple[int, int, Character]]:
         """(start, end, character) for every name occurrence in `text`."""
         found = words(text)
-        for first in range(len(found)):
+        prefixes = self._prefixes
+        for first, (word, _, _) in enumerate(found):
+            if word not in prefixes:
+                continue  # the common case, decided without the window loop
             joined = ""
             for last in range(first, min(first + _MAX_WORDS_PER_NAME, len(found))):
                 joined += found[last][0]
-                if len(joined) > self._longest:
+                if joined not in prefixes:
                     break
                 for character in self._by_name.get(joined, ()):
                     yield found[first][1], found[last][2], character

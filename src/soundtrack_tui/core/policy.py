@@ -93,8 +93,15 @@ class EpisodeView(EpisodeRow):
     aired: dt.date | None
     logline: str | None
     source_note: str | None  # may discuss plot points: shown only when unlocked
-    paragraphs: tuple[str, ...] | None  # None when locked or no recap yet
+    shown_recap: Episode | None  # the episode whose recap may be shown, else None
     reviews: tuple[ReviewView, ...]
+
+    @property
+    def paragraphs(self) -> tuple[str, ...] | None:
+        """The recap's paragraphs; None when locked or no recap yet. Split
+        when read: views are made on every selection move and most are
+        never drawn."""
+        return None if self.shown_recap is None else self.shown_recap.paragraphs
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,7 +173,7 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         aired=facts.aired if facts else None,
         logline=facts.logline if facts else None,
         source_note=unlocked.source_note if unlocked else None,
-        paragraphs=unlocked.paragraphs if unlocked else None,
+        shown_recap=unlocked,
         reviews=episode_reviews(episode, viewer) if episode else (),
     )
 

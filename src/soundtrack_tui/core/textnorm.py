@@ -8,10 +8,15 @@ came from, so a match can be highlighted in the original text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+
+_WORD_SPLIT = re.compile(r"([^\W_]+)")  # runs of str.isalnum() characters
+_ODD_CHAR = re.compile(r"[^\w\s\x00-\x7f]")  # non-ASCII, neither word nor space
 
 
 @lru_cache(maxsize=8192)
@@ -37,34 +42,35 @@ def words(text: str) -> list[tuple[str, int, int]]:
 
     A word is a run of letters and digits; hyphens, apostrophes and every
     other separator split words, so "Ma-ri's" gives "ma", "ri", "s".
-    """
-    result: list[tuple[str, int, int]] = []
+    Combining marks (accents typed separately, emoji variation selectors)
+    belong to the word they follow without splitting it, and start none.
+
+    The spoiler lint runs this over every text of a pack, so the work is
+    done in C: a regex split finds the words (letter-and-digit runs, with
+    the marks the text holds allowed after a letter or digit) and
+    `accumulate` turns piece lengths into offsets; only non-ASCII words are
+    folded a character at a time."""
     if text.isascii():
-        start = -1
-        for index, char in enumerate(text):
-            if char.isalnum():
-                if start < 0:
-                    start = index
-            elif start >= 0:
-                result.append((text[start:index].lower(), start, index))
-                start = -1
-        if start >= 0:
-            result.append((text[start:].lower(), start, len(text)))
-        return result
-    current: list[str] = []
-    start = -1
-    for index, char in enumerate(text):
-        folded = _fold_char(char)
-        if folded:
-            if start < 0:
-                start = index
-            current.append(folded)
-        elif folded is None and start >= 0:
-            result.append(("".join(current), start, index))
-            current, start = [], -1
-    if start >= 0:
-        result.append(("".join(current), start, len(text)))
-    return result
+        parts = _WORD_SPLIT.split(text.lower())
+        offsets = list(accumulate(map(len, parts[:-1])))  # where each word starts and ends
+        return list(zip(parts[1::2], offsets[::2], offsets[1::2], strict=True))
+    marks = {char for char in _ODD_CHAR.findall(text) if unicodedata.category(char)[0] == "M"}
+    splitter = _split_with_marks("".join(sorted(marks))) if marks else _WORD_SPLIT
+    parts = splitter.split(text)
+    offsets = list(accumulate(map(len, parts[:-1])))
+    return list(zip(map(_fold_word, parts[1::2]), offsets[::2], offsets[1::2], strict=True))
+
+
+@lru_cache(maxsize=256)
+def _split_with_marks(marks: str) -> re.Pattern[str]:
+    """Words that may hold these marks after their first character."""
+    return re.compile(f"([^\\W_]+(?:[{re.escape(marks)}]+[^\\W_]*)*)")
+
+
+@lru_cache(maxsize=1 << 16)
+def _fold_word(word: str) -> str:
+    """One word, folded. Cached: a pack has far fewer distinct words than words."""
+    return word.lower() if word.isascii() else "".join([_fold_char(char) or "" for char in word])
 
 
 def squash(text: str) -> str:
