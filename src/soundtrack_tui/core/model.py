@@ -43,6 +43,12 @@ class Review:
     rating: str | None = None
 
     @property
+    def text(self) -> str:
+        """Verdict, a blank line, thoughts: the text a reader sees and search
+        indexes, so a match's offsets apply to it directly."""
+        return f"{self.verdict}\n\n{self.thoughts}"
+
+    @property
     def seen_label(self) -> str:
         if self.after_episode == 0:
             return "spoiler-free"

@@ -25,11 +25,6 @@ from pathlib import Path
 import platformdirs
 from textual.keys import Keys, key_to_character
 
-if sys.version_info >= (3, 14):
-    import tomllib
-else:
-    import tomli as tomllib
-
 CONFIG_DIR_ENV = "SOUNDTRACK_CONFIG_DIR"
 KEYS_FILE = "keys.toml"
 MAX_CONFIG_BYTES = 64 * 1024
@@ -72,6 +67,11 @@ def valid_key(key: str) -> bool:
 
 def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
     """Parse `keys.toml` text; raises ValueError with a message for the user."""
+    # Imported here: most users have no keys.toml, and start-up skips it.
+    if sys.version_info >= (3, 14):
+        import tomllib
+    else:
+        import tomli as tomllib
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

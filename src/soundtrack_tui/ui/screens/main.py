@@ -30,7 +30,6 @@ from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore
-from soundtrack_tui.core.search import Hit, SearchIndex, SearchResults
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -43,6 +42,7 @@ from soundtrack_tui.ui.widgets.search_panel import SearchPanel
 from soundtrack_tui.ui.widgets.show_header import ShowHeader
 
 if TYPE_CHECKING:
+    from soundtrack_tui.core.search import Hit, SearchIndex, SearchResults
     from soundtrack_tui.ui.app import SoundtrackApp
 
 BoundWidget = TypeVar("BoundWidget", bound=Widget)
@@ -270,6 +270,8 @@ class MainScreen(Screen[None]):
 
     @work(thread=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
+        from soundtrack_tui.core.search import SearchIndex  # not needed for the first paint
+
         self._set_index(SearchIndex.build(self.pack))
 
     def on_mount(self) -> None:

@@ -13,7 +13,6 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 from soundtrack_tui.core.policy import EpisodeView, ReviewView
-from soundtrack_tui.core.search import review_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.marks import TextMark
 from soundtrack_tui.ui.widgets.state_pane import StatePane
@@ -29,7 +28,7 @@ def readable(text: str) -> str:
 
 def review_block(view: ReviewView, mark: TextMark | None = None) -> Content:
     """Outlet, rating and label, then verdict and thoughts as one text: the
-    text `search.review_text` indexes, so match spans apply directly."""
+    text `Review.text` indexes, so match spans apply directly."""
     review = view.review
     header = join(
         [
@@ -38,7 +37,7 @@ def review_block(view: ReviewView, mark: TextMark | None = None) -> Content:
             Content.styled(view.label, "dim"),
         ]
     )
-    text = readable(review_text(review))
+    text = readable(review.text)
     body = marked(text, mark.spans if mark is not None else ()).stylize_before(
         "italic", 0, len(review.verdict)
     )

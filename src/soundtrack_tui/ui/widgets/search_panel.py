@@ -10,7 +10,7 @@ pushes results back through `results`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -21,10 +21,12 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from soundtrack_tui.core.search import Hit, SearchResults
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marked_option_list import MarkedOptionList
+
+if TYPE_CHECKING:
+    from soundtrack_tui.core.search import Hit, SearchResults
 
 FIELD_NAMES = {
     "title": "title",
