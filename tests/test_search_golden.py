@@ -75,6 +75,18 @@ def test_results_match_the_recorded_digests(name: str, tmp_path: Path) -> None:
     assert not changed, changed
 
 
+def test_a_screenful_is_the_start_of_everything(tmp_path: Path) -> None:
+    """Asking for fewer hits truncates the list and changes nothing else."""
+    index = SearchIndex.build(generated_pack(tmp_path))
+    viewer = Viewer(frozenset(range(1, 21)), Level.STANDARD)
+    for text in QUERIES:
+        everything = index.search(text, viewer, limit=10_000)
+        screen = index.search(text, viewer, limit=20)
+        assert fingerprint(screen) == fingerprint(
+            SearchResults(everything.hits[:20], everything.locked, everything.total)
+        ), text
+
+
 if __name__ == "__main__":
     with tempfile.TemporaryDirectory() as scratch:
         recorded = {name: current(name, Path(scratch)) for name in ("bundled", "generated")}

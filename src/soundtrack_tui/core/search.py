@@ -19,8 +19,10 @@ token ids and keeps:
 A query becomes terms, each read in every way it cuts into indexed tokens.
 Candidate documents come from set operations on postings and pair rows and
 are verified with byte searches; occurrences are counted only where ranking
-needs them, and snippets are cut for at most `limit` hits while matches are
-still counted exactly.
+needs them. Matches are counted exactly, but a hit works out its spans,
+snippet and target only when first read: a screen shows a few of the
+`limit` hits. Recap paragraphs and reviews are not kept as text: a hit
+makes its text again from the pack's episodes.
 
 Scripts written without spaces between words (Hangul, kana, CJK ideographs)
 are indexed one character per token, so "선우" finds "한선우는" the way a
@@ -37,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
+import sys
 import threading
 import unicodedata
 from array import array
@@ -137,7 +140,7 @@ class Target:
     alias_index: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Hit:
     """One visible matching document.
 
@@ -145,16 +148,59 @@ class Hit:
     belongs to (None for characters and series reviews). `spans` locate the
     matches inside `snippet`. Hits come sorted; `score` is higher for better
     hits and equal scores keep story order.
+
+    A search ranks every match but a screen shows a few, so `snippet`,
+    `spans` and `target` are worked out on first access, then kept. Hits
+    may be made in a worker thread and read on another: they are computed
+    from immutable index data, so two threads asking at once get equal
+    values.
     """
 
     gate: int
     episode: int | None
     field: Field
     label: str
-    snippet: str
-    spans: tuple[tuple[int, int], ...]
-    target: Target
     score: float
+    _locator: _Locator
+    _doc: int
+    _details: _Details | None = dataclasses.field(default=None, init=False)
+
+    @property
+    def snippet(self) -> str:
+        return self._detailed()[0]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return self._detailed()[1]
+
+    @property
+    def target(self) -> Target:
+        return self._detailed()[2]
+
+    def _detailed(self) -> _Details:
+        details = self._details
+        if details is None:
+            details = self._locator.details(self._doc)
+            object.__setattr__(self, "_details", details)
+        return details
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.gate, self.episode, self.field, self.label, *self._detailed(), self.score)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Hit(gate={self.gate!r}, episode={self.episode!r}, field={self.field!r}, label={self.label!r}, "
+            f"snippet={self.snippet!r}, spans={self.spans!r}, target={self.target!r}, score={self.score!r})"
+        )
+
+
+_Details = tuple[str, tuple[tuple[int, int], ...], Target]  # snippet, its spans, target
 
 
 def _no_locks() -> Mapping[int, int]:
@@ -379,12 +425,14 @@ class _Term:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Doc:
-    """One searchable text and everything a hit on it reports."""
+    """One searchable text and everything a hit on it reports. `text` is
+    the pack's own string for short texts; None for recap paragraphs and
+    reviews, which are made again from the pack when a hit needs them
+    (`SearchIndex._text`) rather than kept twice."""
 
-    text: str
+    text: str | None
     field: Field
     gate: int
-    story: tuple[int, int, int, int]  # sort key: story order
     label: str
     episode: int | None = None
     title_gate: bool = False  # visible by `shows_title`, not `unlocked`
@@ -402,62 +450,58 @@ class _Doc:
         return 0 if self.field in ("title", "name", "alias") else 1 if self.field == "logline" else 2
 
 
-def _episode_docs(pack: Pack) -> Iterator[_Doc]:
+_Story = tuple[int, int, int, int]  # sort key: story order
+_Source = tuple[_Story, _Doc, str]  # a document and its text, for indexing
+
+
+def _episode_docs(pack: Pack) -> Iterator[_Source]:
     """Title and logline (shown by `shows_title`), each recap paragraph and
     each review (shown once the episode is unlocked)."""
     for n, episode in pack.episodes.items():
         label = f"Episode {n}"
-        yield _Doc(episode.title, "title", n, (n, 0, 0, 0), label, n, title_gate=True)
-        yield _Doc(episode.logline, "logline", n, (n, 1, 0, 0), label, n, title_gate=True)
+        yield (n, 0, 0, 0), _Doc(episode.title, "title", n, label, n, title_gate=True), episode.title
+        yield (n, 1, 0, 0), _Doc(episode.logline, "logline", n, label, n, title_gate=True), episode.logline
         for index, paragraph in enumerate(episode.paragraphs):
-            yield _Doc(paragraph, "recap", n, (n, 2, index, 0), label, n, paragraph=index)
+            yield (n, 2, index, 0), _Doc(None, "recap", n, label, n, paragraph=index), paragraph
         for index, review in enumerate(episode.reviews):
-            text = review_text(review)
-            yield _Doc(text, "review", n, (n, 3, index, 0), review.outlet, n, review_index=index)
+            doc = _Doc(None, "review", n, review.outlet, n, review_index=index)
+            yield (n, 3, index, 0), doc, review_text(review)
 
 
-def _character_docs(pack: Pack) -> Iterator[_Doc]:
+def _character_docs(pack: Pack) -> Iterator[_Source]:
     """Names, aliases and intro are gated by the first episode. A note is
     gated by its own episode and also requires its character's first one,
     as in `policy.character_views`: its label is the character's name, and
     watched episodes need not be consecutive."""
     for index, person in enumerate(pack.characters):
         first, name, key = person.first_episode, person.name, person.id
-        yield _Doc(name, "name", first, (first, 4, index, 0), name, owner=index, character_id=key)
+        yield (first, 4, index, 0), _Doc(name, "name", first, name, owner=index, character_id=key), name
         for number, alias in enumerate(person.aliases):
-            story = (first, 4, index, number + 1)
-            yield _Doc(alias, "alias", first, story, name, owner=index, character_id=key, alias_index=number)
+            doc = _Doc(alias, "alias", first, name, owner=index, character_id=key, alias_index=number)
+            yield (first, 4, index, number + 1), doc, alias
         story = (first, 4, index, len(person.aliases) + 1)
-        yield _Doc(person.intro, "intro", first, story, name, character_id=key)
+        yield story, _Doc(person.intro, "intro", first, name, character_id=key), person.intro
         for number, note in enumerate(person.notes):
-            story = (note.episode, 5, index, number)
-            yield _Doc(
-                note.text,
-                "note",
-                note.episode,
-                story,
-                name,
-                character_id=key,
-                note_index=number,
-                requires=first,
+            doc = _Doc(
+                note.text, "note", note.episode, name, character_id=key, note_index=number, requires=first
             )
+            yield (note.episode, 5, index, number), doc, note.text
 
 
-def _series_docs(pack: Pack) -> Iterator[_Doc]:
+def _series_docs(pack: Pack) -> Iterator[_Source]:
     """Whole-series reviews, gated by the episode each assumes seen."""
     for index, review in enumerate(pack.show.reviews):
         gate = review.after_episode
-        yield _Doc(
-            review_text(review), "series review", gate, (gate, 6, index, 0), review.outlet, review_index=index
-        )
+        doc = _Doc(None, "series review", gate, review.outlet, review_index=index)
+        yield (gate, 6, index, 0), doc, review_text(review)
 
 
-def _documents(pack: Pack) -> list[_Doc]:
+def _documents(pack: Pack) -> list[_Source]:
     """Every searchable text, in story order: a document's position in this
     list is its id and the final tie-breaker of the ranking."""
-    docs = [*_episode_docs(pack), *_character_docs(pack), *_series_docs(pack)]
-    docs.sort(key=lambda doc: doc.story)
-    return docs
+    return sorted(
+        [*_episode_docs(pack), *_character_docs(pack), *_series_docs(pack)], key=operator.itemgetter(0)
+    )
 
 
 # ---------------------------------------------------------------- storage
@@ -593,6 +637,7 @@ class SearchIndex:
         "_classes",
         "_codec",
         "_docs",
+        "_episodes",
         "_frequencies",
         "_gates",
         "_ids",
@@ -603,15 +648,24 @@ class SearchIndex:
         "_postings",
         "_seen",
         "_sequences",
+        "_series",
         "_terms",
         "_tiers",
         "_vocab",
     )
 
     def __init__(
-        self, docs: Sequence[_Doc], vocab: list[str], sequences: list[array[int]], offsets: list[array[int]]
+        self,
+        pack: Pack,
+        docs: Sequence[_Doc],
+        vocab: list[str],
+        sequences: list[array[int]],
+        offsets: list[array[int]],
     ) -> None:
-        """Use `build`; this lays out the tables for tokenized documents."""
+        """Use `build`; this lays out the tables for tokenized documents.
+        The episodes and series reviews are kept to make texts again."""
+        self._episodes = dict(pack.episodes)
+        self._series = pack.show.reviews
         self._docs = tuple(docs)
         self._vocab = vocab
         self._ids = {word: index for index, word in enumerate(vocab)}
@@ -641,15 +695,16 @@ class SearchIndex:
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
         """Index every searchable text of `pack` (see `Field`)."""
-        docs = _documents(pack)
+        sources = _documents(pack)
         first_seen: dict[str, int] = {}
-        encoded = [_encode(doc.text, first_seen) for doc in docs]
+        encoded = [_encode(text, first_seen) for _, _, text in sources]
         vocab = sorted(first_seen)
         rank = array("I", bytes(_ITEM * len(vocab)))
         for new, word in enumerate(vocab):
             rank[first_seen[word]] = new
         sequences = [array("I", map(rank.__getitem__, sequence)) for sequence, _ in encoded]
-        return cls(docs, vocab, sequences, [offsets for _, offsets in encoded])
+        docs = [doc for _, doc, _ in sources]
+        return cls(pack, docs, vocab, sequences, [offsets for _, offsets in encoded])
 
     def __len__(self) -> int:
         """Number of indexed documents."""
@@ -665,10 +720,12 @@ class SearchIndex:
         matched = self._one_per_character(run)
         seen, moved = self._visible(viewer)
         visible = matched & seen
-        hidden = list(matched - seen)
+        hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(self._gates.__getitem__, hidden)))
-        hits = self._rank(run, visible, limit)
-        return SearchResults(tuple(hits), MappingProxyType(dict(sorted(locked.items()))), len(visible))
+        hits = tuple(self._rank(run, visible, limit))
+        return SearchResults(
+            hits, MappingProxyType({gate: locked[gate] for gate in sorted(locked)}), len(visible)
+        )
 
     # ------------------------------------------------------------ policy
 
@@ -710,17 +767,19 @@ class SearchIndex:
         """Hits ordered by (adjacency, field tier, -occurrences, story).
         Occurrences are counted only in the buckets needed to fill `limit`,
         so a one-letter query does not count "t" in every recap."""
-        chosen: list[tuple[int, int, int, int]] = []
+        hits: list[Hit] = []
         for kind, docs in run.kinds(visible):
             for tier, members in enumerate(self._tiers):
-                room = limit - len(chosen)
+                room = limit - len(hits)
+                if room <= 0:
+                    return hits
                 bucket = sorted(docs & members)
-                if room <= 0 or not bucket:
+                if not bucket:
                     continue
                 counts = self._tally(run, bucket)
                 best = sorted(range(len(bucket)), key=counts.__getitem__, reverse=True)[:room]
-                chosen.extend((bucket[i], kind, tier, counts[i]) for i in best)
-        return [self._hit(run, *item) for item in chosen]
+                hits.extend(self._hit(run.locator, bucket[i], kind, tier, counts[i]) for i in best)
+        return hits
 
     def _tally(self, run: _Run, bucket: list[int]) -> list[int]:
         """Occurrences of every query term in each document of `bucket`
@@ -755,17 +814,29 @@ class SearchIndex:
         bags = list(map(self._bags.__getitem__, bucket))
         return map(operator.sub, map(bisect_left, bags, repeat(high)), map(bisect_left, bags, repeat(low)))
 
-    def _hit(self, run: _Run, d: int, kind: int, tier: int, count: int) -> Hit:
-        """Materialize one visible document as a hit. The score encodes the
-        sort key (adjacency, tier, then occurrences squashed below 1)."""
+    def _hit(self, locator: _Locator, d: int, kind: int, tier: int, count: int) -> Hit:
+        """A visible document as a hit, its snippet and target left for
+        later. The score encodes the sort key (adjacency, tier, then
+        occurrences squashed below 1)."""
         doc = self._docs[d]
-        spans, anchor = run.locate(d)
-        snippet, inside = _snippet(doc.text, spans, anchor)
-        target = Target(
-            tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
-        )
         score = (1 - kind) * 10 + (2 - tier) * 2 + count / (count + 1)
-        return Hit(doc.gate, doc.episode, doc.field, doc.label, snippet, inside, target, score)
+        return Hit(doc.gate, doc.episode, doc.field, doc.label, score, locator, d)
+
+    def _text(self, d: int) -> str:
+        """The text of document `d`, the one its offsets refer to."""
+        doc = self._docs[d]
+        if doc.text is not None:
+            return doc.text
+        if doc.field == "series review":
+            assert doc.review_index is not None
+            return review_text(self._series[doc.review_index])
+        assert doc.episode is not None
+        episode = self._episodes[doc.episode]
+        if doc.field == "recap":
+            assert doc.paragraph is not None
+            return episode.paragraphs[doc.paragraph]
+        assert doc.review_index is not None
+        return review_text(episode.reviews[doc.review_index])
 
     # ------------------------------------------------------------ terms
 
@@ -985,7 +1056,7 @@ class _Run:
         self.adjacent = index._together(whole[0]) if whole else None
         highlight = [*groups.values(), *phrases, *(whole if m > _MAX_GROUP else [])]
         self.counted = [reading for term in highlight for reading in term.readings]
-        self._located = _roles(highlight, whole + phrases, self.adjacent)
+        self.locator = _Locator(index, _roles(highlight, whole + phrases, self.adjacent))
         self.matched = _match(m, groups, phrases)
 
     def _term(self, parts: Sequence[str], prefix: bool, *, split: bool = True) -> _Term:
@@ -997,17 +1068,45 @@ class _Run:
         """0 when the unquoted words occur together as typed, else 1."""
         return 0 if self.adjacent is None or d in self.adjacent else 1
 
-    def kinds(self, docs: set[int]) -> list[tuple[int, set[int]]]:
+    def kinds(self, docs: set[int]) -> Iterator[tuple[int, set[int]]]:
+        """The documents of each kind, the second made only if asked for."""
         if self.adjacent is None:
-            return [(0, docs)]
-        return [(0, docs & self.adjacent), (1, docs - self.adjacent)]
+            yield 0, docs
+            return
+        yield 0, docs & self.adjacent
+        yield 1, docs - self.adjacent
+
+
+_Role = tuple[_Seg, frozenset[int] | None, bool, bool]
+
+
+class _Locator:
+    """What a query's hits need to work out their snippet and target: the
+    index and the query's readings with their roles (see `_roles`). Shared
+    by the hits of one search and never changed."""
+
+    __slots__ = ("_index", "_roles")
+
+    def __init__(self, index: SearchIndex, roles: list[_Role]) -> None:
+        self._index = index
+        self._roles = roles
+
+    def details(self, d: int) -> _Details:
+        """Snippet, spans inside it, and target of a hit on document `d`."""
+        index, doc = self._index, self._index._docs[d]
+        spans, anchor = self.locate(d)
+        snippet, inside = _snippet(index._text(d), spans, anchor)
+        target = Target(
+            tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
+        )
+        return snippet, inside, target
 
     def locate(self, d: int) -> tuple[list[tuple[int, int]], int]:
         """Merged match spans in `d`, and which one the snippet should show:
         the first phrase or adjacent occurrence if any, else the first."""
         spans: list[tuple[int, int]] = []
         strong: list[tuple[int, int]] = []
-        for seg, docs, highlight, anchor in self._located:
+        for seg, docs, highlight, anchor in self._roles:
             if docs is None or d in docs:
                 found = self._index._spans(d, seg)
                 if highlight:
@@ -1017,16 +1116,16 @@ class _Run:
         merged = _merge(sorted(set(spans)))
         if not strong or not merged:
             return merged, 0
-        return merged, bisect_right(merged, (min(strong)[0], len(self._index._docs[d].text) + 1)) - 1
+        return merged, bisect_right(merged, (min(strong)[0], sys.maxsize)) - 1
 
 
 def _roles(
     highlight: Sequence[_Term], strong: Sequence[_Term], adjacent: frozenset[int] | None
-) -> list[tuple[_Seg, frozenset[int] | None, bool, bool]]:
+) -> list[_Role]:
     """Each reading once: the documents it may occur in (None: not known,
     look), whether it is highlighted, and whether it anchors the snippet (a
     phrase or the whole query together, whose documents are `adjacent`)."""
-    roles: dict[int, tuple[_Seg, frozenset[int] | None, bool, bool]] = {}
+    roles: dict[int, _Role] = {}
     for terms, anchor in ((highlight, False), (strong, True)):
         for term in terms:
             where = adjacent if anchor else None
