@@ -451,7 +451,7 @@ class _Doc:
 
 
 _Story = tuple[int, int, int, int]  # sort key: story order
-_Source = tuple[_Story, _Doc, str]  # a document and its text, for indexing
+_Source = tuple[_Story, _Doc, str]  # a document and its text, to index
 
 
 def _episode_docs(pack: Pack) -> Iterator[_Source]:
@@ -496,12 +496,9 @@ def _series_docs(pack: Pack) -> Iterator[_Source]:
         yield (gate, 6, index, 0), doc, review_text(review)
 
 
-def _documents(pack: Pack) -> list[_Source]:
-    """Every searchable text, in story order: a document's position in this
-    list is its id and the final tie-breaker of the ranking."""
-    return sorted(
-        [*_episode_docs(pack), *_character_docs(pack), *_series_docs(pack)], key=operator.itemgetter(0)
-    )
+def _sources(pack: Pack) -> Iterator[_Source]:
+    """Every searchable text, with its place in story order."""
+    return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack))
 
 
 # ---------------------------------------------------------------- storage
@@ -567,15 +564,19 @@ class _Csr:
         return cls(array("I", chain.from_iterable(lists)), offsets)
 
     @classmethod
-    def weighted(cls, counters: Iterable[Mapping[int, int]], size: int) -> tuple[_Csr, array[int]]:
+    def weighted(cls, sequences: Iterable[Sequence[int]], size: int) -> tuple[_Csr, array[int]]:
         """Like `grouped`, plus a parallel array of each entry's weight (the
-        number of times word k occurs in document d, capped at 65535)."""
+        number of times word k occurs in document d, capped at 65535). The
+        appends run as C-level maps, as in `grouped`."""
         rows: list[list[int]] = [[] for _ in range(size)]
         weights: list[list[int]] = [[] for _ in range(size)]
-        for doc, counter in enumerate(counters):
-            for key, count in counter.items():
-                rows[key].append(doc)
-                weights[key].append(min(count, 0xFFFF))
+        for doc, sequence in enumerate(sequences):
+            counter = Counter(sequence)
+            counts: Iterable[int] = counter.values()
+            if len(sequence) > 0xFFFF:
+                counts = map(min, counts, repeat(0xFFFF))
+            deque(map(list.append, map(rows.__getitem__, counter), repeat(doc)), maxlen=0)
+            deque(map(list.append, map(weights.__getitem__, counter), counts), maxlen=0)
         offsets = array("I", accumulate(map(len, rows), initial=0))
         return cls(array("I", chain.from_iterable(rows)), offsets), array("H", chain.from_iterable(weights))
 
@@ -675,7 +676,7 @@ class SearchIndex:
         self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
         self._bags = [array("I", sorted(sequence)) for sequence in sequences]
         self._offsets = offsets
-        self._postings, self._frequencies = _Csr.weighted(map(Counter, sequences), len(vocab))
+        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab))
         bits = _pair_bits(sum(map(len, sequences)))
         self._pair_mask = mask = (1 << bits) - 1
         self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits)
@@ -695,16 +696,19 @@ class SearchIndex:
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
         """Index every searchable text of `pack` (see `Field`)."""
-        sources = _documents(pack)
         first_seen: dict[str, int] = {}
-        encoded = [_encode(text, first_seen) for _, _, text in sources]
+        encoded = [(story, doc, _encode(text, first_seen)) for story, doc, text in _sources(pack)]
+        # A document's position in story order is its id and the final
+        # tie-breaker of the ranking. Texts were encoded as they came, so
+        # they are never all held at once.
+        encoded.sort(key=operator.itemgetter(0))
         vocab = sorted(first_seen)
         rank = array("I", bytes(_ITEM * len(vocab)))
         for new, word in enumerate(vocab):
             rank[first_seen[word]] = new
-        sequences = [array("I", map(rank.__getitem__, sequence)) for sequence, _ in encoded]
-        docs = [doc for _, doc, _ in sources]
-        return cls(pack, docs, vocab, sequences, [offsets for _, offsets in encoded])
+        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, (sequence, _) in encoded]
+        docs = [doc for _, doc, _ in encoded]
+        return cls(pack, docs, vocab, sequences, [offsets for _, _, (_, offsets) in encoded])
 
     def __len__(self) -> int:
         """Number of indexed documents."""
