@@ -632,6 +632,17 @@ def test_no_hit_comes_from_a_locked_gate(pack: Pack, viewer: Viewer, text: str) 
     assert all(count > 0 and viewer.unlocked(gate) is False for gate, count in results.locked.items())
 
 
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pack=random_packs(), viewer=viewers(), text=queries)
+def test_a_viewer_gets_the_unrestricted_ranking_filtered(pack: Pack, viewer: Viewer, text: str) -> None:
+    """Hiding documents never reorders, rewords or re-highlights the rest."""
+    index = SearchIndex.build(pack)
+    mine = index.search(text, viewer, limit=10_000).hits
+    everything = index.search(text, OFF, limit=10_000).hits
+    kept = set(mine)
+    assert mine == tuple(hit for hit in everything if hit in kept)
+
+
 @settings(max_examples=300, deadline=None)
 @given(text=st.text())
 def test_any_string_is_a_valid_query(index: SearchIndex, text: str) -> None:

@@ -46,6 +46,7 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise, repeat
 from types import MappingProxyType
@@ -614,6 +615,11 @@ def _pair_bits(tokens: int) -> int:
     return min(20, max(8, (tokens // 4).bit_length()))
 
 
+def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
+    """`docs` as a list, keeping only those `within` when it is given."""
+    return list(docs if within is None else filter(within.__contains__, docs))
+
+
 def _repeated(docs: Sequence[int], counts: Iterable[int]) -> Iterator[int]:
     """Each doc repeated by its count: food for Counter's C-level tally."""
     return chain.from_iterable(map(repeat, docs, counts))
@@ -691,7 +697,7 @@ class SearchIndex:
         self._classes = classes
         self._seen: dict[Viewer, tuple[frozenset[int], dict[int, int]]] = {}
         self._terms: dict[tuple[str, frozenset[int], bool, bool], _Term] = {}
-        self._adjacent: dict[int, tuple[_Term, frozenset[int]]] = {}
+        self._adjacent: dict[tuple[Query, Viewer], frozenset[int]] = {}
 
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
@@ -720,9 +726,9 @@ class SearchIndex:
         parsed = parse_query(query)
         if parsed.empty:
             return SearchResults()
-        run = _Run(self, parsed)
-        matched = self._one_per_character(run)
         seen, moved = self._visible(viewer)
+        run = _Run(self, parsed, viewer, seen)
+        matched = self._one_per_character(run)
         visible = matched & seen
         hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(self._gates.__getitem__, hidden)))
@@ -862,14 +868,17 @@ class SearchIndex:
             _remember(self._terms, key, term, 64)
         return term
 
-    def _together(self, term: _Term) -> frozenset[int]:
-        """All documents of `term`, its implied readings included."""
-        found = self._adjacent.get(id(term))
-        if found is None or found[0] is not term:
-            docs = term.docs.union(*(frozenset(self._run_docs(seg, False)) for seg in term.implied))
-            found = (term, docs)
-            _remember(self._adjacent, id(term), found, 16)
-        return found[1]
+    def _together(self, term: _Term, within: AbstractSet[int], key: tuple[Query, Viewer]) -> frozenset[int]:
+        """The documents of `term`, its implied readings included: where the
+        query's words stand together. Implied readings, the costly part, are
+        looked for only `within` the documents the caller will ask about;
+        the answer is cached under `key`, the query and viewer that make
+        `within`."""
+        found = self._adjacent.get(key)
+        if found is None:
+            found = term.docs.union(*(frozenset(self._run_docs(seg, False, within)) for seg in term.implied))
+            _remember(self._adjacent, key, found, 16)
+        return found
 
     def _cuts(self, seg: _Seg, length: int) -> frozenset[int]:
         """Offsets in the squashed term (of `length`) where a token of `seg`
@@ -922,19 +931,20 @@ class SearchIndex:
         counts = Counter(self._run_docs(seg, True))
         return _Reading(seg, frozenset(counts), counts)
 
-    def _run_docs(self, seg: _Seg, each: bool) -> Iterator[int]:
-        """Documents holding the multi-token `seg`, once per occurrence when
-        `each`. Candidates come from the pair table; a prefix tail is either
-        expanded into whole needles (exact ids + one tail id, each searched
-        where its last pair occurs) or checked token by token in the
-        candidates, whichever touches fewer rows."""
+    def _run_docs(self, seg: _Seg, each: bool, within: AbstractSet[int] | None = None) -> Iterator[int]:
+        """Documents holding the multi-token `seg` (only those `within`, if
+        given), once per occurrence when `each`. Candidates come from the
+        pair table; a prefix tail is either expanded into whole needles
+        (exact ids + one tail id, each searched where its last pair occurs)
+        or checked token by token in the candidates, whichever touches
+        fewer rows."""
         pool = self._pair_candidates(seg.exact)
         if pool is not None and not pool:
             return iter(())
         if seg.tail is None:
-            return self._needle_docs(pool or (), seg.needle, each)
+            return self._needle_docs(pool or (), seg.needle, each, within)
         low, high = seg.tail
-        docs = list(self._postings.row(seg.exact[0]) if pool is None else pool)
+        docs = _only(self._postings.row(seg.exact[0]) if pool is None else pool, within)
         if high - low > min(_MAX_TAIL_FANOUT, 2 * len(docs)):
             found = list(map(len, map(self._starts, docs, repeat(seg))))
             return _repeated(docs, found) if each else compress(docs, found)
@@ -942,11 +952,16 @@ class SearchIndex:
         needles = (
             (self._pair_row(last, token), seg.needle + self._codec.code(token)) for token in range(low, high)
         )
-        return chain.from_iterable(self._needle_docs(row, needle, each) for row, needle in needles if row)
+        return chain.from_iterable(
+            self._needle_docs(row, needle, each, within) for row, needle in needles if row
+        )
 
-    def _needle_docs(self, docs: Iterable[int], needle: bytes, each: bool) -> Iterator[int]:
-        """Those of `docs` holding `needle`, once per occurrence when `each`."""
-        pool = list(docs)
+    def _needle_docs(
+        self, docs: Iterable[int], needle: bytes, each: bool, within: AbstractSet[int] | None = None
+    ) -> Iterator[int]:
+        """Those of `docs` (and `within`) holding `needle`, once per
+        occurrence when `each`."""
+        pool = _only(docs, within)
         data = map(self._sequences.__getitem__, pool)
         if each:
             return _repeated(pool, map(bytes.count, data, repeat(needle)))
@@ -1046,7 +1061,7 @@ class _Run:
     """One query against one index. Terms are resolved once and shared by
     matching, ranking and highlighting, so the three always agree."""
 
-    def __init__(self, index: SearchIndex, query: Query) -> None:
+    def __init__(self, index: SearchIndex, query: Query, viewer: Viewer, seen: frozenset[int]) -> None:
         self._index = index
         typed, prefix = query.words, query.prefix
         m = len(typed)
@@ -1057,11 +1072,18 @@ class _Run:
         }
         phrases = [self._term(phrase, False, split=False) for phrase in query.phrases]
         whole = [self._term(typed, prefix)] if m > 1 else []
-        self.adjacent = index._together(whole[0]) if whole else None
+        self.matched = _match(m, groups, phrases)
+        self.adjacent = self._together(whole[0], viewer, seen, query) if whole else None
         highlight = [*groups.values(), *phrases, *(whole if m > _MAX_GROUP else [])]
         self.counted = [reading for term in highlight for reading in term.readings]
         self.locator = _Locator(index, _roles(highlight, whole + phrases, self.adjacent))
-        self.matched = _match(m, groups, phrases)
+
+    def _together(self, whole: _Term, viewer: Viewer, seen: frozenset[int], query: Query) -> frozenset[int]:
+        """Where the words stand together, as far as anyone will ask: the
+        ranking of visible matches, which of a character's names stands for
+        it (visible or not), and the snippets of hits."""
+        named = self.matched.intersection(self._index._alias_owner)
+        return self._index._together(whole, (self.matched & seen) | named, (query, viewer))
 
     def _term(self, parts: Sequence[str], prefix: bool, *, split: bool = True) -> _Term:
         """The term of consecutive query words `parts`, squashed."""
