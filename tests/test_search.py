@@ -365,6 +365,17 @@ def test_long_text_snippets_are_windows_cut_at_spaces() -> None:
     assert not body.startswith(" ") and not body.endswith(" ")
 
 
+def test_spans_are_right_in_a_text_longer_than_16_bit_offsets() -> None:
+    long = " ".join(f"lorem{i}" for i in range(12_000))
+    pack = make_pack(2, overrides={2: make_episode(2, recap=[f"{long} needle", "short needle"])})
+    hits = SearchIndex.build(pack).search("needle", OFF).hits
+    assert sorted(hit.target.paragraph or 0 for hit in hits) == [0, 1]
+    for hit in hits:
+        text = pack.episodes[2].paragraphs[hit.target.paragraph or 0]
+        assert [text[s:e] for s, e in hit.target.spans] == ["needle"]
+        assert highlighted(hit) == ["needle"]
+
+
 def test_snippet_collapses_line_breaks_and_keeps_spans_right() -> None:
     review = make_review(verdict="Short.", thoughts="It   has\n\nodd   spacing around the word target here.")
     pack = make_pack(1, overrides={1: make_episode(1, reviews=[review])})

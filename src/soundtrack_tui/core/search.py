@@ -13,8 +13,9 @@ token ids and keeps:
   every word bigram as a string;
 - per document, its token ids in order as bytes in which only a token's first
   byte has the high bit set, so `bytes.find` / `bytes.count` check adjacency
-  exactly at C speed; its ids sorted (to count a prefix range by bisection);
-  and each token's offsets in the original text (to highlight).
+  exactly at C speed; and, in two arrays shared by all documents, its ids
+  sorted (to count a prefix range by bisection) and each token's offsets in
+  the original text (to highlight).
 
 A query becomes terms, each read in every way it cuts into indexed tokens.
 Candidate documents come from set operations on postings and pair rows and
@@ -598,6 +599,12 @@ def _encode(text: str, ids: dict[str, int]) -> tuple[array[int], array[int]]:
     return array("I", map(ids.__getitem__, tokens)), array("H" if len(text) < 0x10000 else "I", offsets)
 
 
+def _flat(rows: Sequence[array[int]]) -> array[int]:
+    """The rows of `_encode`'s offsets in one array, 16-bit unless a text is
+    too long for that."""
+    return array("H" if all(row.typecode == "H" for row in rows) else "I", chain.from_iterable(rows))
+
+
 def _pair_key(first: int, second: int, mask: int) -> int:
     return (first * _GOLDEN ^ second) & mask
 
@@ -658,6 +665,7 @@ class SearchIndex:
         "_series",
         "_terms",
         "_tiers",
+        "_token_at",
         "_vocab",
     )
 
@@ -667,9 +675,10 @@ class SearchIndex:
         docs: Sequence[_Doc],
         vocab: list[str],
         sequences: list[array[int]],
-        offsets: list[array[int]],
+        offsets: array[int],
     ) -> None:
-        """Use `build`; this lays out the tables for tokenized documents.
+        """Use `build`; this lays out the tables for tokenized documents
+        (`offsets`: every token's [start, end), document after document).
         The episodes and series reviews are kept to make texts again."""
         self._episodes = dict(pack.episodes)
         self._series = pack.show.reviews
@@ -680,7 +689,11 @@ class SearchIndex:
         self._codec = codec = _Codec(len(vocab))
         codes = list(map(codec.code, range(len(vocab))))
         self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
-        self._bags = [array("I", sorted(sequence)) for sequence in sequences]
+        # Per token, in one array each rather than one per document (an
+        # array object costs memory and a place in every GC pass): each
+        # document's ids sorted, and its tokens' [start, end) offsets.
+        self._token_at = array("I", accumulate(map(len, sequences), initial=0))
+        self._bags = array("I", chain.from_iterable(map(sorted, sequences)))
         self._offsets = offsets
         self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab))
         bits = _pair_bits(sum(map(len, sequences)))
@@ -714,7 +727,9 @@ class SearchIndex:
             rank[first_seen[word]] = new
         sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, (sequence, _) in encoded]
         docs = [doc for _, doc, _ in encoded]
-        return cls(pack, docs, vocab, sequences, [offsets for _, _, (_, offsets) in encoded])
+        offsets = _flat([offsets for _, _, (_, offsets) in encoded])
+        del encoded  # before the tables are laid out: the build's peak
+        return cls(pack, docs, vocab, sequences, offsets)
 
     def __len__(self) -> int:
         """Number of indexed documents."""
@@ -821,8 +836,11 @@ class SearchIndex:
             return map(reading.tally.get, bucket, repeat(0))
         if seg.tail is None:
             return map(bytes.count, map(self._sequences.__getitem__, bucket), repeat(seg.needle))
-        bags = list(map(self._bags.__getitem__, bucket))
-        return map(operator.sub, map(bisect_left, bags, repeat(high)), map(bisect_left, bags, repeat(low)))
+        bags, at = repeat(self._bags), self._token_at
+        los = list(map(at.__getitem__, bucket))
+        his = list(map(at.__getitem__, map((1).__add__, bucket)))
+        highs = map(bisect_left, bags, repeat(high), los, his)
+        return map(operator.sub, highs, map(bisect_left, bags, repeat(low), los, his))
 
     def _hit(self, locator: _Locator, d: int, kind: int, tier: int, count: int) -> Hit:
         """A visible document as a hit, its snippet and target left for
@@ -992,8 +1010,8 @@ class SearchIndex:
         if not seg.exact:
             return self._tail_positions(d, seg.tail)
         after, needle, width = len(seg.exact), seg.needle, codec.width
-        bag = self._bags[d]
-        if bisect_left(bag, high) - bisect_left(bag, low) <= data.count(needle):
+        bags, lo, hi = self._bags, self._token_at[d], self._token_at[d + 1]
+        if bisect_left(bags, high, lo, hi) - bisect_left(bags, low, lo, hi) <= data.count(needle):
             tails = self._tail_positions(d, seg.tail)
             return [
                 i - after for i in tails if i >= after and data[(i - after) * width : i * width] == needle
@@ -1008,14 +1026,15 @@ class SearchIndex:
     def _tail_positions(self, d: int, tail: tuple[int, int]) -> list[int]:
         """Positions in `d` of the tokens whose ids lie in `tail`: the sorted
         ids say which of them occur, bytes.find says where."""
-        data, codec, bag = self._sequences[d], self._codec, self._bags[d]
-        present = set(bag[bisect_left(bag, tail[0]) : bisect_left(bag, tail[1])])
+        data, codec, bags = self._sequences[d], self._codec, self._bags
+        lo, hi = self._token_at[d], self._token_at[d + 1]
+        present = set(bags[bisect_left(bags, tail[0], lo, hi) : bisect_left(bags, tail[1], lo, hi)])
         return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
 
     def _spans(self, d: int, seg: _Seg) -> list[tuple[int, int]]:
         """Character spans of the occurrences of `seg` in `d`."""
-        offsets, width = self._offsets[d], seg.width
-        return [(offsets[2 * i], offsets[2 * (i + width) - 1]) for i in self._starts(d, seg)]
+        offsets, base, width = self._offsets, 2 * self._token_at[d], seg.width
+        return [(offsets[base + 2 * i], offsets[base + 2 * (i + width) - 1]) for i in self._starts(d, seg)]
 
 
 def _walk(
