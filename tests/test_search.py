@@ -5,10 +5,13 @@ The packs are built in memory (tests/packs.py); no test measures time.
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
 import re
 import subprocess
 import sys
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -289,6 +292,46 @@ def test_limit_caps_hits_but_not_counts(index: SearchIndex) -> None:
     assert index.search("the", OFF, limit=-5).total == everything.total
 
 
+@pytest.mark.parametrize("text", ["the", "tarot", "sun woo", "a", "e", '"tarot card"', "선우", "ta"])
+def test_results_do_not_depend_on_limit_except_truncation(index: SearchIndex, text: str) -> None:
+    everything = index.search(text, OFF, limit=10_000)
+    for limit in (1, 2, 3, 5, 8, 13, len(everything.hits)):
+        capped = index.search(text, OFF, limit=limit)
+        assert capped.hits == everything.hits[:limit]
+        assert [hit.snippet for hit in capped.hits] == [hit.snippet for hit in everything.hits[:limit]]
+        assert (capped.locked, capped.total) == (everything.locked, everything.total)
+
+
+def test_hit_details_are_the_same_whichever_is_read_first(index: SearchIndex) -> None:
+    first = index.search("tarot", OFF).hits
+    again = index.search("tarot", OFF).hits
+    assert [hit.target for hit in again] == [hit.target for hit in first]
+    assert [(hit.snippet, hit.spans) for hit in again] == [(hit.snippet, hit.spans) for hit in first]
+    assert first == again and len(set(first) | set(again)) == len(first)
+
+
+def test_hits_made_in_one_thread_read_the_same_in_others(index: SearchIndex) -> None:
+    hits = index.search("sun woo", OFF).hits
+    with ThreadPoolExecutor(4) as pool:
+        seen = list(pool.map(lambda _: [(h.snippet, h.spans, h.target) for h in hits], range(8)))
+    assert all(found == seen[0] for found in seen)
+    assert seen[0] == [(h.snippet, h.spans, h.target) for h in index.search("sun woo", OFF).hits]
+
+
+def test_hits_are_immutable(index: SearchIndex) -> None:
+    hit = index.search("tarot", OFF).hits[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        hit.score = 0.0  # type: ignore[misc]
+    assert "snippet=" in repr(hit) and "target=Target(" in repr(hit)
+
+
+def test_an_index_survives_pickling(index: SearchIndex) -> None:
+    """The benchmark times fresh copies of an index, made with pickle."""
+    copy = pickle.loads(pickle.dumps(index))
+    for text in ("tarot", "sun woo", "radio mood", "선우"):
+        assert copy.search(text, OFF) == index.search(text, OFF)
+
+
 # ---------------------------------------------------------------- snippets and targets
 
 
@@ -320,6 +363,17 @@ def test_long_text_snippets_are_windows_cut_at_spaces() -> None:
     body = hit.snippet.strip("…")
     assert body in re.sub(r"\s+", " ", pack.episodes[1].paragraphs[0])
     assert not body.startswith(" ") and not body.endswith(" ")
+
+
+def test_spans_are_right_in_a_text_longer_than_16_bit_offsets() -> None:
+    long = " ".join(f"lorem{i}" for i in range(12_000))
+    pack = make_pack(2, overrides={2: make_episode(2, recap=[f"{long} needle", "short needle"])})
+    hits = SearchIndex.build(pack).search("needle", OFF).hits
+    assert sorted(hit.target.paragraph or 0 for hit in hits) == [0, 1]
+    for hit in hits:
+        text = pack.episodes[2].paragraphs[hit.target.paragraph or 0]
+        assert [text[s:e] for s, e in hit.target.spans] == ["needle"]
+        assert highlighted(hit) == ["needle"]
 
 
 def test_snippet_collapses_line_breaks_and_keeps_spans_right() -> None:
@@ -587,6 +641,17 @@ def test_no_hit_comes_from_a_locked_gate(pack: Pack, viewer: Viewer, text: str) 
     assert len(results.hits) == results.total
     assert results.total + sum(results.locked.values()) == everything.total
     assert all(count > 0 and viewer.unlocked(gate) is False for gate, count in results.locked.items())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(pack=random_packs(), viewer=viewers(), text=queries)
+def test_a_viewer_gets_the_unrestricted_ranking_filtered(pack: Pack, viewer: Viewer, text: str) -> None:
+    """Hiding documents never reorders, rewords or re-highlights the rest."""
+    index = SearchIndex.build(pack)
+    mine = index.search(text, viewer, limit=10_000).hits
+    everything = index.search(text, OFF, limit=10_000).hits
+    kept = set(mine)
+    assert mine == tuple(hit for hit in everything if hit in kept)
 
 
 @settings(max_examples=300, deadline=None)

@@ -13,14 +13,17 @@ token ids and keeps:
   every word bigram as a string;
 - per document, its token ids in order as bytes in which only a token's first
   byte has the high bit set, so `bytes.find` / `bytes.count` check adjacency
-  exactly at C speed; its ids sorted (to count a prefix range by bisection);
-  and each token's offsets in the original text (to highlight).
+  exactly at C speed; and, in two arrays shared by all documents, its ids
+  sorted (to count a prefix range by bisection) and each token's offsets in
+  the original text (to highlight).
 
 A query becomes terms, each read in every way it cuts into indexed tokens.
 Candidate documents come from set operations on postings and pair rows and
 are verified with byte searches; occurrences are counted only where ranking
-needs them, and snippets are cut for at most `limit` hits while matches are
-still counted exactly.
+needs them. Matches are counted exactly, but a hit works out its spans,
+snippet and target only when first read: a screen shows a few of the
+`limit` hits. Recap paragraphs and reviews are not kept as text: a hit
+makes its text again from the pack's episodes.
 
 Scripts written without spaces between words (Hangul, kana, CJK ideographs)
 are indexed one character per token, so "선우" finds "한선우는" the way a
@@ -37,12 +40,14 @@ from __future__ import annotations
 import dataclasses
 import operator
 import re
+import sys
 import threading
 import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise, repeat
 from types import MappingProxyType
@@ -137,7 +142,7 @@ class Target:
     alias_index: int | None = None
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
+@dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Hit:
     """One visible matching document.
 
@@ -145,16 +150,59 @@ class Hit:
     belongs to (None for characters and series reviews). `spans` locate the
     matches inside `snippet`. Hits come sorted; `score` is higher for better
     hits and equal scores keep story order.
+
+    A search ranks every match but a screen shows a few, so `snippet`,
+    `spans` and `target` are worked out on first access, then kept. Hits
+    may be made in a worker thread and read on another: they are computed
+    from immutable index data, so two threads asking at once get equal
+    values.
     """
 
     gate: int
     episode: int | None
     field: Field
     label: str
-    snippet: str
-    spans: tuple[tuple[int, int], ...]
-    target: Target
     score: float
+    _locator: _Locator
+    _doc: int
+    _details: _Details | None = dataclasses.field(default=None, init=False)
+
+    @property
+    def snippet(self) -> str:
+        return self._detailed()[0]
+
+    @property
+    def spans(self) -> tuple[tuple[int, int], ...]:
+        return self._detailed()[1]
+
+    @property
+    def target(self) -> Target:
+        return self._detailed()[2]
+
+    def _detailed(self) -> _Details:
+        details = self._details
+        if details is None:
+            details = self._locator.details(self._doc)
+            object.__setattr__(self, "_details", details)
+        return details
+
+    def _key(self) -> tuple[object, ...]:
+        return (self.gate, self.episode, self.field, self.label, *self._detailed(), self.score)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Hit) and self._key() == other._key()
+
+    def __hash__(self) -> int:
+        return hash(self._key())
+
+    def __repr__(self) -> str:
+        return (
+            f"Hit(gate={self.gate!r}, episode={self.episode!r}, field={self.field!r}, label={self.label!r}, "
+            f"snippet={self.snippet!r}, spans={self.spans!r}, target={self.target!r}, score={self.score!r})"
+        )
+
+
+_Details = tuple[str, tuple[tuple[int, int], ...], Target]  # snippet, its spans, target
 
 
 def _no_locks() -> Mapping[int, int]:
@@ -206,9 +254,9 @@ def _list_episodes(numbers: Sequence[int]) -> str:
 
 
 def review_text(review: Review) -> str:
-    """The searchable text of a review: the offsets in `Target.spans` of a
-    review hit refer to this string (verdict, blank line, thoughts)."""
-    return f"{review.verdict}\n\n{review.thoughts}"
+    """The searchable text of a review (`Review.text`): the offsets in
+    `Target.spans` of a review hit refer to this string."""
+    return review.text
 
 
 # ---------------------------------------------------------------- folding
@@ -379,12 +427,14 @@ class _Term:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Doc:
-    """One searchable text and everything a hit on it reports."""
+    """One searchable text and everything a hit on it reports. `text` is
+    the pack's own string for short texts; None for recap paragraphs and
+    reviews, which are made again from the pack when a hit needs them
+    (`SearchIndex._text`) rather than kept twice."""
 
-    text: str
+    text: str | None
     field: Field
     gate: int
-    story: tuple[int, int, int, int]  # sort key: story order
     label: str
     episode: int | None = None
     title_gate: bool = False  # visible by `shows_title`, not `unlocked`
@@ -402,62 +452,55 @@ class _Doc:
         return 0 if self.field in ("title", "name", "alias") else 1 if self.field == "logline" else 2
 
 
-def _episode_docs(pack: Pack) -> Iterator[_Doc]:
+_Story = tuple[int, int, int, int]  # sort key: story order
+_Source = tuple[_Story, _Doc, str]  # a document and its text, to index
+
+
+def _episode_docs(pack: Pack) -> Iterator[_Source]:
     """Title and logline (shown by `shows_title`), each recap paragraph and
     each review (shown once the episode is unlocked)."""
     for n, episode in pack.episodes.items():
         label = f"Episode {n}"
-        yield _Doc(episode.title, "title", n, (n, 0, 0, 0), label, n, title_gate=True)
-        yield _Doc(episode.logline, "logline", n, (n, 1, 0, 0), label, n, title_gate=True)
+        yield (n, 0, 0, 0), _Doc(episode.title, "title", n, label, n, title_gate=True), episode.title
+        yield (n, 1, 0, 0), _Doc(episode.logline, "logline", n, label, n, title_gate=True), episode.logline
         for index, paragraph in enumerate(episode.paragraphs):
-            yield _Doc(paragraph, "recap", n, (n, 2, index, 0), label, n, paragraph=index)
+            yield (n, 2, index, 0), _Doc(None, "recap", n, label, n, paragraph=index), paragraph
         for index, review in enumerate(episode.reviews):
-            text = review_text(review)
-            yield _Doc(text, "review", n, (n, 3, index, 0), review.outlet, n, review_index=index)
+            doc = _Doc(None, "review", n, review.outlet, n, review_index=index)
+            yield (n, 3, index, 0), doc, review_text(review)
 
 
-def _character_docs(pack: Pack) -> Iterator[_Doc]:
+def _character_docs(pack: Pack) -> Iterator[_Source]:
     """Names, aliases and intro are gated by the first episode. A note is
     gated by its own episode and also requires its character's first one,
     as in `policy.character_views`: its label is the character's name, and
     watched episodes need not be consecutive."""
     for index, person in enumerate(pack.characters):
         first, name, key = person.first_episode, person.name, person.id
-        yield _Doc(name, "name", first, (first, 4, index, 0), name, owner=index, character_id=key)
+        yield (first, 4, index, 0), _Doc(name, "name", first, name, owner=index, character_id=key), name
         for number, alias in enumerate(person.aliases):
-            story = (first, 4, index, number + 1)
-            yield _Doc(alias, "alias", first, story, name, owner=index, character_id=key, alias_index=number)
+            doc = _Doc(alias, "alias", first, name, owner=index, character_id=key, alias_index=number)
+            yield (first, 4, index, number + 1), doc, alias
         story = (first, 4, index, len(person.aliases) + 1)
-        yield _Doc(person.intro, "intro", first, story, name, character_id=key)
+        yield story, _Doc(person.intro, "intro", first, name, character_id=key), person.intro
         for number, note in enumerate(person.notes):
-            story = (note.episode, 5, index, number)
-            yield _Doc(
-                note.text,
-                "note",
-                note.episode,
-                story,
-                name,
-                character_id=key,
-                note_index=number,
-                requires=first,
+            doc = _Doc(
+                note.text, "note", note.episode, name, character_id=key, note_index=number, requires=first
             )
+            yield (note.episode, 5, index, number), doc, note.text
 
 
-def _series_docs(pack: Pack) -> Iterator[_Doc]:
+def _series_docs(pack: Pack) -> Iterator[_Source]:
     """Whole-series reviews, gated by the episode each assumes seen."""
     for index, review in enumerate(pack.show.reviews):
         gate = review.after_episode
-        yield _Doc(
-            review_text(review), "series review", gate, (gate, 6, index, 0), review.outlet, review_index=index
-        )
+        doc = _Doc(None, "series review", gate, review.outlet, review_index=index)
+        yield (gate, 6, index, 0), doc, review_text(review)
 
 
-def _documents(pack: Pack) -> list[_Doc]:
-    """Every searchable text, in story order: a document's position in this
-    list is its id and the final tie-breaker of the ranking."""
-    docs = [*_episode_docs(pack), *_character_docs(pack), *_series_docs(pack)]
-    docs.sort(key=lambda doc: doc.story)
-    return docs
+def _sources(pack: Pack) -> Iterator[_Source]:
+    """Every searchable text, with its place in story order."""
+    return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack))
 
 
 # ---------------------------------------------------------------- storage
@@ -523,15 +566,19 @@ class _Csr:
         return cls(array("I", chain.from_iterable(lists)), offsets)
 
     @classmethod
-    def weighted(cls, counters: Iterable[Mapping[int, int]], size: int) -> tuple[_Csr, array[int]]:
+    def weighted(cls, sequences: Iterable[Sequence[int]], size: int) -> tuple[_Csr, array[int]]:
         """Like `grouped`, plus a parallel array of each entry's weight (the
-        number of times word k occurs in document d, capped at 65535)."""
+        number of times word k occurs in document d, capped at 65535). The
+        appends run as C-level maps, as in `grouped`."""
         rows: list[list[int]] = [[] for _ in range(size)]
         weights: list[list[int]] = [[] for _ in range(size)]
-        for doc, counter in enumerate(counters):
-            for key, count in counter.items():
-                rows[key].append(doc)
-                weights[key].append(min(count, 0xFFFF))
+        for doc, sequence in enumerate(sequences):
+            counter = Counter(sequence)
+            counts: Iterable[int] = counter.values()
+            if len(sequence) > 0xFFFF:
+                counts = map(min, counts, repeat(0xFFFF))
+            deque(map(list.append, map(rows.__getitem__, counter), repeat(doc)), maxlen=0)
+            deque(map(list.append, map(weights.__getitem__, counter), counts), maxlen=0)
         offsets = array("I", accumulate(map(len, rows), initial=0))
         return cls(array("I", chain.from_iterable(rows)), offsets), array("H", chain.from_iterable(weights))
 
@@ -552,6 +599,12 @@ def _encode(text: str, ids: dict[str, int]) -> tuple[array[int], array[int]]:
     return array("I", map(ids.__getitem__, tokens)), array("H" if len(text) < 0x10000 else "I", offsets)
 
 
+def _flat(rows: Sequence[array[int]]) -> array[int]:
+    """The rows of `_encode`'s offsets in one array, 16-bit unless a text is
+    too long for that."""
+    return array("H" if all(row.typecode == "H" for row in rows) else "I", chain.from_iterable(rows))
+
+
 def _pair_key(first: int, second: int, mask: int) -> int:
     return (first * _GOLDEN ^ second) & mask
 
@@ -567,6 +620,11 @@ def _pair_bits(tokens: int) -> int:
     """Size of the pair hash table: about one bucket per four token pairs,
     enough to keep collisions (which searching the bytes filters out) rare."""
     return min(20, max(8, (tokens // 4).bit_length()))
+
+
+def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
+    """`docs` as a list, keeping only those `within` when it is given."""
+    return list(docs if within is None else filter(within.__contains__, docs))
 
 
 def _repeated(docs: Sequence[int], counts: Iterable[int]) -> Iterator[int]:
@@ -593,6 +651,7 @@ class SearchIndex:
         "_classes",
         "_codec",
         "_docs",
+        "_episodes",
         "_frequencies",
         "_gates",
         "_ids",
@@ -603,15 +662,26 @@ class SearchIndex:
         "_postings",
         "_seen",
         "_sequences",
+        "_series",
         "_terms",
         "_tiers",
+        "_token_at",
         "_vocab",
     )
 
     def __init__(
-        self, docs: Sequence[_Doc], vocab: list[str], sequences: list[array[int]], offsets: list[array[int]]
+        self,
+        pack: Pack,
+        docs: Sequence[_Doc],
+        vocab: list[str],
+        sequences: list[array[int]],
+        offsets: array[int],
     ) -> None:
-        """Use `build`; this lays out the tables for tokenized documents."""
+        """Use `build`; this lays out the tables for tokenized documents
+        (`offsets`: every token's [start, end), document after document).
+        The episodes and series reviews are kept to make texts again."""
+        self._episodes = dict(pack.episodes)
+        self._series = pack.show.reviews
         self._docs = tuple(docs)
         self._vocab = vocab
         self._ids = {word: index for index, word in enumerate(vocab)}
@@ -619,9 +689,13 @@ class SearchIndex:
         self._codec = codec = _Codec(len(vocab))
         codes = list(map(codec.code, range(len(vocab))))
         self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
-        self._bags = [array("I", sorted(sequence)) for sequence in sequences]
+        # Per token, in one array each rather than one per document (an
+        # array object costs memory and a place in every GC pass): each
+        # document's ids sorted, and its tokens' [start, end) offsets.
+        self._token_at = array("I", accumulate(map(len, sequences), initial=0))
+        self._bags = array("I", chain.from_iterable(map(sorted, sequences)))
         self._offsets = offsets
-        self._postings, self._frequencies = _Csr.weighted(map(Counter, sequences), len(vocab))
+        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab))
         bits = _pair_bits(sum(map(len, sequences)))
         self._pair_mask = mask = (1 << bits) - 1
         self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits)
@@ -636,20 +710,26 @@ class SearchIndex:
         self._classes = classes
         self._seen: dict[Viewer, tuple[frozenset[int], dict[int, int]]] = {}
         self._terms: dict[tuple[str, frozenset[int], bool, bool], _Term] = {}
-        self._adjacent: dict[int, tuple[_Term, frozenset[int]]] = {}
+        self._adjacent: dict[tuple[Query, Viewer], frozenset[int]] = {}
 
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
         """Index every searchable text of `pack` (see `Field`)."""
-        docs = _documents(pack)
         first_seen: dict[str, int] = {}
-        encoded = [_encode(doc.text, first_seen) for doc in docs]
+        encoded = [(story, doc, _encode(text, first_seen)) for story, doc, text in _sources(pack)]
+        # A document's position in story order is its id and the final
+        # tie-breaker of the ranking. Texts were encoded as they came, so
+        # they are never all held at once.
+        encoded.sort(key=operator.itemgetter(0))
         vocab = sorted(first_seen)
         rank = array("I", bytes(_ITEM * len(vocab)))
         for new, word in enumerate(vocab):
             rank[first_seen[word]] = new
-        sequences = [array("I", map(rank.__getitem__, sequence)) for sequence, _ in encoded]
-        return cls(docs, vocab, sequences, [offsets for _, offsets in encoded])
+        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, (sequence, _) in encoded]
+        docs = [doc for _, doc, _ in encoded]
+        offsets = _flat([offsets for _, _, (_, offsets) in encoded])
+        del encoded  # before the tables are laid out: the build's peak
+        return cls(pack, docs, vocab, sequences, offsets)
 
     def __len__(self) -> int:
         """Number of indexed documents."""
@@ -661,14 +741,16 @@ class SearchIndex:
         parsed = parse_query(query)
         if parsed.empty:
             return SearchResults()
-        run = _Run(self, parsed)
-        matched = self._one_per_character(run)
         seen, moved = self._visible(viewer)
+        run = _Run(self, parsed, viewer, seen)
+        matched = self._one_per_character(run)
         visible = matched & seen
-        hidden = list(matched - seen)
+        hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(self._gates.__getitem__, hidden)))
-        hits = self._rank(run, visible, limit)
-        return SearchResults(tuple(hits), MappingProxyType(dict(sorted(locked.items()))), len(visible))
+        hits = tuple(self._rank(run, visible, limit))
+        return SearchResults(
+            hits, MappingProxyType({gate: locked[gate] for gate in sorted(locked)}), len(visible)
+        )
 
     # ------------------------------------------------------------ policy
 
@@ -710,17 +792,19 @@ class SearchIndex:
         """Hits ordered by (adjacency, field tier, -occurrences, story).
         Occurrences are counted only in the buckets needed to fill `limit`,
         so a one-letter query does not count "t" in every recap."""
-        chosen: list[tuple[int, int, int, int]] = []
+        hits: list[Hit] = []
         for kind, docs in run.kinds(visible):
             for tier, members in enumerate(self._tiers):
-                room = limit - len(chosen)
+                room = limit - len(hits)
+                if room <= 0:
+                    return hits
                 bucket = sorted(docs & members)
-                if room <= 0 or not bucket:
+                if not bucket:
                     continue
                 counts = self._tally(run, bucket)
                 best = sorted(range(len(bucket)), key=counts.__getitem__, reverse=True)[:room]
-                chosen.extend((bucket[i], kind, tier, counts[i]) for i in best)
-        return [self._hit(run, *item) for item in chosen]
+                hits.extend(self._hit(run.locator, bucket[i], kind, tier, counts[i]) for i in best)
+        return hits
 
     def _tally(self, run: _Run, bucket: list[int]) -> list[int]:
         """Occurrences of every query term in each document of `bucket`
@@ -752,20 +836,35 @@ class SearchIndex:
             return map(reading.tally.get, bucket, repeat(0))
         if seg.tail is None:
             return map(bytes.count, map(self._sequences.__getitem__, bucket), repeat(seg.needle))
-        bags = list(map(self._bags.__getitem__, bucket))
-        return map(operator.sub, map(bisect_left, bags, repeat(high)), map(bisect_left, bags, repeat(low)))
+        bags, at = repeat(self._bags), self._token_at
+        los = list(map(at.__getitem__, bucket))
+        his = list(map(at.__getitem__, map((1).__add__, bucket)))
+        highs = map(bisect_left, bags, repeat(high), los, his)
+        return map(operator.sub, highs, map(bisect_left, bags, repeat(low), los, his))
 
-    def _hit(self, run: _Run, d: int, kind: int, tier: int, count: int) -> Hit:
-        """Materialize one visible document as a hit. The score encodes the
-        sort key (adjacency, tier, then occurrences squashed below 1)."""
+    def _hit(self, locator: _Locator, d: int, kind: int, tier: int, count: int) -> Hit:
+        """A visible document as a hit, its snippet and target left for
+        later. The score encodes the sort key (adjacency, tier, then
+        occurrences squashed below 1)."""
         doc = self._docs[d]
-        spans, anchor = run.locate(d)
-        snippet, inside = _snippet(doc.text, spans, anchor)
-        target = Target(
-            tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
-        )
         score = (1 - kind) * 10 + (2 - tier) * 2 + count / (count + 1)
-        return Hit(doc.gate, doc.episode, doc.field, doc.label, snippet, inside, target, score)
+        return Hit(doc.gate, doc.episode, doc.field, doc.label, score, locator, d)
+
+    def _text(self, d: int) -> str:
+        """The text of document `d`, the one its offsets refer to."""
+        doc = self._docs[d]
+        if doc.text is not None:
+            return doc.text
+        if doc.field == "series review":
+            assert doc.review_index is not None
+            return review_text(self._series[doc.review_index])
+        assert doc.episode is not None
+        episode = self._episodes[doc.episode]
+        if doc.field == "recap":
+            assert doc.paragraph is not None
+            return episode.paragraphs[doc.paragraph]
+        assert doc.review_index is not None
+        return review_text(episode.reviews[doc.review_index])
 
     # ------------------------------------------------------------ terms
 
@@ -787,14 +886,17 @@ class SearchIndex:
             _remember(self._terms, key, term, 64)
         return term
 
-    def _together(self, term: _Term) -> frozenset[int]:
-        """All documents of `term`, its implied readings included."""
-        found = self._adjacent.get(id(term))
-        if found is None or found[0] is not term:
-            docs = term.docs.union(*(frozenset(self._run_docs(seg, False)) for seg in term.implied))
-            found = (term, docs)
-            _remember(self._adjacent, id(term), found, 16)
-        return found[1]
+    def _together(self, term: _Term, within: AbstractSet[int], key: tuple[Query, Viewer]) -> frozenset[int]:
+        """The documents of `term`, its implied readings included: where the
+        query's words stand together. Implied readings, the costly part, are
+        looked for only `within` the documents the caller will ask about;
+        the answer is cached under `key`, the query and viewer that make
+        `within`."""
+        found = self._adjacent.get(key)
+        if found is None:
+            found = term.docs.union(*(frozenset(self._run_docs(seg, False, within)) for seg in term.implied))
+            _remember(self._adjacent, key, found, 16)
+        return found
 
     def _cuts(self, seg: _Seg, length: int) -> frozenset[int]:
         """Offsets in the squashed term (of `length`) where a token of `seg`
@@ -847,19 +949,20 @@ class SearchIndex:
         counts = Counter(self._run_docs(seg, True))
         return _Reading(seg, frozenset(counts), counts)
 
-    def _run_docs(self, seg: _Seg, each: bool) -> Iterator[int]:
-        """Documents holding the multi-token `seg`, once per occurrence when
-        `each`. Candidates come from the pair table; a prefix tail is either
-        expanded into whole needles (exact ids + one tail id, each searched
-        where its last pair occurs) or checked token by token in the
-        candidates, whichever touches fewer rows."""
+    def _run_docs(self, seg: _Seg, each: bool, within: AbstractSet[int] | None = None) -> Iterator[int]:
+        """Documents holding the multi-token `seg` (only those `within`, if
+        given), once per occurrence when `each`. Candidates come from the
+        pair table; a prefix tail is either expanded into whole needles
+        (exact ids + one tail id, each searched where its last pair occurs)
+        or checked token by token in the candidates, whichever touches
+        fewer rows."""
         pool = self._pair_candidates(seg.exact)
         if pool is not None and not pool:
             return iter(())
         if seg.tail is None:
-            return self._needle_docs(pool or (), seg.needle, each)
+            return self._needle_docs(pool or (), seg.needle, each, within)
         low, high = seg.tail
-        docs = list(self._postings.row(seg.exact[0]) if pool is None else pool)
+        docs = _only(self._postings.row(seg.exact[0]) if pool is None else pool, within)
         if high - low > min(_MAX_TAIL_FANOUT, 2 * len(docs)):
             found = list(map(len, map(self._starts, docs, repeat(seg))))
             return _repeated(docs, found) if each else compress(docs, found)
@@ -867,11 +970,16 @@ class SearchIndex:
         needles = (
             (self._pair_row(last, token), seg.needle + self._codec.code(token)) for token in range(low, high)
         )
-        return chain.from_iterable(self._needle_docs(row, needle, each) for row, needle in needles if row)
+        return chain.from_iterable(
+            self._needle_docs(row, needle, each, within) for row, needle in needles if row
+        )
 
-    def _needle_docs(self, docs: Iterable[int], needle: bytes, each: bool) -> Iterator[int]:
-        """Those of `docs` holding `needle`, once per occurrence when `each`."""
-        pool = list(docs)
+    def _needle_docs(
+        self, docs: Iterable[int], needle: bytes, each: bool, within: AbstractSet[int] | None = None
+    ) -> Iterator[int]:
+        """Those of `docs` (and `within`) holding `needle`, once per
+        occurrence when `each`."""
+        pool = _only(docs, within)
         data = map(self._sequences.__getitem__, pool)
         if each:
             return _repeated(pool, map(bytes.count, data, repeat(needle)))
@@ -902,8 +1010,8 @@ class SearchIndex:
         if not seg.exact:
             return self._tail_positions(d, seg.tail)
         after, needle, width = len(seg.exact), seg.needle, codec.width
-        bag = self._bags[d]
-        if bisect_left(bag, high) - bisect_left(bag, low) <= data.count(needle):
+        bags, lo, hi = self._bags, self._token_at[d], self._token_at[d + 1]
+        if bisect_left(bags, high, lo, hi) - bisect_left(bags, low, lo, hi) <= data.count(needle):
             tails = self._tail_positions(d, seg.tail)
             return [
                 i - after for i in tails if i >= after and data[(i - after) * width : i * width] == needle
@@ -918,14 +1026,15 @@ class SearchIndex:
     def _tail_positions(self, d: int, tail: tuple[int, int]) -> list[int]:
         """Positions in `d` of the tokens whose ids lie in `tail`: the sorted
         ids say which of them occur, bytes.find says where."""
-        data, codec, bag = self._sequences[d], self._codec, self._bags[d]
-        present = set(bag[bisect_left(bag, tail[0]) : bisect_left(bag, tail[1])])
+        data, codec, bags = self._sequences[d], self._codec, self._bags
+        lo, hi = self._token_at[d], self._token_at[d + 1]
+        present = set(bags[bisect_left(bags, tail[0], lo, hi) : bisect_left(bags, tail[1], lo, hi)])
         return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
 
     def _spans(self, d: int, seg: _Seg) -> list[tuple[int, int]]:
         """Character spans of the occurrences of `seg` in `d`."""
-        offsets, width = self._offsets[d], seg.width
-        return [(offsets[2 * i], offsets[2 * (i + width) - 1]) for i in self._starts(d, seg)]
+        offsets, base, width = self._offsets, 2 * self._token_at[d], seg.width
+        return [(offsets[base + 2 * i], offsets[base + 2 * (i + width) - 1]) for i in self._starts(d, seg)]
 
 
 def _walk(
@@ -971,7 +1080,7 @@ class _Run:
     """One query against one index. Terms are resolved once and shared by
     matching, ranking and highlighting, so the three always agree."""
 
-    def __init__(self, index: SearchIndex, query: Query) -> None:
+    def __init__(self, index: SearchIndex, query: Query, viewer: Viewer, seen: frozenset[int]) -> None:
         self._index = index
         typed, prefix = query.words, query.prefix
         m = len(typed)
@@ -982,11 +1091,18 @@ class _Run:
         }
         phrases = [self._term(phrase, False, split=False) for phrase in query.phrases]
         whole = [self._term(typed, prefix)] if m > 1 else []
-        self.adjacent = index._together(whole[0]) if whole else None
+        self.matched = _match(m, groups, phrases)
+        self.adjacent = self._together(whole[0], viewer, seen, query) if whole else None
         highlight = [*groups.values(), *phrases, *(whole if m > _MAX_GROUP else [])]
         self.counted = [reading for term in highlight for reading in term.readings]
-        self._located = _roles(highlight, whole + phrases, self.adjacent)
-        self.matched = _match(m, groups, phrases)
+        self.locator = _Locator(index, _roles(highlight, whole + phrases, self.adjacent))
+
+    def _together(self, whole: _Term, viewer: Viewer, seen: frozenset[int], query: Query) -> frozenset[int]:
+        """Where the words stand together, as far as anyone will ask: the
+        ranking of visible matches, which of a character's names stands for
+        it (visible or not), and the snippets of hits."""
+        named = self.matched.intersection(self._index._alias_owner)
+        return self._index._together(whole, (self.matched & seen) | named, (query, viewer))
 
     def _term(self, parts: Sequence[str], prefix: bool, *, split: bool = True) -> _Term:
         """The term of consecutive query words `parts`, squashed."""
@@ -997,17 +1113,45 @@ class _Run:
         """0 when the unquoted words occur together as typed, else 1."""
         return 0 if self.adjacent is None or d in self.adjacent else 1
 
-    def kinds(self, docs: set[int]) -> list[tuple[int, set[int]]]:
+    def kinds(self, docs: set[int]) -> Iterator[tuple[int, set[int]]]:
+        """The documents of each kind, the second made only if asked for."""
         if self.adjacent is None:
-            return [(0, docs)]
-        return [(0, docs & self.adjacent), (1, docs - self.adjacent)]
+            yield 0, docs
+            return
+        yield 0, docs & self.adjacent
+        yield 1, docs - self.adjacent
+
+
+_Role = tuple[_Seg, frozenset[int] | None, bool, bool]
+
+
+class _Locator:
+    """What a query's hits need to work out their snippet and target: the
+    index and the query's readings with their roles (see `_roles`). Shared
+    by the hits of one search and never changed."""
+
+    __slots__ = ("_index", "_roles")
+
+    def __init__(self, index: SearchIndex, roles: list[_Role]) -> None:
+        self._index = index
+        self._roles = roles
+
+    def details(self, d: int) -> _Details:
+        """Snippet, spans inside it, and target of a hit on document `d`."""
+        index, doc = self._index, self._index._docs[d]
+        spans, anchor = self.locate(d)
+        snippet, inside = _snippet(index._text(d), spans, anchor)
+        target = Target(
+            tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
+        )
+        return snippet, inside, target
 
     def locate(self, d: int) -> tuple[list[tuple[int, int]], int]:
         """Merged match spans in `d`, and which one the snippet should show:
         the first phrase or adjacent occurrence if any, else the first."""
         spans: list[tuple[int, int]] = []
         strong: list[tuple[int, int]] = []
-        for seg, docs, highlight, anchor in self._located:
+        for seg, docs, highlight, anchor in self._roles:
             if docs is None or d in docs:
                 found = self._index._spans(d, seg)
                 if highlight:
@@ -1017,16 +1161,16 @@ class _Run:
         merged = _merge(sorted(set(spans)))
         if not strong or not merged:
             return merged, 0
-        return merged, bisect_right(merged, (min(strong)[0], len(self._index._docs[d].text) + 1)) - 1
+        return merged, bisect_right(merged, (min(strong)[0], sys.maxsize)) - 1
 
 
 def _roles(
     highlight: Sequence[_Term], strong: Sequence[_Term], adjacent: frozenset[int] | None
-) -> list[tuple[_Seg, frozenset[int] | None, bool, bool]]:
+) -> list[_Role]:
     """Each reading once: the documents it may occur in (None: not known,
     look), whether it is highlighted, and whether it anchors the snippet (a
     phrase or the whole query together, whose documents are `adjacent`)."""
-    roles: dict[int, tuple[_Seg, frozenset[int] | None, bool, bool]] = {}
+    roles: dict[int, _Role] = {}
     for terms, anchor in ((highlight, False), (strong, True)):
         for term in terms:
             where = adjacent if anchor else None
