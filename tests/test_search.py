@@ -680,3 +680,8 @@ def test_queries_with_odd_characters_do_not_raise(index: SearchIndex, text: str)
 )
 def test_fast_word_splitting_matches_textnorm(text: str) -> None:
     assert _words_fast(text) == words(text)
+
+
+def test_locked_summary_groups_thousands() -> None:
+    results = SearchResults(locked={3: 9000, 4: 113})
+    assert results.summary_locked() == "9,113 more matches in locked episodes 3 and 4"

@@ -231,7 +231,7 @@ class SearchResults:
         noun = "match" if count == 1 else "matches"
         gates = sorted(self.locked)
         where = f"episode {gates[0]}" if len(gates) == 1 else f"episodes {_list_episodes(gates)}"
-        return f"{count} more {noun} in locked {where}"
+        return f"{count:,} more {noun} in locked {where}"
 
 
 def _list_episodes(numbers: Sequence[int]) -> str:

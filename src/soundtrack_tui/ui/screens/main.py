@@ -38,7 +38,7 @@ from soundtrack_tui.ui.widgets.marks import RecapMark, RecapMarks, TextMark
 from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
 from soundtrack_tui.ui.widgets.recap_pane import RecapPane
 from soundtrack_tui.ui.widgets.reviews_pane import ReviewsPane
-from soundtrack_tui.ui.widgets.search_panel import SearchPanel
+from soundtrack_tui.ui.widgets.search_panel import SearchPanel, first_page
 from soundtrack_tui.ui.widgets.show_header import ShowHeader
 
 if TYPE_CHECKING:
@@ -526,7 +526,10 @@ class MainScreen(Screen[None]):
             if worker.is_cancelled:
                 return None
         assert self._index is not None
-        return query, viewer, self._index.search(query, viewer)
+        results = self._index.search(query, viewer)
+        for hit in first_page(results.hits):
+            hit.target  # noqa: B018  (works out snippet and spans here, not on the UI thread)
+        return query, viewer, results
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         worker = event.worker

@@ -57,6 +57,11 @@ def group_key(hit: Hit) -> int:
     return SERIES if hit.field == "series review" else CHARACTERS
 
 
+def first_page(hits: Iterable[Hit]) -> list[Hit]:
+    """The hits the panel draws first, in its order."""
+    return [hit for _, group in grouped(hits) for hit in group][:PAGE]
+
+
 def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     """Hits grouped by episode; groups in order of their best hit (hits
     arrive ranked), hits in rank order inside a group."""
