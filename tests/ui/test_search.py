@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import threading
+
+import pytest
 from textual.app import App
 from textual.widgets import Input
 
 from packs import make_episode, make_pack
+from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level
+from soundtrack_tui.core.search import SearchIndex
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
 
 from .conftest import AppFactory
-from .helpers import main_screen, options_text, text_of
+from .helpers import main_screen, notifications, options_text, text_of
 
 
 async def settle(app: App[object]) -> None:
@@ -248,3 +253,44 @@ async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> 
         # Every episode's heading once, in story order (equal ranks).
         headings = [options_text(listing)[i] for i, option in enumerate(listing.options) if option.disabled]
         assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]
+
+
+async def test_indexing_never_holds_up_quitting(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A thousand episodes take seconds to index: the build runs in a daemon
+    thread, which the interpreter does not wait for at exit."""
+    release = threading.Event()
+    real_build = SearchIndex.build
+
+    def slow_build(pack: Pack) -> SearchIndex:
+        release.wait(10)
+        return real_build(pack)
+
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(slow_build))
+    app = make_app()
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            builders = [thread for thread in threading.enumerate() if thread.name == "search-index"]
+            assert builders and all(thread.daemon for thread in builders)
+            await pilot.press("q")
+        assert app.return_code == 0
+    finally:
+        release.set()
+
+
+async def test_a_failed_index_is_reported_and_searches_do_not_hang(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(pack: Pack) -> SearchIndex:
+        raise MemoryError
+
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(broken))
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await type_query(pilot, app, "jen")
+        assert main_screen(app).results is None
+        assert "Search is unavailable: indexing failed (MemoryError)" in notifications(app)

@@ -11,12 +11,13 @@ Layout follows the terminal width through CSS classes only (`-wide`,
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Container, Horizontal
 from textual.reactive import Reactive, reactive
@@ -264,15 +265,23 @@ class MainScreen(Screen[None]):
             widget.set_reactive(getattr(type(widget), name), getattr(self, source.name))
         return widget.data_bind(**sources)
 
-    def _set_index(self, index: SearchIndex) -> None:
-        self._index = index
-        self._index_ready.set()
-
-    @work(thread=True, group="index", exit_on_error=False)
     def _build_index(self) -> None:
+        """In a daemon thread rather than a worker: a thousand episodes take
+        seconds to index, and quitting must not wait for that."""
+        thread = threading.Thread(target=self._index_pack, args=(self.app,), name="search-index", daemon=True)
+        thread.start()
+
+    def _index_pack(self, app: App[object]) -> None:
         from soundtrack_tui.core.search import SearchIndex  # not needed for the first paint
 
-        self._set_index(SearchIndex.build(self.pack))
+        try:
+            self._index = SearchIndex.build(self.pack)
+        except Exception as error:  # a bug: say so rather than search forever
+            message = f"Search is unavailable: indexing failed ({type(error).__name__})"
+            with contextlib.suppress(RuntimeError):  # the app may be gone
+                app.call_from_thread(app.notify, message, severity="error", markup=False)
+        finally:
+            self._index_ready.set()  # searches waiting on the build stop waiting
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._build_index)
@@ -525,7 +534,8 @@ class MainScreen(Screen[None]):
         while not self._index_ready.wait(0.05):  # a big pack may still be indexing
             if worker.is_cancelled:
                 return None
-        assert self._index is not None
+        if self._index is None:
+            return None
         results = self._index.search(query, viewer)
         for hit in first_page(results.hits):
             hit.target  # noqa: B018  (works out snippet and spans here, not on the UI thread)
