@@ -27,11 +27,10 @@ from soundtrack_tui.core.search import (
     Query,
     SearchIndex,
     SearchResults,
-    _words_fast,
     parse_query,
     review_text,
 )
-from soundtrack_tui.core.textnorm import squash, words
+from soundtrack_tui.core.textnorm import squash
 
 OFF = Viewer(level=Level.OFF)
 
@@ -669,17 +668,6 @@ def test_any_string_is_a_valid_query(index: SearchIndex, text: str) -> None:
 def test_queries_with_odd_characters_do_not_raise(index: SearchIndex, text: str) -> None:
     index.search(text, OFF)
     index.search(text * 3, OFF)
-
-
-@settings(max_examples=500, deadline=None)
-@given(
-    text=st.text(
-        alphabet=st.sampled_from([*"aZé ß-'.,\n_1²İǅ・ー", "\u0301", "\ufe0f", "한", "ソ", "宣"])
-        | st.characters()
-    )
-)
-def test_fast_word_splitting_matches_textnorm(text: str) -> None:
-    assert _words_fast(text) == words(text)
 
 
 def test_locked_summary_groups_thousands() -> None:

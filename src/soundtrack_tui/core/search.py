@@ -42,7 +42,6 @@ import operator
 import re
 import sys
 import threading
-import unicodedata
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
@@ -53,6 +52,7 @@ from itertools import accumulate, chain, compress, pairwise, repeat
 from types import MappingProxyType
 from typing import Literal, TypeVar
 
+from soundtrack_tui.core import textnorm
 from soundtrack_tui.core.model import Pack, Review
 from soundtrack_tui.core.policy import Viewer, shows_title
 from soundtrack_tui.core.textnorm import squash
@@ -93,8 +93,6 @@ _V = TypeVar("_V")
 _GOLDEN = 0x9E3779B1
 
 _QUOTE = re.compile('["“”]')
-_WORD_SPLIT = re.compile(r"([^\W_]+)")  # runs of str.isalnum() characters
-_ODD_CHAR = re.compile(r"[^\w\s\x00-\x7f]")  # non-ASCII, neither word nor space
 _SPACE_RUN = re.compile(r"\s+")
 _CHAR_LEVEL = re.compile(
     "[\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -268,44 +266,6 @@ def _fold_char(char: str) -> str:
     return squash(char)
 
 
-@lru_cache(maxsize=1 << 17)
-def _fold_word(word: str) -> str:
-    """One isalnum run folded as `textnorm.words` folds it (cached: a pack
-    has far fewer distinct words than words)."""
-    return word.lower() if word.isascii() else "".join(map(_fold_char, word))
-
-
-def _words_fast(text: str) -> list[tuple[str, int, int]]:
-    """Exactly `textnorm.words(text)`, several times faster."""
-    tokens, offsets = _split_words(text)
-    return list(zip(tokens, offsets[::2], offsets[1::2], strict=True))
-
-
-def _split_words(text: str) -> tuple[list[str], list[int]]:
-    """`textnorm.words(text)` as folded words and flat [start, end, ...]
-    offsets. A regex split finds the isalnum runs and `accumulate` turns
-    piece lengths into offsets, both in C; only non-ASCII words are folded
-    character by character. Index building spends most of its time here.
-
-    Combining marks (accents typed separately, emoji variation selectors)
-    belong to the word they follow without splitting it, so they are cut
-    out first and the offsets moved back over them afterwards."""
-    if text.isascii():
-        parts = _WORD_SPLIT.split(text.lower())
-        return parts[1::2], list(accumulate(map(len, parts)))[:-1]
-    marks = [match.start() for match in _ODD_CHAR.finditer(text) if unicodedata.category(match[0])[0] == "M"]
-    plain = "".join(text[a + 1 : b] for a, b in pairwise([-1, *marks, len(text)])) if marks else text
-    parts = _WORD_SPLIT.split(plain)
-    found = list(map(_fold_word, parts[1::2]))
-    offsets = list(accumulate(map(len, parts)))[:-1]
-    if marks:
-        # A mark cut at `plain` offset k sits before the character now at k,
-        # so an offset k moves right by the marks at or before it.
-        at = [mark - index for index, mark in enumerate(marks)]
-        offsets = [offset + bisect_right(at, offset) for offset in offsets]
-    return found, offsets
-
-
 def _split_char_level(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
     """The tokens of the word text[start:end]: each Hangul/kana/CJK character
     alone, other runs together. Marks stay with the token before them."""
@@ -333,7 +293,7 @@ def _split_char_level(text: str, start: int, end: int) -> Iterator[tuple[str, in
 def _tokenize(text: str) -> tuple[list[str], list[int]]:
     """Indexed tokens of `text` and their flat offsets: words, with
     Hangul, kana and CJK characters split off one per token."""
-    tokens, offsets = _split_words(text)
+    tokens, offsets = textnorm.split_words(text)
     if text.isascii():
         return tokens, offsets
     starts = offsets[::2]
@@ -368,13 +328,13 @@ def parse_query(query: str) -> Query:
     found: list[str] = []
     phrases: list[tuple[str, ...]] = []
     for index, part in enumerate(parts):
-        folded = tuple(word for word, _, _ in _words_fast(part))
+        folded = tuple(word for word, _, _ in textnorm.words(part))
         if index % 2:
             if folded and len(phrases) < _MAX_PHRASES:
                 phrases.append(folded)
         else:
             found.extend(folded)
-    tail = _words_fast(parts[-1]) if len(parts) % 2 else []
+    tail = textnorm.words(parts[-1]) if len(parts) % 2 else []
     prefix = bool(tail) and tail[-1][2] == len(parts[-1]) and len(found) <= _MAX_WORDS
     return Query(tuple(found[:_MAX_WORDS]), tuple(phrases), prefix)
 

@@ -43,22 +43,27 @@ def words(text: str) -> list[tuple[str, int, int]]:
     A word is a run of letters and digits; hyphens, apostrophes and every
     other separator split words, so "Ma-ri's" gives "ma", "ri", "s".
     Combining marks (accents typed separately, emoji variation selectors)
-    belong to the word they follow without splitting it, and start none.
+    belong to the word they follow without splitting it, and start none."""
+    found, offsets = split_words(text)
+    return list(zip(found, offsets[::2], offsets[1::2], strict=True))
 
-    The spoiler lint runs this over every text of a pack, so the work is
-    done in C: a regex split finds the words (letter-and-digit runs, with
-    the marks the text holds allowed after a letter or digit) and
-    `accumulate` turns piece lengths into offsets; only non-ASCII words are
-    folded a character at a time."""
+
+def split_words(text: str) -> tuple[list[str], list[int]]:
+    """`words(text)` as folded words and flat [start, end, start, end, ...]
+    offsets, the form the search index stores.
+
+    The spoiler lint and the search index run this over every text of a
+    pack, so the work is done in C: a regex split finds the words (letter
+    and digit runs, with the marks the text holds allowed after a letter or
+    digit) and `accumulate` turns piece lengths into offsets; only
+    non-ASCII words are folded a character at a time."""
     if text.isascii():
         parts = _WORD_SPLIT.split(text.lower())
-        offsets = list(accumulate(map(len, parts[:-1])))  # where each word starts and ends
-        return list(zip(parts[1::2], offsets[::2], offsets[1::2], strict=True))
+        return parts[1::2], list(accumulate(map(len, parts)))[:-1]
     marks = {char for char in _ODD_CHAR.findall(text) if unicodedata.category(char)[0] == "M"}
     splitter = _split_with_marks("".join(sorted(marks))) if marks else _WORD_SPLIT
     parts = splitter.split(text)
-    offsets = list(accumulate(map(len, parts[:-1])))
-    return list(zip(map(_fold_word, parts[1::2]), offsets[::2], offsets[1::2], strict=True))
+    return list(map(_fold_word, parts[1::2])), list(accumulate(map(len, parts)))[:-1]
 
 
 @lru_cache(maxsize=256)
