@@ -169,6 +169,8 @@ App.run = run
 from pathlib import Path
 from soundtrack_tui.ui.app import run as run_ui
 run_ui(Path(sys.argv[3]), sys.argv[4], spoilers=False)
+status = open("/proc/self/status").read().splitlines() if sys.platform == "linux" else []
+result["hwm_kb"] = next((int(l.split()[1]) for l in status if l.startswith("VmHWM:")), 0)
 print(json.dumps(result))
 """
 
@@ -427,6 +429,7 @@ class Bench:
     soundtrack: list[str]
     rows: list[Row] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
+    bare_mb: float = 0.0
 
     # -- environment
 
@@ -657,12 +660,14 @@ class Bench:
         for pack in self.ui_packs:
             ms: list[float] = []
             opens: list[float] = []
+            peaks: list[float] = []
             for _ in range(pack.runs):
                 cmd = [PYTHON, "-c", UI_TYPING, pack.marker, json.dumps(QUERIES), str(pack.path)]
                 sample = self._checked(launch([*cmd, str(self.work / "state")], self.env()), "UI typing")
                 data = json.loads(sample.out.strip().splitlines()[-1])
                 ms += data["ms"]
                 opens.append(data["open_ms"])
+                peaks.append(data["hwm_kb"] / 1024)
             self.add(
                 f"Search keystroke to results drawn (UI): {pack.label}",
                 f"p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms "
@@ -671,7 +676,28 @@ class Bench:
                 "the driver does); clock stops when the box holds the text, no search worker is pending, "
                 f"every widget has processed its messages and the screen is redrawn; {len(ms)} keys",
             )
-            self.raw.setdefault("search_ui", {})[pack.label] = {"ms": ms, "open_ms": opens}
+            self.raw.setdefault("search_ui", {})[pack.label] = {"ms": ms, "open_ms": opens, "peak_mb": peaks}
+            self._session_peak(pack, median(peaks))
+
+    def _session_peak(self, pack: Pack, peak: float) -> None:
+        """The memory targets, judged on the peak of a session that searched
+        (so the index is built), not just on the first paint."""
+        bare = self.bare_mb
+        raw = pack.raw_bytes / 2**20
+        target = verdict = ""
+        if bare and pack.size == 4 and not self.args.quick:
+            target, verdict = f"≤ bare + 10% = {bare * 1.1:.1f} MB", _verdict(peak <= bare * 1.1)
+        elif bare and pack is self.ui_big:
+            budget = 3 * raw + bare
+            target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(peak <= budget)
+        self.add(
+            f"Peak RSS, searching (index built): {pack.label}",
+            f"{peak:.1f} MB" + (f" (+{peak - bare:.1f} MB over bare; raw text {raw:.1f} MB)" if bare else ""),
+            "peak RSS (VmHWM, read at exit) of the UI typing children above, median: start, open the "
+            "search, type every query and wait for each result (the index is built by then)",
+            target,
+            verdict,
+        )
 
     # -- CLI ----------------------------------------------------------------------
 
@@ -756,6 +782,7 @@ class Bench:
 
     def memory(self, samples: dict[tuple[int, str], list[Sample]]) -> None:
         bare = median([s.peak_kb for s in samples[(0, "bare")]]) / 1024
+        self.bare_mb = bare
         self.add(
             "Peak RSS: bare Textual app",
             f"{bare:.1f} MB",
@@ -766,20 +793,13 @@ class Bench:
             warm = median([s.peak_kb for s in samples[(pack.size, "warm")]]) / 1024
             worst = max(cold, warm)
             raw = pack.raw_bytes / 2**20
-            target = verdict = ""
-            if pack.size == 4 and not self.args.quick:
-                target, verdict = f"≤ bare + 10% = {bare * 1.1:.1f} MB", _verdict(worst <= bare * 1.1)
-            elif pack is self.ui_big:
-                budget = 3 * raw + bare
-                target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(worst <= budget)
             self.add(
-                f"Peak RSS: UI, {pack.label}",
+                f"Peak RSS at first paint: UI, {pack.label}",
                 f"cold {cold:.1f} MB, warm {warm:.1f} MB (+{worst - bare:.1f} MB over bare; "
                 f"raw text {raw:.1f} MB)",
                 "peak RSS (VmHWM, read by the child at exit) of the headless first-paint children, "
-                "median; raw = bytes of the pack's TOML files",
-                target,
-                verdict,
+                "median; raw = bytes of the pack's TOML files; the search index is still being built "
+                "when these exit (see the searching rows for the targets)",
             )
 
     # -- check --------------------------------------------------------------------
