@@ -20,6 +20,7 @@ from soundtrack_tui.core import cache, loader
 from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.errors import LoadResult, Problem, Progress, Severity
 from soundtrack_tui.core.loader import read_pack
+from soundtrack_tui.core.model import Pack
 
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: past the racy window
 
@@ -499,3 +500,120 @@ def test_the_code_stamp_covers_every_module_loading_uses() -> None:
     )
     assert set(done.stdout.split()) <= set(cache.CODE_MODULES)
     assert {"loader", "lint", "schema"} <= set(done.stdout.split())
+
+
+# -- the search index ----------------------------------------------------------------
+
+
+class Builds:
+    """Counts the search indexes built rather than loaded."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from soundtrack_tui.core.search import SearchIndex
+
+        self.count = 0
+        real = SearchIndex.build
+
+        def counted(pack: Pack) -> SearchIndex:
+            self.count += 1
+            return real(pack)
+
+        monkeypatch.setattr(SearchIndex, "build", staticmethod(counted))
+
+
+def answers(
+    index: object, queries: tuple[str, ...] = ("sun-woo", "tarot card", "한선우", '"first love"')
+) -> list:  # type: ignore[type-arg]
+    from soundtrack_tui.core.policy import Level, Viewer
+
+    found = []
+    for viewer in (Viewer(frozenset({1}), Level.STANDARD), Viewer(level=Level.OFF)):
+        for query in queries:
+            results = index.search(query, viewer)  # type: ignore[attr-defined]
+            hits = [(h.episode, h.field, h.snippet, h.spans, h.target, h.score) for h in results.hits]
+            found.append((hits, results.total, dict(results.locked)))
+    return found
+
+
+def pack_of(root: Path) -> Pack:
+    loaded = cache.load_pack_cached(root).pack
+    assert loaded is not None
+    return loaded
+
+
+def test_an_index_is_built_once_then_loaded_with_the_same_answers(
+    pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = Builds(monkeypatch)
+    loaded = pack_of(pack)
+    first = cache.load_index_cached(loaded)
+    assert builds.count == 1 and cache.index_file(pack).is_file()
+    # A later start: a new pack object from the pack cache, the index from its own.
+    again = pack_of(pack)
+    second = cache.load_index_cached(again)
+    assert builds.count == 1
+    assert answers(second) == answers(first)
+    # The index refers to the pack it was loaded for, not to a copy.
+    assert second._episodes[1] is again.episodes[1]  # type: ignore[attr-defined]
+
+
+def test_an_index_entry_is_rebuilt_when_the_pack_changes_or_is_damaged(
+    pack: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    builds = Builds(monkeypatch)
+    loaded = pack_of(pack)
+    cache.load_index_cached(loaded)
+    entry = cache.index_file(pack)
+    data = bytearray(entry.read_bytes())
+    data[-10] ^= 0xFF
+    entry.write_bytes(bytes(data))
+    cache.load_index_cached(loaded)
+    assert builds.count == 2  # a bad checksum is a miss, and the entry is rewritten
+    cache.load_index_cached(loaded)
+    assert builds.count == 2
+    episode = pack / "episodes" / "01.toml"
+    episode.write_text(episode.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    backdate(pack)
+    changed = pack_of(pack)
+    cache.load_index_cached(changed)
+    assert builds.count == 3
+
+
+def test_a_foreign_index_entry_runs_nothing(
+    pack: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """A valid header and checksum around a pickle that names another global
+    is refused before anything runs, and the index is rebuilt."""
+    builds = Builds(monkeypatch)
+    loaded = pack_of(pack)
+    cache.load_index_cached(loaded)
+    entry = cache.index_file(pack)
+    data = entry.read_bytes()
+    magic = b"soundtrack index cache\n"
+    import io
+
+    stream = io.BytesIO(data)
+    stream.seek(len(magic))
+    header = pickle.load(stream)
+    marker = tmp_path / "ran"
+    payload = pickle.dumps(Exploit(str(marker)), protocol=5)
+    stored = {"key": header["key"], "length": len(payload), "crc": zlib.crc32(payload)}
+    entry.write_bytes(magic + pickle.dumps(stored, protocol=5) + payload)
+    index = cache.load_index_cached(loaded)
+    assert not marker.exists()
+    assert builds.count == 2 and answers(index)
+
+
+class Exploit:
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[object, tuple[str, ...]]:
+        return (Path.touch, (Path(self.path),))
+
+
+def test_a_pack_made_in_memory_is_indexed_without_the_cache() -> None:
+    from packs import make_pack
+    from soundtrack_tui.core.search import SearchIndex
+
+    assert isinstance(cache.load_index_cached(make_pack(3)), SearchIndex)

@@ -220,10 +220,10 @@ def _review_json(view: ReviewView) -> dict[str, Any]:
 
 
 def cmd_search(session: Session, args: Any) -> int:
-    from soundtrack_tui.core.search import SearchIndex
+    from soundtrack_tui.core.cache import load_index_cached
 
     query = " ".join(args.query)
-    results = SearchIndex.build(session.pack).search(query, session.viewer, limit=args.limit)
+    results = load_index_cached(session.pack).search(query, session.viewer, limit=args.limit)
     if args.json:
         print_json(
             {

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from soundtrack_tui.core.cache import is_cached
+from soundtrack_tui.core.cache import index_file, is_cached
 from soundtrack_tui.ui import app as app_module
 from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
 from soundtrack_tui.ui.screens.loading import LoadingScreen
@@ -63,8 +63,9 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
                 break
         assert main.query_one("#search-input", Input).value == "the"
         assert main.query_one(ResultsList).option_count > 0
-        # The pack went to the cache: the next start is warm.
+        # The pack and its search index went to the cache: the next start is warm.
         assert is_cached(large_pack)
+        assert index_file(large_pack).is_file()
         await pilot.press("escape", "q")
     assert app.return_code == 0
 

@@ -43,18 +43,23 @@ import zlib
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soundtrack_tui import __version__
 from soundtrack_tui.core.errors import LoadResult, Problem, Progress
 from soundtrack_tui.core.model import Character, Episode, Pack, Show
+
+if TYPE_CHECKING:
+    from soundtrack_tui.core.search import SearchIndex
 
 __all__ = [
     "CACHE_DIR_ENV",
     "CACHE_FORMAT",
     "cache_dir",
     "cache_file",
+    "index_file",
     "is_cached",
+    "load_index_cached",
     "load_pack_cached",
     "load_pack_deferred",
 ]
@@ -64,6 +69,7 @@ CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 
 _MAGIC = b"soundtrack pack cache\n"
+_INDEX_MAGIC = b"soundtrack index cache\n"
 _PROTOCOL = 5
 _RACY_NS = 2_000_000_000  # files younger than this are not cached
 _STALE_TEMP_SECONDS = 24 * 3600
@@ -74,6 +80,16 @@ _ALLOWED: dict[str, frozenset[str]] = {
     "soundtrack_tui.core.errors": frozenset({"Problem", "Severity"}),
     "datetime": frozenset({"date"}),
 }
+
+# What an index payload may contain: the index's own classes and arrays.
+# The pack's episodes and reviews it refers to are stored as references
+# (see _IndexPickler) and resolved against the pack it is loaded for.
+_INDEX_ALLOWED: dict[str, frozenset[str]] = {
+    "soundtrack_tui.core.search": frozenset({"SearchIndex", "_Doc", "_Codec", "_Csr"}),
+    "array": frozenset({"array", "_array_reconstructor"}),
+}
+# The modules that decide what an index holds.
+INDEX_MODULES = ("search", "textnorm", "policy", "model", "cache")
 
 # The core modules a LoadResult depends on (a test checks that loading
 # imports no other core module).
@@ -180,6 +196,79 @@ def is_cached(root: str | Path) -> bool:
         return False
 
 
+def load_index_cached(pack: Pack) -> SearchIndex:
+    """The search index of `pack`, from the cache when the pack's files and
+    the search code are unchanged; otherwise built, and stored for next time.
+
+    Building takes seconds at a thousand episodes and loading a stored index
+    a fraction of one. An entry holds the index without the pack: the pack's
+    episodes and series reviews are written as references and resolved
+    against `pack` on load, so nothing is held twice. A pack without a
+    folder (made in memory) is simply indexed. Never raises for the cache."""
+    from soundtrack_tui.core.search import SearchIndex
+
+    root = pack.root
+    if root is None:
+        return SearchIndex.build(pack)
+    try:
+        pack_header = _header(root)
+    except Exception:
+        return SearchIndex.build(pack)
+    header = {"pack": pack_header, "code": _code_stamp(INDEX_MODULES)}
+    path = index_file(root)
+    loaded = _load(path, _INDEX_MAGIC, header, lambda stream: _IndexUnpickler(stream, pack))
+    if isinstance(loaded, SearchIndex):
+        return loaded
+    index = SearchIndex.build(pack)
+    _store(path, _INDEX_MAGIC, header, root, pack_header["files"], lambda: _pickle_index(index, pack))
+    return index
+
+
+def index_file(root: str | Path) -> Path:
+    """Where the search index entry for the pack at `root` lives."""
+    return cache_file(root).with_name(cache_file(root).name.replace("pack-", "index-", 1))
+
+
+def _pickle_index(index: object, pack: Pack) -> bytes:
+    out = io.BytesIO()
+    _IndexPickler(out, pack).dump(index)
+    return out.getvalue()
+
+
+class _IndexPickler(pickle.Pickler):
+    """Writes the pack's episodes and series reviews as references."""
+
+    def __init__(self, out: io.BytesIO, pack: Pack) -> None:
+        super().__init__(out, protocol=_PROTOCOL)
+        self._refs: dict[int, tuple[str, int]] = {id(e): ("episode", n) for n, e in pack.episodes.items()}
+        self._refs.update((id(r), ("series review", i)) for i, r in enumerate(pack.show.reviews))
+
+    def persistent_id(self, obj: Any) -> tuple[str, int] | None:
+        return self._refs.get(id(obj))
+
+
+class _IndexUnpickler(pickle.Unpickler):
+    """Accepts the index's own classes only, and resolves the references to
+    the pack it is loaded for."""
+
+    def __init__(self, stream: io.BytesIO, pack: Pack) -> None:
+        super().__init__(stream)
+        self._pack = pack
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in _INDEX_ALLOWED.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} in the index cache")
+
+    def persistent_load(self, pid: Any) -> Any:
+        kind, number = pid
+        if kind == "episode":
+            return self._pack.episodes[number]
+        if kind == "series review":
+            return self._pack.show.reviews[number]
+        raise pickle.UnpicklingError(f"unknown reference {pid!r} in the index cache")
+
+
 def _read_pack(root: Path, progress: Progress | None) -> LoadResult:
     # Imported on a miss only: a hit needs neither the parser, the schema
     # nor the lint (~5 ms of imports for a CLI call).
@@ -230,13 +319,13 @@ def _pack_stamp(root: Path) -> Stamp:
     return tuple(stamp)
 
 
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """Size and mtime of the modules that compute a LoadResult: what the
-    cached result was made by. Only changes when that code does (an edited
-    checkout); edits elsewhere (search, the UI) keep the cache."""
+def _code_stamp(modules: tuple[str, ...] = CODE_MODULES) -> tuple[tuple[str, int, int], ...]:
+    """Size and mtime of the modules that compute a cached value (by default
+    a LoadResult): what it was made by. Only changes when that code does
+    (an edited checkout); edits elsewhere (the UI) keep the cache."""
     folder = Path(__file__).resolve().parent
     found: list[tuple[str, int, int]] = []
-    for name in CODE_MODULES:
+    for name in modules:
         try:
             st = os.stat(folder / f"{name}.py")
         except OSError:
@@ -260,12 +349,20 @@ class _Unpickler(pickle.Unpickler):
 
 def _read(path: Path, header: dict[str, Any], root: Path) -> LoadResult | None:
     """The cached result, or None for any problem whatsoever."""
+    return _result(_load(path, _MAGIC, header, _Unpickler), root)
+
+
+def _load(
+    path: Path, magic: bytes, header: dict[str, Any], unpickler: Callable[[io.BytesIO], pickle.Unpickler]
+) -> object:
+    """The payload of the entry at `path` if its key is `header` and its
+    checksum holds, else None; never raises."""
     try:
         data = path.read_bytes()
-        if not data.startswith(_MAGIC):
+        if not data.startswith(magic):
             return None
         stream = io.BytesIO(data)
-        stream.seek(len(_MAGIC))
+        stream.seek(len(magic))
         stored = _Unpickler(stream).load()
         if not isinstance(stored, dict) or stored.get("key") != header:
             return None
@@ -274,7 +371,7 @@ def _read(path: Path, header: dict[str, Any], root: Path) -> LoadResult | None:
             if len(payload) != stored.get("length") or zlib.crc32(payload) != stored.get("crc"):
                 return None
         # The same stream goes on: BytesIO shares `data`, no copy of the payload.
-        return _result(_Unpickler(stream).load(), root)
+        return unpickler(stream).load()
     except Exception:
         return None
 
@@ -302,20 +399,28 @@ def _result(value: object, root: Path) -> LoadResult | None:
 
 
 def _write(path: Path, header: dict[str, Any], root: Path, result: LoadResult) -> None:
-    """Store `result` unless the pack changed meanwhile or is too fresh to
-    trust its mtimes. Every failure is silent: the cache is optional."""
+    """Store `result` (see `_store`)."""
+    pack = result.pack
+    if pack is None:
+        return
+    value = (pack.show, dict(pack.episodes), pack.characters, list(result.problems))
+    _store(path, _MAGIC, header, root, header["files"], lambda: pickle.dumps(value, protocol=_PROTOCOL))
+
+
+def _store(
+    path: Path, magic: bytes, header: dict[str, Any], root: Path, files: Stamp, payload: Callable[[], bytes]
+) -> None:
+    """Write an entry unless the pack's files changed from `files` meanwhile
+    or are too fresh to trust their mtimes. Every failure is silent: the
+    cache is optional."""
     try:
-        if _pack_stamp(root) != header["files"]:
+        if _pack_stamp(root) != files:
             return  # edited while we were reading it
-        newest = max((entry[3] for entry in header["files"]), default=0)
+        newest = max((entry[3] for entry in files), default=0)
         if newest > time.time_ns() - _RACY_NS:
             return
-        pack = result.pack
-        assert pack is not None
-        payload = pickle.dumps(
-            (pack.show, dict(pack.episodes), pack.characters, list(result.problems)), protocol=_PROTOCOL
-        )
-        stored = {"key": header, "length": len(payload), "crc": zlib.crc32(payload)}
+        data = payload()
+        stored = {"key": header, "length": len(data), "crc": zlib.crc32(data)}
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _remove_stale_temps(path.parent)
         import tempfile  # only when writing: keeps a cache hit's imports small
@@ -323,9 +428,9 @@ def _write(path: Path, header: dict[str, Any], root: Path, result: LoadResult) -
         handle, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".pickle", dir=path.parent)
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_MAGIC)
+                out.write(magic)
                 pickle.dump(stored, out, protocol=_PROTOCOL)
-                out.write(payload)
+                out.write(data)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):

@@ -272,10 +272,10 @@ class MainScreen(Screen[None]):
         thread.start()
 
     def _index_pack(self, app: App[object]) -> None:
-        from soundtrack_tui.core.search import SearchIndex  # not needed for the first paint
+        from soundtrack_tui.core.cache import load_index_cached  # not needed for the first paint
 
         try:
-            self._index = SearchIndex.build(self.pack)
+            self._index = load_index_cached(self.pack)
         except Exception as error:  # a bug: say so rather than search forever
             message = f"Search is unavailable: indexing failed ({type(error).__name__})"
             with contextlib.suppress(RuntimeError):  # the app may be gone
