@@ -120,12 +120,12 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir(APP_NAME))
 
 
-def cache_file(root: str | Path) -> Path:
-    """Where the entry for the pack at `root` lives."""
+def cache_file(root: str | Path, kind: str = "pack") -> Path:
+    """Where the entry of `kind` ("pack" or "index") for the pack at `root` lives."""
     key = os.fsencode(os.path.abspath(root))
     # Two checksums make a 64-bit name; a collision costs a miss, never a
     # wrong result (the header holds the path), and zlib is imported anyway.
-    return cache_dir() / f"pack-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.pickle"
+    return cache_dir() / f"{kind}-{zlib.crc32(key):08x}{zlib.adler32(key):08x}.pickle"
 
 
 def load_pack_cached(root: str | Path, progress: Progress | None = None) -> LoadResult:
@@ -226,7 +226,7 @@ def load_index_cached(pack: Pack) -> SearchIndex:
 
 def index_file(root: str | Path) -> Path:
     """Where the search index entry for the pack at `root` lives."""
-    return cache_file(root).with_name(cache_file(root).name.replace("pack-", "index-", 1))
+    return cache_file(root, "index")
 
 
 def _pickle_index(index: object, pack: Pack) -> bytes:

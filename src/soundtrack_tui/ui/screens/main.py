@@ -224,6 +224,7 @@ class MainScreen(Screen[None]):
         mode = layout_for(self.app.size.width)
         self.set_reactive(MainScreen.layout_mode, mode)
         self._set_layout_classes()
+        self._apply_pane()  # before `_composed`: the screen's own classes only
         header = ShowHeader(self.pack.show.title, self.pack.numbers, id="header")
         yield self._bound(header, viewer=MainScreen.viewer)
         yield PaneTabs(
@@ -344,7 +345,6 @@ class MainScreen(Screen[None]):
     def _set_layout_classes(self) -> None:
         for name in ("wide", "medium", "narrow"):
             self.set_class(self.layout_mode == name, f"-{name}")
-        self.set_class(self.pane == "episodes", "-on-episodes")
 
     def watch_pane(self) -> None:
         self._apply_pane()
@@ -363,11 +363,11 @@ class MainScreen(Screen[None]):
 
     def _apply_pane(self) -> None:
         """Reflect `pane` and `content_pane` in classes and the tab strip."""
-        if not self._composed:
-            return
         if self.pane in CONTENT_PANES:
             self.content_pane = self.pane
         self.set_class(self.pane == "episodes", "-on-episodes")
+        if not self._composed:
+            return
         for name in CONTENT_PANES:
             self.query_one(f"#{name}").set_class(name == self.content_pane, "-current")
         tabs = self.query_one(PaneTabs)

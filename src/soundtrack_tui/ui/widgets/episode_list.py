@@ -103,9 +103,8 @@ class EpisodeList(MarkedOptionList):
         self._index: dict[int, int] = {}
         self._built: tuple[Viewer, frozenset[int] | None] | None = None
         self._prompts: dict[int, Content] = {}
-        """Rows drawn for `_prompts_viewer`: a search narrows the list on
-        every keystroke, and redrawing a thousand rows each time is slow."""
-        self._prompts_viewer: Viewer | None = None
+        """Rows drawn for the viewer of `_built`: a search narrows the list
+        on every keystroke, and redrawing a thousand rows each time is slow."""
         self.border_title = "Episodes"
 
     def on_mount(self) -> None:
@@ -127,6 +126,8 @@ class EpisodeList(MarkedOptionList):
         unchanged viewer and filter are skipped."""
         if self._built == (self.viewer, self.only):
             return
+        if self._built is None or self._built[0] != self.viewer:
+            self._prompts.clear()
         self._built = (self.viewer, self.only)
         numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
         options: list[Option] = [EpisodeOption(number, self._prompt) for number in numbers]
@@ -139,9 +140,6 @@ class EpisodeList(MarkedOptionList):
         self._highlight(self.selected)
 
     def _prompt(self, number: int) -> Content:
-        if self._prompts_viewer != self.viewer:
-            self._prompts_viewer = self.viewer
-            self._prompts.clear()
         prompt = self._prompts.get(number)
         if prompt is None:
             width = len(str(self.pack.show.episode_count))
