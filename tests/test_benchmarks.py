@@ -136,6 +136,7 @@ EXPECTED_ROWS = [
     "Search keystroke to results drawn (UI): 12 ep (tiny)",
     "Peak RSS, searching (index built): 4 ep (bundled)",
     "Peak RSS, searching (index built): 12 ep (tiny)",
+    "Index build in a child process (first start): 12 ep (tiny)",
     "CLI baseline: python -c pass",
     "CLI baseline: python -c 'import rich.console'",
     "CLI baseline: python -c 'import rich.console, rich.table'",

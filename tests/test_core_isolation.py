@@ -19,6 +19,7 @@ MODULES = [
     "soundtrack_tui.core.bundled",
     "soundtrack_tui.core.search",
     "soundtrack_tui.core.progress",
+    "soundtrack_tui.core.indexer",
     "soundtrack_tui.cli",
     "soundtrack_tui.commands",
 ]

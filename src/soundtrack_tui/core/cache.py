@@ -18,6 +18,9 @@ The cache is an optimisation, never a source of truth:
   everything in `episodes/`);
 * the payload carries its length and CRC-32, and is unpickled by an
   unpickler that only knows the model's classes; the result is type-checked.
+  Large buffers (recaps, the index's arrays) follow the pickle and are
+  memory-mapped, not read: a page is in memory only once something reads
+  it (see `_Blob`);
   Anything else (a truncated, corrupt, foreign or old file, an unreadable
   folder) is a miss: the pack is read from its files and the entry rewritten.
   Reading the cache never raises;
@@ -34,16 +37,18 @@ from __future__ import annotations
 
 import contextlib
 import io
+import mmap
 import os
 import pickle
 import stat
 import sys
 import time
 import zlib
+from array import array
 from collections.abc import Callable
 from pathlib import Path
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, overload
 
 from soundtrack_tui import __version__
 from soundtrack_tui.core.errors import LoadResult, Problem, Progress
@@ -64,7 +69,7 @@ __all__ = [
     "load_pack_deferred",
 ]
 
-CACHE_FORMAT = 2  # 2: Episode keeps its recap as UTF-8
+CACHE_FORMAT = 3  # 2: Episode keeps its recap as UTF-8; 3: large buffers mapped
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 
@@ -73,6 +78,10 @@ _INDEX_MAGIC = b"soundtrack index cache\n"
 _PROTOCOL = 5
 _RACY_NS = 2_000_000_000  # files younger than this are not cached
 _STALE_TEMP_SECONDS = 24 * 3600
+_BLOB_MIN = 1024  # buffers this big go to the mapped blob, smaller ones stay in the pickle
+_ALIGN = 8
+_TYPECODES = frozenset("BHILQ")  # unsigned array types the index uses
+_CHUNK = 1 << 20
 
 # What the payload may contain besides builtin containers and strings.
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -86,7 +95,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
 # (see _IndexPickler) and resolved against the pack it is loaded for.
 _INDEX_ALLOWED: dict[str, frozenset[str]] = {
     "soundtrack_tui.core.search": frozenset({"SearchIndex", "_Doc", "_Codec", "_Csr"}),
-    "array": frozenset({"array", "_array_reconstructor"}),
+    "array": frozenset({"array", "_array_reconstructor"}),  # arrays too small for the blob
 }
 # The modules that decide what an index holds.
 INDEX_MODULES = ("search", "textnorm", "policy", "model", "cache")
@@ -196,9 +205,16 @@ def is_cached(root: str | Path) -> bool:
         return False
 
 
-def load_index_cached(pack: Pack) -> SearchIndex:
+@overload
+def load_index_cached(pack: Pack) -> SearchIndex: ...
+@overload
+def load_index_cached(pack: Pack, *, build: bool) -> SearchIndex | None: ...
+
+
+def load_index_cached(pack: Pack, *, build: bool = True) -> SearchIndex | None:
     """The search index of `pack`, from the cache when the pack's files and
-    the search code are unchanged; otherwise built, and stored for next time.
+    the search code are unchanged; otherwise built, and stored for next time
+    (without `build`, a miss is None and nothing is built).
 
     Building takes seconds at a thousand episodes and loading a stored index
     a fraction of one. An entry holds the index without the pack: the pack's
@@ -209,18 +225,21 @@ def load_index_cached(pack: Pack) -> SearchIndex:
 
     root = pack.root
     if root is None:
-        return SearchIndex.build(pack)
+        return SearchIndex.build(pack) if build else None
     try:
         pack_header = _header(root)
     except Exception:
-        return SearchIndex.build(pack)
+        return SearchIndex.build(pack) if build else None
     header = {"pack": pack_header, "code": _code_stamp(INDEX_MODULES)}
     path = index_file(root)
-    loaded = _load(path, _INDEX_MAGIC, header, lambda stream: _IndexUnpickler(stream, pack))
+    loaded = _load(path, _INDEX_MAGIC, header, lambda stream, blob: _IndexUnpickler(stream, blob, pack))
     if isinstance(loaded, SearchIndex):
         return loaded
+    if not build:
+        return None
     index = SearchIndex.build(pack)
-    _store(path, _INDEX_MAGIC, header, root, pack_header["files"], lambda: _pickle_index(index, pack))
+    files = pack_header["files"]
+    _store(path, _INDEX_MAGIC, header, root, files, lambda blob: _pickle_index(index, pack, blob))
     return index
 
 
@@ -229,44 +248,110 @@ def index_file(root: str | Path) -> Path:
     return cache_file(root, "index")
 
 
-def _pickle_index(index: object, pack: Pack) -> bytes:
+def _pickle_index(index: object, pack: Pack, blob: _Blob) -> bytes:
     out = io.BytesIO()
-    _IndexPickler(out, pack).dump(index)
+    _IndexPickler(out, blob, pack).dump(index)
     return out.getvalue()
 
 
-class _IndexPickler(pickle.Pickler):
-    """Writes the pack's episodes and series reviews as references."""
+class _Blob:
+    """The large buffers of an entry, written after its pickle.
 
-    def __init__(self, out: io.BytesIO, pack: Pack) -> None:
+    A pickle copies every buffer twice on load (read, then rebuilt);
+    mapped, a 1,000-episode pack's recaps and index cost nothing until
+    read, and then only the pages read. The pickle holds a reference
+    `("buffer", offset, size, typecode)` instead: bytes for an empty
+    typecode, else an array of that type, loaded as a read-only
+    memoryview of the same type (recaps and the index accept either)."""
+
+    def __init__(self) -> None:
+        self.parts: list[bytes | memoryview] = []
+        self.size = 0
+
+    def add(self, buffer: bytes | array[int], typecode: str) -> tuple[str, int, int, str]:
+        pad = -self.size % _ALIGN
+        if pad:
+            self.parts.append(bytes(pad))
+        view = memoryview(buffer).cast("B")
+        offset = self.size + pad
+        self.parts.append(view)
+        self.size = offset + len(view)
+        return ("buffer", offset, len(view), typecode)
+
+
+class _BlobPickler(pickle.Pickler):
+    """Sends bytes and arrays of `_BLOB_MIN` bytes or more to `blob`."""
+
+    def __init__(self, out: io.BytesIO, blob: _Blob) -> None:
         super().__init__(out, protocol=_PROTOCOL)
+        self._blob = blob
+
+    def persistent_id(self, obj: Any) -> tuple[Any, ...] | None:
+        kind = type(obj)
+        if kind is bytes and len(obj) >= _BLOB_MIN:
+            return self._blob.add(obj, "")
+        if kind is array and obj.typecode in _TYPECODES and len(obj) * obj.itemsize >= _BLOB_MIN:
+            return self._blob.add(obj, obj.typecode)
+        return None
+
+
+class _IndexPickler(_BlobPickler):
+    """Also writes the pack's episodes and series reviews as references."""
+
+    def __init__(self, out: io.BytesIO, blob: _Blob, pack: Pack) -> None:
+        super().__init__(out, blob)
         self._refs: dict[int, tuple[str, int]] = {id(e): ("episode", n) for n, e in pack.episodes.items()}
         self._refs.update((id(r), ("series review", i)) for i, r in enumerate(pack.show.reviews))
 
-    def persistent_id(self, obj: Any) -> tuple[str, int] | None:
-        return self._refs.get(id(obj))
+    def persistent_id(self, obj: Any) -> tuple[Any, ...] | None:
+        return self._refs.get(id(obj)) or super().persistent_id(obj)
 
 
-class _IndexUnpickler(pickle.Unpickler):
+class _BlobUnpickler(pickle.Unpickler):
+    """Refuses every global not in `allowed` (a foreign pickle fails here
+    instead of running anything) and resolves buffer references to views
+    of the mapped blob, checked against its bounds."""
+
+    allowed: dict[str, frozenset[str]] = _ALLOWED
+
+    def __init__(self, stream: IO[bytes], blob: memoryview) -> None:
+        super().__init__(stream)
+        self._blob = blob
+
+    def find_class(self, module: str, name: str) -> Any:
+        if name in self.allowed.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"unexpected {module}.{name} in the cache")
+
+    def persistent_load(self, pid: Any) -> Any:
+        if isinstance(pid, tuple) and len(pid) == 4 and pid[0] == "buffer":
+            _, offset, size, typecode = pid
+            view = self._blob[offset : offset + size]
+            if type(offset) is int and offset % _ALIGN == 0 and len(view) == size:
+                if typecode == "":
+                    return view
+                if typecode in _TYPECODES and size % array(typecode).itemsize == 0:
+                    return view.cast(typecode)
+        raise pickle.UnpicklingError(f"bad reference {pid!r} in the cache")
+
+
+class _IndexUnpickler(_BlobUnpickler):
     """Accepts the index's own classes only, and resolves the references to
     the pack it is loaded for."""
 
-    def __init__(self, stream: io.BytesIO, pack: Pack) -> None:
-        super().__init__(stream)
+    allowed = _INDEX_ALLOWED
+
+    def __init__(self, stream: IO[bytes], blob: memoryview, pack: Pack) -> None:
+        super().__init__(stream, blob)
         self._pack = pack
 
-    def find_class(self, module: str, name: str) -> Any:
-        if name in _INDEX_ALLOWED.get(module, ()):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"unexpected {module}.{name} in the index cache")
-
     def persistent_load(self, pid: Any) -> Any:
-        kind, number = pid
+        kind, number = pid if isinstance(pid, tuple) and len(pid) == 2 else (None, -1)
         if kind == "episode":
             return self._pack.episodes[number]
         if kind == "series review":
             return self._pack.show.reviews[number]
-        raise pickle.UnpicklingError(f"unknown reference {pid!r} in the index cache")
+        return super().persistent_load(pid)
 
 
 def _read_pack(root: Path, progress: Progress | None) -> LoadResult:
@@ -288,6 +373,7 @@ def _header(root: Path) -> dict[str, Any]:
         "format": CACHE_FORMAT,
         "version": __version__,
         "python": tuple(sys.version_info[:3]),
+        "byteorder": sys.byteorder,  # the mapped arrays are native
         "code": _code_stamp(),
         "root": os.path.abspath(root),
         "shown": str(root),
@@ -337,14 +423,12 @@ def _code_stamp(modules: tuple[str, ...] = CODE_MODULES) -> tuple[tuple[str, int
 # -- reading -------------------------------------------------------------------
 
 
-class _Unpickler(pickle.Unpickler):
-    """Refuses every global but the model's classes, dates and the problem
-    record: a foreign pickle fails here instead of running anything."""
+class _Unpickler(_BlobUnpickler):
+    """The model's classes, dates and the problem record: what a pack
+    entry holds (and, with no blob, its header)."""
 
-    def find_class(self, module: str, name: str) -> Any:
-        if name in _ALLOWED.get(module, ()):
-            return super().find_class(module, name)
-        raise pickle.UnpicklingError(f"unexpected {module}.{name} in the pack cache")
+    def __init__(self, stream: IO[bytes], blob: memoryview | None = None) -> None:
+        super().__init__(stream, memoryview(b"") if blob is None else blob)
 
 
 def _read(path: Path, header: dict[str, Any], root: Path) -> LoadResult | None:
@@ -353,27 +437,73 @@ def _read(path: Path, header: dict[str, Any], root: Path) -> LoadResult | None:
 
 
 def _load(
-    path: Path, magic: bytes, header: dict[str, Any], unpickler: Callable[[io.BytesIO], pickle.Unpickler]
+    path: Path,
+    magic: bytes,
+    header: dict[str, Any],
+    unpickler: Callable[[IO[bytes], memoryview], pickle.Unpickler],
 ) -> object:
     """The payload of the entry at `path` if its key is `header` and its
-    checksum holds, else None; never raises."""
+    checksum holds, else None; never raises.
+
+    Layout: magic, a pickled header (key, payload length, blob size, CRC-32
+    of payload and blob), the payload pickle, zeros to the next multiple of
+    8, the blob. The checksum is computed through a small buffer, so
+    checking it leaves the blob's pages out of this process's memory."""
     try:
-        data = path.read_bytes()
-        if not data.startswith(magic):
-            return None
-        stream = io.BytesIO(data)
-        stream.seek(len(magic))
-        stored = _Unpickler(stream).load()
-        if not isinstance(stored, dict) or stored.get("key") != header:
-            return None
-        with memoryview(data) as view:
-            payload = view[stream.tell() :]
-            if len(payload) != stored.get("length") or zlib.crc32(payload) != stored.get("crc"):
+        with open(path, "rb") as entry:
+            if entry.read(len(magic)) != magic:
                 return None
-        # The same stream goes on: BytesIO shares `data`, no copy of the payload.
-        return unpickler(stream).load()
+            stored = _Unpickler(entry).load()
+            if not isinstance(stored, dict) or stored.get("key") != header:
+                return None
+            length, size = stored.get("length"), stored.get("blob", 0)
+            if type(length) is not int or type(size) is not int:
+                return None
+            start = entry.tell()
+            crc = _crc(entry, length, 0)
+            entry.read(-entry.tell() % _ALIGN)
+            base = entry.tell()
+            crc = _crc(entry, size, crc)
+            if crc is None or crc != stored.get("crc") or entry.read(1):
+                return None
+            blob = _map(entry, base, size)
+            # Unpickled from the file, not from a copy of the payload: that
+            # copy (12 MB at a thousand episodes) was most of a load's peak.
+            entry.seek(start)
+            return unpickler(entry, blob).load()
     except Exception:
         return None
+
+
+def _crc(stream: IO[bytes], count: int, crc: int | None) -> int | None:
+    """CRC-32 of the next `count` bytes of `stream`, continuing `crc`; None
+    if the stream ends first (or `crc` is None)."""
+    if crc is None:
+        return None
+    chunk = bytearray(min(count, _CHUNK))
+    with memoryview(chunk) as view:
+        while count > 0:
+            read = stream.readinto(view[: min(count, _CHUNK)])  # type: ignore[attr-defined]
+            if not read:
+                return None
+            crc = zlib.crc32(view[:read], crc)
+            count -= read
+    return crc
+
+
+def _map(entry: IO[bytes], base: int, size: int) -> memoryview:
+    """The `size` bytes at `base` of the open file `entry`, mapped read-only
+    (a copy where the file cannot be mapped). The mapping lives as long as
+    a view of it does; entries are replaced by rename, never rewritten in
+    place, so a mapped file never changes under its readers."""
+    if size == 0:
+        return memoryview(b"")
+    try:
+        mapped = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
+    except (OSError, ValueError):
+        entry.seek(base)
+        return memoryview(entry.read(size))
+    return memoryview(mapped)[base : base + size]
 
 
 def _result(value: object, root: Path) -> LoadResult | None:
@@ -384,7 +514,10 @@ def _result(value: object, root: Path) -> LoadResult | None:
     if not isinstance(show, Show) or not isinstance(episodes, dict):
         return None
     if not all(
-        type(k) is int and isinstance(e, Episode) and e.number == k and type(e.recap_utf8) is bytes
+        type(k) is int
+        and isinstance(e, Episode)
+        and e.number == k
+        and type(e.recap_utf8) in (bytes, memoryview)
         for k, e in episodes.items()
     ):
         return None
@@ -404,11 +537,22 @@ def _write(path: Path, header: dict[str, Any], root: Path, result: LoadResult) -
     if pack is None:
         return
     value = (pack.show, dict(pack.episodes), pack.characters, list(result.problems))
-    _store(path, _MAGIC, header, root, header["files"], lambda: pickle.dumps(value, protocol=_PROTOCOL))
+
+    def payload(blob: _Blob) -> bytes:
+        out = io.BytesIO()
+        _BlobPickler(out, blob).dump(value)
+        return out.getvalue()
+
+    _store(path, _MAGIC, header, root, header["files"], payload)
 
 
 def _store(
-    path: Path, magic: bytes, header: dict[str, Any], root: Path, files: Stamp, payload: Callable[[], bytes]
+    path: Path,
+    magic: bytes,
+    header: dict[str, Any],
+    root: Path,
+    files: Stamp,
+    payload: Callable[[_Blob], bytes],
 ) -> None:
     """Write an entry unless the pack's files changed from `files` meanwhile
     or are too fresh to trust their mtimes. Every failure is silent: the
@@ -419,8 +563,12 @@ def _store(
         newest = max((entry[3] for entry in files), default=0)
         if newest > time.time_ns() - _RACY_NS:
             return
-        data = payload()
-        stored = {"key": header, "length": len(data), "crc": zlib.crc32(data)}
+        blob = _Blob()
+        data = payload(blob)
+        crc = zlib.crc32(data)
+        for part in blob.parts:
+            crc = zlib.crc32(part, crc)
+        stored = {"key": header, "length": len(data), "blob": blob.size, "crc": crc}
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         _remove_stale_temps(path.parent)
         import tempfile  # only when writing: keeps a cache hit's imports small
@@ -431,6 +579,8 @@ def _store(
                 out.write(magic)
                 pickle.dump(stored, out, protocol=_PROTOCOL)
                 out.write(data)
+                out.write(bytes(-out.tell() % _ALIGN))  # the blob starts aligned (see `_load`)
+                out.writelines(blob.parts)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):

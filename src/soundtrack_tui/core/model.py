@@ -94,13 +94,15 @@ class Episode:
     recaps take about 4x the memory as `str` (39.6 MB against 10.4 MB at
     1,000 synthetic episodes), while decoding one costs microseconds and
     only the shown recap, or the search index build, reads them.
+    Loaded from the cache, `recap_utf8` is a read-only memoryview of the
+    mapped entry rather than bytes (only the recaps read are paged in).
     Constructed, compared and pickled like any other model class; `recap`
     and `paragraphs` always return `str`."""
 
     number: int
     title: str
     logline: str
-    recap_utf8: bytes
+    recap_utf8: bytes | memoryview
     sources: tuple[str, ...] = ()
     reviews: tuple[Review, ...] = ()
     runtime_minutes: int | None = None
@@ -134,7 +136,11 @@ class Episode:
     @property
     def recap(self) -> str:
         """The recap as written (sanitized and trimmed), decoded anew on each access."""
-        return self.recap_utf8.decode("utf-8", "surrogatepass")
+        return str(self.recap_utf8, "utf-8", "surrogatepass")
+
+    def __getstate__(self) -> dict[str, object]:
+        """A mapped recap is pickled as bytes (a memoryview cannot be)."""
+        return {**self.__dict__, "recap_utf8": bytes(self.recap_utf8)}
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

@@ -13,9 +13,9 @@ token ids and keeps:
   every word bigram as a string;
 - per document, its token ids in order as bytes in which only a token's first
   byte has the high bit set, so `bytes.find` / `bytes.count` check adjacency
-  exactly at C speed; and, in two arrays shared by all documents, its ids
-  sorted (to count a prefix range by bisection) and each token's offsets in
-  the original text (to highlight).
+  exactly at C speed; and, in one array shared by all documents, its ids
+  sorted (to count a prefix range by bisection). Character offsets are
+  worked out again for the hits shown, by tokenizing their text.
 
 A query becomes terms, each read in every way it cuts into indexed tokens.
 Candidate documents come from set operations on postings and pair rows and
@@ -45,7 +45,7 @@ import threading
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter, defaultdict, deque
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from functools import lru_cache
 from itertools import accumulate, chain, compress, pairwise, repeat
@@ -81,6 +81,10 @@ _MAX_TERM_CHARS = 160  # longest squashed term we try to segment
 _MAX_SEGMENTATIONS = 16  # ways of cutting one term into indexed words
 _MAX_TAIL_FANOUT = 4096  # prefix expansions worth a pair lookup each
 _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
+# Document ids the term cache may hold (sets and tallies). Each costs ~60
+# bytes: at a thousand episodes one common word holds ~17,000, and a few
+# keystrokes of cached terms used to take 40 MB.
+_TERM_CACHE_IDS = 1 << 17
 
 _SNIPPET_WIDTH = 160
 _SNIPPET_LEAD = 50  # characters of context kept before the match
@@ -514,7 +518,7 @@ class _Csr:
         self.offsets = offsets
 
     @classmethod
-    def grouped(cls, keys: Iterable[Iterable[int]], size: int) -> _Csr:
+    def grouped(cls, keys: Iterable[Iterable[int]], size: int, docs: int) -> _Csr:
         """Row k lists (ascending) every document d with k in keys[d]. Only
         rows in use get a list, and the appends run as C-level maps: the
         pair table has a row per hash bucket, most of them empty."""
@@ -523,24 +527,26 @@ class _Csr:
             deque(map(list.append, map(rows.__getitem__, row), repeat(doc)), maxlen=0)
         lists = list(map(rows.get, range(size), repeat(())))
         offsets = array("I", accumulate(map(len, lists), initial=0))
-        return cls(array("I", chain.from_iterable(lists)), offsets)
+        return cls(array(_ids(docs), chain.from_iterable(lists)), offsets)
 
     @classmethod
-    def weighted(cls, sequences: Iterable[Sequence[int]], size: int) -> tuple[_Csr, array[int]]:
+    def weighted(cls, sequences: Sequence[Sequence[int]], size: int, docs: int) -> tuple[_Csr, array[int]]:
         """Like `grouped`, plus a parallel array of each entry's weight (the
-        number of times word k occurs in document d, capped at 65535). The
-        appends run as C-level maps, as in `grouped`."""
+        number of times word k occurs in document d, capped at 255: beyond
+        that a paragraph's rank cannot change). The appends run as C-level
+        maps, as in `grouped`."""
         rows: list[list[int]] = [[] for _ in range(size)]
         weights: list[list[int]] = [[] for _ in range(size)]
         for doc, sequence in enumerate(sequences):
             counter = Counter(sequence)
             counts: Iterable[int] = counter.values()
-            if len(sequence) > 0xFFFF:
-                counts = map(min, counts, repeat(0xFFFF))
+            if len(sequence) > 0xFF:
+                counts = map(min, counts, repeat(0xFF))
             deque(map(list.append, map(rows.__getitem__, counter), repeat(doc)), maxlen=0)
             deque(map(list.append, map(weights.__getitem__, counter), counts), maxlen=0)
         offsets = array("I", accumulate(map(len, rows), initial=0))
-        return cls(array("I", chain.from_iterable(rows)), offsets), array("H", chain.from_iterable(weights))
+        flat = array(_ids(docs), chain.from_iterable(rows))
+        return cls(flat, offsets), array("B", chain.from_iterable(weights))
 
     def row(self, index: int) -> array[int]:
         return self.flat[self.offsets[index] : self.offsets[index + 1]]
@@ -550,19 +556,18 @@ class _Csr:
         return self.flat[self.offsets[start] : self.offsets[stop]]
 
 
-def _encode(text: str, ids: dict[str, int]) -> tuple[array[int], array[int]]:
-    """Token ids of `text` (new tokens get the next ids) and a flat array
-    of their [start, end) offsets; short texts store offsets in 16 bits."""
-    tokens, offsets = _tokenize(text)
+def _encode(text: str, ids: dict[str, int]) -> array[int]:
+    """Token ids of `text` (new tokens get the next ids)."""
+    tokens = _tokenize(text)[0]
     for token in set(tokens).difference(ids):
         ids[token] = len(ids)
-    return array("I", map(ids.__getitem__, tokens)), array("H" if len(text) < 0x10000 else "I", offsets)
+    return array("I", map(ids.__getitem__, tokens))
 
 
-def _flat(rows: Sequence[array[int]]) -> array[int]:
-    """The rows of `_encode`'s offsets in one array, 16-bit unless a text is
-    too long for that."""
-    return array("H" if all(row.typecode == "H" for row in rows) else "I", chain.from_iterable(rows))
+def _ids(largest: int) -> str:
+    """The narrowest array type for ids up to `largest`: a thousand
+    episodes have fewer than 65,536 documents."""
+    return "H" if largest <= 0xFFFF else "I"
 
 
 def _pair_key(first: int, second: int, mask: int) -> int:
@@ -616,7 +621,6 @@ class SearchIndex:
         "_gates",
         "_ids",
         "_longest",
-        "_offsets",
         "_pair_mask",
         "_pairs",
         "_postings",
@@ -635,10 +639,8 @@ class SearchIndex:
         docs: Sequence[_Doc],
         vocab: list[str],
         sequences: list[array[int]],
-        offsets: array[int],
     ) -> None:
-        """Use `build`; this lays out the tables for tokenized documents
-        (`offsets`: every token's [start, end), document after document).
+        """Use `build`; this lays out the tables for tokenized documents.
         The episodes and series reviews are kept to make texts again."""
         self._episodes = dict(pack.episodes)
         self._series = pack.show.reviews
@@ -649,16 +651,16 @@ class SearchIndex:
         self._codec = codec = _Codec(len(vocab))
         codes = list(map(codec.code, range(len(vocab))))
         self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
-        # Per token, in one array each rather than one per document (an
-        # array object costs memory and a place in every GC pass): each
-        # document's ids sorted, and its tokens' [start, end) offsets.
+        # Each document's ids sorted, in one array rather than one per
+        # document (an array object costs memory and a place in every GC
+        # pass). Character offsets are not kept: the few hits shown
+        # tokenize their text again (`_spans`).
         self._token_at = array("I", accumulate(map(len, sequences), initial=0))
-        self._bags = array("I", chain.from_iterable(map(sorted, sequences)))
-        self._offsets = offsets
-        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab))
+        self._bags = array(_ids(len(vocab)), chain.from_iterable(map(sorted, sequences)))
+        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab), len(docs))
         bits = _pair_bits(sum(map(len, sequences)))
         self._pair_mask = mask = (1 << bits) - 1
-        self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits)
+        self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits, len(docs))
         self._gates = [doc.gate for doc in docs]
         self._tiers = tuple(
             frozenset(d for d, doc in enumerate(docs) if doc.tier == tier) for tier in range(3)
@@ -685,11 +687,10 @@ class SearchIndex:
         rank = array("I", bytes(_ITEM * len(vocab)))
         for new, word in enumerate(vocab):
             rank[first_seen[word]] = new
-        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, (sequence, _) in encoded]
+        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, sequence in encoded]
         docs = [doc for _, doc, _ in encoded]
-        offsets = _flat([offsets for _, _, (_, offsets) in encoded])
         del encoded  # before the tables are laid out: the build's peak
-        return cls(pack, docs, vocab, sequences, offsets)
+        return cls(pack, docs, vocab, sequences)
 
     def __len__(self) -> int:
         """Number of indexed documents."""
@@ -731,7 +732,7 @@ class SearchIndex:
                 else:
                     moved.update(dict.fromkeys(members, requires))
             cached = (frozenset(docs), moved)
-            _remember(self._seen, viewer, cached, 8)
+            _remember(self._seen, viewer, cached, 4)
         return cached
 
     def _one_per_character(self, run: _Run) -> set[int]:
@@ -843,7 +844,7 @@ class SearchIndex:
                 elif (reading := self._read(seg)).docs:
                     readings.append(reading)
             term = _Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
-            _remember(self._terms, key, term, 64)
+            _remember(self._terms, key, term, 64, _term_weight)
         return term
 
     def _together(self, term: _Term, within: AbstractSet[int], key: tuple[Query, Viewer]) -> frozenset[int]:
@@ -991,10 +992,11 @@ class SearchIndex:
         present = set(bags[bisect_left(bags, tail[0], lo, hi) : bisect_left(bags, tail[1], lo, hi)])
         return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
 
-    def _spans(self, d: int, seg: _Seg) -> list[tuple[int, int]]:
-        """Character spans of the occurrences of `seg` in `d`."""
-        offsets, base, width = self._offsets, 2 * self._token_at[d], seg.width
-        return [(offsets[base + 2 * i], offsets[base + 2 * (i + width) - 1]) for i in self._starts(d, seg)]
+    def _spans(self, d: int, seg: _Seg, offsets: Sequence[int]) -> list[tuple[int, int]]:
+        """Character spans of the occurrences of `seg` in `d`, whose tokens'
+        flat [start, end) offsets are `offsets` (`_tokenize(self._text(d))`)."""
+        width = seg.width
+        return [(offsets[2 * i], offsets[2 * (i + width) - 1]) for i in self._starts(d, seg)]
 
 
 def _walk(
@@ -1022,15 +1024,28 @@ def _walk(
 _CACHE_LOCK = threading.Lock()
 
 
-def _remember(cache: dict[_K, _V], key: _K, value: _V, size: int) -> None:
-    """Insert into a small cache, evicting the oldest entries. Searches run
-    in worker threads and a superseded one may still be finishing, so
-    eviction (iterate, then delete) happens under a lock; reads are single
-    dict lookups and need none."""
+def _remember(
+    cache: dict[_K, _V], key: _K, value: _V, size: int, weight: Callable[[_V], int] | None = None
+) -> None:
+    """Insert into a small cache, evicting the oldest entries beyond `size`
+    of them or, with `weight`, beyond `_TERM_CACHE_IDS` in weight (the
+    newest entry is always kept). Weights are taken anew each time: a
+    term's tallies grow after it is cached. Searches run in worker threads
+    and a superseded one may still be finishing, so eviction (iterate,
+    then delete) happens under a lock; reads are single dict lookups and
+    need none."""
     with _CACHE_LOCK:
-        while len(cache) >= size:
-            del cache[next(iter(cache))]
+        cache.pop(key, None)
         cache[key] = value
+        total = sum(map(weight, cache.values())) if weight else 0
+        while len(cache) > 1 and (len(cache) > size or total > _TERM_CACHE_IDS):
+            evicted = cache.pop(next(iter(cache)))
+            total -= weight(evicted) if weight else 0
+
+
+def _term_weight(term: _Term) -> int:
+    """Document ids a cached term holds."""
+    return len(term.docs) + sum(len(r.docs) + len(r.tally or ()) for r in term.readings)
 
 
 # ---------------------------------------------------------------- one query
@@ -1099,21 +1114,24 @@ class _Locator:
     def details(self, d: int) -> _Details:
         """Snippet, spans inside it, and target of a hit on document `d`."""
         index, doc = self._index, self._index._docs[d]
-        spans, anchor = self.locate(d)
-        snippet, inside = _snippet(index._text(d), spans, anchor)
+        text = index._text(d)
+        spans, anchor = self.locate(d, text)
+        snippet, inside = _snippet(text, spans, anchor)
         target = Target(
             tuple(spans), doc.character_id, doc.paragraph, doc.review_index, doc.note_index, doc.alias_index
         )
         return snippet, inside, target
 
-    def locate(self, d: int) -> tuple[list[tuple[int, int]], int]:
-        """Merged match spans in `d`, and which one the snippet should show:
-        the first phrase or adjacent occurrence if any, else the first."""
+    def locate(self, d: int, text: str) -> tuple[list[tuple[int, int]], int]:
+        """Merged match spans in `d` (whose text is `text`), and which one the
+        snippet should show: the first phrase or adjacent occurrence if
+        any, else the first."""
         spans: list[tuple[int, int]] = []
         strong: list[tuple[int, int]] = []
+        offsets = _tokenize(text)[1]
         for seg, docs, highlight, anchor in self._roles:
             if docs is None or d in docs:
-                found = self._index._spans(d, seg)
+                found = self._index._spans(d, seg, offsets)
                 if highlight:
                     spans += found
                 if anchor:

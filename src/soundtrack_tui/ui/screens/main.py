@@ -268,15 +268,16 @@ class MainScreen(Screen[None]):
 
     def _build_index(self) -> None:
         """In a daemon thread rather than a worker: a thousand episodes take
-        seconds to index, and quitting must not wait for that."""
+        seconds to index (in a child process, see `core.indexer`), and
+        quitting must not wait for that."""
         thread = threading.Thread(target=self._index_pack, args=(self.app,), name="search-index", daemon=True)
         thread.start()
 
     def _index_pack(self, app: App[object]) -> None:
-        from soundtrack_tui.core.cache import load_index_cached  # not needed for the first paint
+        from soundtrack_tui.core.indexer import load_index  # not needed for the first paint
 
         try:
-            self._index = load_index_cached(self.pack)
+            self._index = load_index(self.pack)
         except Exception as error:  # a bug: say so rather than search forever
             message = f"Search is unavailable: indexing failed ({type(error).__name__})"
             with contextlib.suppress(RuntimeError):  # the app may be gone

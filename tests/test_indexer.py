@@ -1,0 +1,157 @@
+"""A big pack is indexed by a child process that stores the index in the
+cache; the browser then maps the stored entry. Small packs and every
+failure fall back to indexing in process."""
+
+from __future__ import annotations
+
+import pickle
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from soundtrack_tui.core import cache, indexer
+from soundtrack_tui.core.search import SearchIndex
+from test_cache import Builds, answers, cache_home, pack, pack_of  # noqa: F401  (fixtures)
+
+
+@pytest.fixture
+def big(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every pack counts as big enough for a child."""
+    monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 1)
+
+
+def test_a_big_pack_is_indexed_by_a_child_process(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    builds = Builds(monkeypatch)
+    loaded = pack_of(pack)
+    index = indexer.load_index(loaded)
+    assert builds.count == 0  # not in this process
+    assert cache.index_file(pack).is_file()
+    assert answers(index) == answers(SearchIndex.build(loaded))
+    # The stored index is mapped, not copied, and refers to this pack.
+    assert isinstance(index._bags, memoryview)  # type: ignore[attr-defined]
+    assert index._episodes[1] is loaded.episodes[1]  # type: ignore[attr-defined]
+    # Next start: straight from the cache, no child.
+    monkeypatch.setattr(indexer, "_build_in_child", lambda root: pytest.fail("child started"))
+    assert answers(indexer.load_index(pack_of(pack))) == answers(index)
+
+
+def test_a_small_pack_is_indexed_in_process(pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
+    builds = Builds(monkeypatch)
+    monkeypatch.setattr(indexer, "_build_in_child", lambda root: pytest.fail("child started"))
+    indexer.load_index(pack_of(pack))
+    assert builds.count == 1
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        [sys.executable, "-c", "raise SystemExit(3)"],  # fails
+        [sys.executable, "-c", "pass"],  # says it stored the index, but did not
+        ["/nonexistent/python"],  # cannot start
+    ],
+    ids=["exit-3", "lies", "missing"],
+)
+def test_a_child_that_fails_leaves_the_work_to_this_process(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+    command: list[str],
+) -> None:
+    builds = Builds(monkeypatch)
+    monkeypatch.setattr(indexer, "_command", lambda root: command)
+    loaded = pack_of(pack)
+    assert answers(indexer.load_index(loaded)) == answers(SearchIndex.build(loaded))
+    assert builds.count == 2  # the fallback, then the reference build above
+
+
+def test_quitting_ends_a_child_still_building(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
+    monkeypatch.setattr(indexer, "_command", lambda root: sleeper)
+    loaded = pack_of(pack)
+    done = threading.Event()
+    thread = threading.Thread(target=lambda: (indexer.load_index(loaded), done.set()), daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not indexer._children and time.monotonic() < deadline:
+        time.sleep(0.01)
+    (child,) = indexer._children
+    indexer.stop_children()
+    assert child.wait(timeout=30) != 0  # killed, not finished
+    assert done.wait(timeout=60)  # and the caller still gets its index
+
+
+def test_the_child_entry_point(pack: Path, tmp_path: Path) -> None:  # noqa: F811
+    assert indexer.main([]) == 2
+    assert indexer.main([str(tmp_path / "missing")]) == 1
+    assert indexer.main([str(pack)]) == 0
+    assert cache.load_index_cached(pack_of(pack), build=False) is not None
+
+
+def test_a_mapped_recap_pickles_as_bytes(pack: Path) -> None:  # noqa: F811
+    pack_of(pack)  # stores the entry
+    episode = pack_of(pack).episodes[1]  # read from it
+    assert isinstance(episode.recap_utf8, memoryview) and episode.recap_utf8.readonly
+    copy = pickle.loads(pickle.dumps(episode))
+    assert type(copy.recap_utf8) is bytes
+    assert copy == episode and copy.recap == episode.recap and hash(copy) == hash(episode)
+
+
+class _Pointing(pickle.Pickler):
+    """Writes every bytes object as a reference to `target` in the blob."""
+
+    def __init__(self, out: object, target: tuple[str, int, int, str]) -> None:
+        super().__init__(out, protocol=5)  # type: ignore[arg-type]
+        self.target = target
+
+    def persistent_id(self, obj: object) -> object:
+        return self.target if type(obj) is bytes and obj else None
+
+
+@pytest.mark.parametrize(
+    "target",
+    [("buffer", 1 << 40, 8, ""), ("buffer", 0, 1 << 40, ""), ("buffer", 3, 8, ""), ("buffer", 0, 7, "I")],
+    ids=["offset-past-end", "size-past-end", "unaligned", "partial-item"],
+)
+def test_a_buffer_reference_outside_the_blob_is_a_miss(
+    pack: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    target: tuple[str, int, int, str],
+) -> None:
+    import io
+
+    from soundtrack_tui.core.loader import read_pack
+
+    good = read_pack(pack)
+    assert good.pack is not None
+    p = good.pack
+    out = io.BytesIO()
+    _Pointing(out, target).dump((p.show, dict(p.episodes), p.characters, []))
+    payload = out.getvalue()
+    import zlib
+
+    stored = {"key": cache._header(pack), "length": len(payload), "crc": zlib.crc32(payload)}
+    entry = cache.cache_file(pack)
+    entry.parent.mkdir(parents=True, exist_ok=True)
+    entry.write_bytes(cache._MAGIC + pickle.dumps(stored, protocol=5) + payload)
+    reads = 0
+    real = cache._read_pack
+
+    def counting(*args: object, **kwargs: object) -> object:
+        nonlocal reads
+        reads += 1
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(cache, "_read_pack", counting)
+    result = cache.load_pack_cached(pack)
+    assert reads == 1 and result.pack == p
