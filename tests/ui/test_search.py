@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import pytest
 from textual.app import App
@@ -255,11 +256,9 @@ async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> 
         assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]
 
 
-async def test_indexing_never_holds_up_quitting(
-    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A thousand episodes take seconds to index: the build runs in a daemon
-    thread, which the interpreter does not wait for at exit."""
+@pytest.fixture
+def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
+    """Index builds wait until the returned event is set (at most 10 s)."""
     release = threading.Event()
     real_build = SearchIndex.build
 
@@ -268,16 +267,20 @@ async def test_indexing_never_holds_up_quitting(
         return real_build(pack)
 
     monkeypatch.setattr(SearchIndex, "build", staticmethod(slow_build))
+    yield release
+    release.set()
+
+
+async def test_indexing_never_holds_up_quitting(make_app: AppFactory, release: threading.Event) -> None:
+    """A thousand episodes take seconds to index: the build runs in a daemon
+    thread, which the interpreter does not wait for at exit."""
     app = make_app()
-    try:
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.pause()
-            builders = [thread for thread in threading.enumerate() if thread.name == "search-index"]
-            assert builders and all(thread.daemon for thread in builders)
-            await pilot.press("q")
-        assert app.return_code == 0
-    finally:
-        release.set()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        builders = [thread for thread in threading.enumerate() if thread.name == "search-index"]
+        assert builders and all(thread.daemon for thread in builders)
+        await pilot.press("q")
+    assert app.return_code == 0
 
 
 async def test_a_failed_index_is_reported_and_searches_do_not_hang(
@@ -294,3 +297,25 @@ async def test_a_failed_index_is_reported_and_searches_do_not_hang(
         await type_query(pilot, app, "jen")
         assert main_screen(app).results is None
         assert "Search is unavailable: indexing failed (MemoryError)" in notifications(app)
+
+
+async def test_a_query_typed_while_indexing_says_so_then_gets_its_results(
+    make_app: AppFactory, release: threading.Event
+) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", "j", "e", "n")
+        await pilot.pause()
+        assert "Indexing the pack" in summary_text(app)
+        assert results_text(app) == []
+        release.set()
+        await settle(app)
+        await pilot.pause()
+        assert any("Jennifer" in row for row in results_text(app))
+        assert "Indexing" not in summary_text(app)
+        for _ in range(3):
+            await pilot.press("backspace")
+        await settle(app)
+        await pilot.pause()
+        assert "Type to search" in summary_text(app)

@@ -521,10 +521,13 @@ class MainScreen(Screen[None]):
             self.workers.cancel_group(self, "search")
             self.results = None
             self.only = None
+            self.query_one(SearchPanel).show_idle()
             return
         self._start_search(message.query)
 
     def _start_search(self, query: str) -> None:
+        if not self._index_ready.is_set():
+            self.query_one(SearchPanel).show_indexing()
         self._search(query, self.viewer)
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)

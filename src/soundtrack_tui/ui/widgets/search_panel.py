@@ -200,6 +200,18 @@ class SearchPanel(Vertical):
     def watch_results(self, results: SearchResults | None) -> None:
         self._show(results)
 
+    def show_indexing(self) -> None:
+        """A query typed while a big pack is still being indexed: say why
+        nothing is listed yet (the results replace this when they come)."""
+        self.results_list.clear_options()
+        self._hits, self._entries, self._drawn = {}, [], 0
+        message = "Indexing the pack… results follow as soon as it is ready."
+        self.query_one("#search-summary", Static).update(Content.styled(message, "dim italic"))
+
+    def show_idle(self) -> None:
+        """An empty box: the hint, whatever was shown before."""
+        self._show(None)
+
     def _show(self, results: SearchResults | None) -> None:
         summary = self.query_one("#search-summary", Static)
         listing = self.results_list
