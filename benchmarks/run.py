@@ -55,10 +55,21 @@ MARKER_TIMEOUT = 900.0
 
 # -- children ---------------------------------------------------------------------
 
+# Put at the top of every child that reports its own peak RSS (see
+# Sample.peak_kb, which prefers it): None where /proc is not available.
+OWN_PEAK = r"""
+def own_peak_kb():
+    try:
+        with open("/proc/self/status") as status:
+            return next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
+    except (OSError, StopIteration, ValueError):
+        return None
+"""
+
 # Runs an app headless until `marker` is in an OptionList on screen, then one
 # more refresh, then exits. `App.run` is replaced, so soundtrack goes through
 # its real entry point (`soundtrack_tui.ui.app.run`: load, store, app).
-HEADLESS = (
+HEADLESS = OWN_PEAK + (
     r"""
 import asyncio, json, sys, time
 launched, mode, marker = float(sys.argv[1]), sys.argv[2], sys.argv[3]
@@ -96,11 +107,7 @@ else:
     from pathlib import Path
     from soundtrack_tui.ui.app import run as run_ui
     code = run_ui(Path(sys.argv[4]), sys.argv[5], spoilers=False)
-try:  # this process's own peak (fork-inherited peaks do not count here)
-    with open("/proc/self/status") as status:
-        seen["hwm_kb"] = next(int(l.split()[1]) for l in status if l.startswith("VmHWM:"))
-except (OSError, StopIteration, ValueError):
-    pass
+seen["hwm_kb"] = own_peak_kb()  # this process's own (fork-inherited peaks do not count)
 print(json.dumps({**seen, "code": code}))
 """.replace("WIDTH", str(TERM_SIZE[0]))
     .replace("HEIGHT", str(TERM_SIZE[1]))
@@ -112,7 +119,9 @@ print(json.dumps({**seen, "code": code}))
 # holds the text, no search worker is pending, every widget has processed its
 # messages and the screen has been redrawn. (Pilot.press is not used: it
 # sleeps at least 40 ms per key waiting for idle.)
-UI_TYPING = r"""
+UI_TYPING = (
+    OWN_PEAK
+    + r"""
 import asyncio, json, sys, time
 marker, queries = sys.argv[1], json.loads(sys.argv[2])
 from textual import events
@@ -169,10 +178,10 @@ App.run = run
 from pathlib import Path
 from soundtrack_tui.ui.app import run as run_ui
 run_ui(Path(sys.argv[3]), sys.argv[4], spoilers=False)
-status = open("/proc/self/status").read().splitlines() if sys.platform == "linux" else []
-result["hwm_kb"] = next((int(l.split()[1]) for l in status if l.startswith("VmHWM:")), 0)
+result["hwm_kb"] = own_peak_kb()
 print(json.dumps(result))
 """
+)
 
 # In-process search latency: the query typed one character at a time, each
 # prefix timed through SearchIndex.search as the UI calls it (limit 200),
@@ -207,15 +216,16 @@ print(json.dumps({"build_s": build, "ms": times, "docs": len(index)}))
 # The index build a big pack's first start hands to a child process
 # (`core.indexer`): its wall time and its own peak, the pack entry already
 # stored (the browser stores it before it shows the list).
-INDEX_CHILD = r"""
+INDEX_CHILD = (
+    OWN_PEAK
+    + r"""
 import json, sys, time
 start = time.perf_counter()
 from soundtrack_tui.core.indexer import main
 code = main([sys.argv[1]])
-status = open("/proc/self/status").read().splitlines() if sys.platform == "linux" else []
-hwm = next((int(l.split()[1]) for l in status if l.startswith("VmHWM:")), 0)
-print(json.dumps({"code": code, "s": time.perf_counter() - start, "hwm_kb": hwm}))
+print(json.dumps({"code": code, "s": time.perf_counter() - start, "hwm_kb": own_peak_kb()}))
 """
+)
 
 # Does the CLI path import Textual? Runs each command in-process and lists
 # the textual modules loaded.
@@ -680,7 +690,7 @@ class Bench:
                 data = json.loads(sample.out.strip().splitlines()[-1])
                 ms += data["ms"]
                 opens.append(data["open_ms"])
-                peaks.append(data["hwm_kb"] / 1024)
+                peaks.append(sample.peak_kb / 1024)
             self.add(
                 f"Search keystroke to results drawn (UI): {pack.label}",
                 f"p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms "
@@ -706,7 +716,7 @@ class Bench:
             sample = self._checked(launch([PYTHON, "-c", INDEX_CHILD, str(pack.path)], env), "index child")
             data = json.loads(sample.out.strip().splitlines()[-1])
             walls.append(data["s"])
-            peaks.append(data["hwm_kb"] / 1024)
+            peaks.append(sample.peak_kb / 1024)
         self.add(
             f"Index build in a child process (first start): {pack.label}",
             f"{median(walls):.2f} s, peak RSS {median(peaks):.1f} MB",

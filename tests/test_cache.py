@@ -18,7 +18,7 @@ import pytest
 from soundtrack_tui import commands
 from soundtrack_tui.core import cache, loader
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.errors import LoadResult, Problem, Progress, Severity
+from soundtrack_tui.core.errors import LoadResult, Problem, Progress
 from soundtrack_tui.core.loader import read_pack
 from soundtrack_tui.core.model import Pack
 
@@ -111,25 +111,6 @@ def test_recaps_round_trip_with_emoji_and_hangul(pack: Path, reads: Reads) -> No
     assert fresh is not None and recap == first.pack.episodes[1].recap == fresh.episodes[1].recap
     assert second.pack.episodes[1].paragraphs == first.pack.episodes[1].paragraphs
     assert isinstance(recap, str)
-
-
-def test_a_deferred_load_stores_the_entry_only_when_saved(pack: Path, reads: Reads) -> None:
-    result, save = cache.load_pack_deferred(pack)
-    assert result.pack is not None and not cache.cache_file(pack).exists()
-    result.problems.append(Problem("elsewhere", "", "added by the caller", severity=Severity.WARNING))
-    save()
-    save()  # only the first call does anything
-    again, save_again = cache.load_pack_deferred(pack)
-    assert reads.count == 1
-    assert again.pack == result.pack and again.problems == []  # as read, not as changed since
-    save_again()  # a hit has nothing to store
-
-
-def test_a_deferred_save_after_an_edit_stores_nothing(pack: Path, reads: Reads) -> None:
-    _, save = cache.load_pack_deferred(pack)
-    os.utime(pack / "episodes" / "01.toml", ns=(OLD + 5, OLD + 5))
-    save()
-    assert not cache.cache_file(pack).exists()
 
 
 def test_a_hit_imports_no_parser_schema_or_lint(pack: Path) -> None:
@@ -321,7 +302,6 @@ def test_a_well_formed_entry_of_the_wrong_shape_is_ignored(pack: Path, reads: Re
 
 
 def test_an_entry_claiming_an_error_is_ignored(pack: Path, reads: Reads) -> None:
-    from soundtrack_tui.core.errors import Problem
 
     good = read_pack(pack)
     assert good.pack is not None

@@ -28,7 +28,6 @@ from soundtrack_tui.core.search import (
     SearchIndex,
     SearchResults,
     parse_query,
-    review_text,
 )
 from soundtrack_tui.core.textnorm import squash
 
@@ -123,7 +122,7 @@ def document_text(pack: Pack, hit: Hit) -> str:
         return person.notes[target.note_index].text
     if hit.field == "series review":
         assert target.review_index is not None
-        return review_text(pack.show.reviews[target.review_index])
+        return pack.show.reviews[target.review_index].text
     assert hit.episode is not None
     episode = pack.episodes[hit.episode]
     if hit.field == "title":
@@ -134,7 +133,7 @@ def document_text(pack: Pack, hit: Hit) -> str:
         assert target.paragraph is not None
         return episode.paragraphs[target.paragraph]
     assert target.review_index is not None
-    return review_text(episode.reviews[target.review_index])
+    return episode.reviews[target.review_index].text
 
 
 # ---------------------------------------------------------------- queries
@@ -348,7 +347,7 @@ def test_review_spans_refer_to_review_text(index: SearchIndex) -> None:
     (hit,) = index.search("radio mood", OFF).hits
     assert (hit.field, hit.label, hit.episode, hit.target.review_index) == ("review", "Night Owl", 1, 0)
     review = story_pack().episodes[1].reviews[0]
-    assert [review_text(review)[s:e] for s, e in hit.target.spans] == ["radio mood"]  # together: one mark
+    assert [review.text[s:e] for s, e in hit.target.spans] == ["radio mood"]  # together: one mark
 
 
 def test_long_text_snippets_are_windows_cut_at_spaces() -> None:
@@ -613,12 +612,12 @@ def visible_texts(pack: Pack, viewer: Viewer) -> Iterable[str]:
             yield from (episode.title, episode.logline)
         if viewer.unlocked(number):
             yield from episode.paragraphs
-            yield from map(review_text, episode.reviews)
+            yield from (review.text for review in episode.reviews)
     for person in pack.characters:
         if viewer.unlocked(person.first_episode):
             yield from (*person.names, person.intro)
             yield from (note.text for note in person.notes if viewer.unlocked(note.episode))
-    yield from (review_text(r) for r in pack.show.reviews if viewer.unlocked(r.after_episode))
+    yield from (r.text for r in pack.show.reviews if viewer.unlocked(r.after_episode))
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

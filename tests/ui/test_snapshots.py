@@ -8,10 +8,13 @@ theme, no progress unless a test sets it), no clock anywhere.
 
 from __future__ import annotations
 
+import importlib.util
+import sys
+from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from textual.pilot import Pilot
-from textual.widgets import Input
 
 from .conftest import AppFactory
 
@@ -20,14 +23,19 @@ MEDIUM = (80, 24)
 NARROW = (40, 15)
 
 
-async def settle(pilot: Pilot[Any]) -> None:
-    for input_widget in pilot.app.screen.query(Input):
-        input_widget.cursor_blink = False
-    await pilot.app.workers.wait_for_complete()
-    # Recomposed panes scroll to a match after their next refresh.
-    for _ in range(3):
-        await pilot.pause()
-    await pilot.wait_for_scheduled_animations()
+def _screenshot_script() -> ModuleType:
+    """screenshots/make.py, which makes the README screenshots: snapshots
+    and screenshots wait for the same still screen."""
+    path = Path(__file__).resolve().parents[2] / "screenshots" / "make.py"
+    spec = importlib.util.spec_from_file_location("screenshots_make", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
+settle = _screenshot_script().settle
 
 
 def test_first_start_wide(snap_compare: Any, make_app: AppFactory) -> None:

@@ -46,6 +46,7 @@ import time
 import zlib
 from array import array
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, overload
@@ -66,7 +67,6 @@ __all__ = [
     "is_cached",
     "load_index_cached",
     "load_pack_cached",
-    "load_pack_deferred",
 ]
 
 CACHE_FORMAT = 3  # 2: Episode keeps its recap as UTF-8; 3: large buffers mapped
@@ -144,48 +144,21 @@ def load_pack_cached(root: str | Path, progress: Progress | None = None) -> Load
     `root == Path(root)`); never raises. Only results without errors are
     stored, so a broken pack is re-read, and re-reported, every time.
     `progress` is handed to `read_pack` on a miss; a hit never calls it."""
-    result, save = load_pack_deferred(root, progress)
-    save()
-    return result
-
-
-def load_pack_deferred(
-    root: str | Path, progress: Progress | None = None
-) -> tuple[LoadResult, Callable[[], None]]:
-    """`load_pack_cached`, except that a miss is not stored yet: returns the
-    result and `save`, which stores it when called.
-
-    Storing a 1,000-episode pack takes ~30 ms of pickling and writing,
-    during which a thread holds the GIL: a UI shows the pack first and
-    saves after its first paint. `save` may be called from any thread, at
-    any time, any number of times (only the first does anything), never
-    raises, and does nothing after a hit or for a result that is not
-    stored (errors, a pack edited meanwhile). Not calling it only means
-    the next start reads the files again."""
     given = Path(root)
     try:
         header = _header(given)
     except Exception:  # an unlistable pack: let the loader report it
-        return _read_pack(given, progress), _nothing
+        return _read_pack(given, progress)
     path = cache_file(given)
     cached = _read(path, header, given)
     if cached is not None:
-        return cached, _nothing
+        return cached
     result = _read_pack(given, progress)
-    if result.pack is None or result.errors:
-        return result, _nothing
-    stored = LoadResult(result.pack, list(result.problems))  # as read, whatever the caller does
-    pending = [stored]
-
-    def save() -> None:
-        with contextlib.suppress(IndexError):
-            _write(path, header, given, pending.pop())
-
-    return result, save
-
-
-def _nothing() -> None:
-    """`save` when there is nothing to store."""
+    if result.pack is not None and not result.errors:
+        pack = result.pack
+        value = (pack.show, dict(pack.episodes), pack.characters, list(result.problems))
+        _store(path, _MAGIC, header, given, header["files"], value, _BlobPickler)
+    return result
 
 
 def is_cached(root: str | Path) -> bool:
@@ -238,20 +211,14 @@ def load_index_cached(pack: Pack, *, build: bool = True) -> SearchIndex | None:
     if not build:
         return None
     index = SearchIndex.build(pack)
-    files = pack_header["files"]
-    _store(path, _INDEX_MAGIC, header, root, files, lambda blob: _pickle_index(index, pack, blob))
+    pickler = partial(_IndexPickler, pack=pack)
+    _store(path, _INDEX_MAGIC, header, root, pack_header["files"], index, pickler)
     return index
 
 
 def index_file(root: str | Path) -> Path:
     """Where the search index entry for the pack at `root` lives."""
     return cache_file(root, "index")
-
-
-def _pickle_index(index: object, pack: Pack, blob: _Blob) -> bytes:
-    out = io.BytesIO()
-    _IndexPickler(out, blob, pack).dump(index)
-    return out.getvalue()
 
 
 class _Blob:
@@ -298,7 +265,7 @@ class _BlobPickler(pickle.Pickler):
 class _IndexPickler(_BlobPickler):
     """Also writes the pack's episodes and series reviews as references."""
 
-    def __init__(self, out: io.BytesIO, blob: _Blob, pack: Pack) -> None:
+    def __init__(self, out: io.BytesIO, blob: _Blob, *, pack: Pack) -> None:
         super().__init__(out, blob)
         self._refs: dict[int, tuple[str, int]] = {id(e): ("episode", n) for n, e in pack.episodes.items()}
         self._refs.update((id(r), ("series review", i)) for i, r in enumerate(pack.show.reviews))
@@ -531,32 +498,18 @@ def _result(value: object, root: Path) -> LoadResult | None:
 # -- writing -------------------------------------------------------------------
 
 
-def _write(path: Path, header: dict[str, Any], root: Path, result: LoadResult) -> None:
-    """Store `result` (see `_store`)."""
-    pack = result.pack
-    if pack is None:
-        return
-    value = (pack.show, dict(pack.episodes), pack.characters, list(result.problems))
-
-    def payload(blob: _Blob) -> bytes:
-        out = io.BytesIO()
-        _BlobPickler(out, blob).dump(value)
-        return out.getvalue()
-
-    _store(path, _MAGIC, header, root, header["files"], payload)
-
-
 def _store(
     path: Path,
     magic: bytes,
     header: dict[str, Any],
     root: Path,
     files: Stamp,
-    payload: Callable[[_Blob], bytes],
+    value: object,
+    pickler: Callable[[io.BytesIO, _Blob], _BlobPickler],
 ) -> None:
-    """Write an entry unless the pack's files changed from `files` meanwhile
-    or are too fresh to trust their mtimes. Every failure is silent: the
-    cache is optional."""
+    """Write `value` as an entry, pickled by `pickler`, unless the pack's
+    files changed from `files` meanwhile or are too fresh to trust their
+    mtimes. Every failure is silent: the cache is optional."""
     try:
         if _pack_stamp(root) != files:
             return  # edited while we were reading it
@@ -564,7 +517,9 @@ def _store(
         if newest > time.time_ns() - _RACY_NS:
             return
         blob = _Blob()
-        data = payload(blob)
+        pickled = io.BytesIO()
+        pickler(pickled, blob).dump(value)
+        data = pickled.getvalue()
         crc = zlib.crc32(data)
         for part in blob.parts:
             crc = zlib.crc32(part, crc)

@@ -53,7 +53,7 @@ from types import MappingProxyType
 from typing import Literal, TypeVar
 
 from soundtrack_tui.core import textnorm
-from soundtrack_tui.core.model import Pack, Review
+from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Viewer, shows_title
 from soundtrack_tui.core.textnorm import squash
 
@@ -65,7 +65,6 @@ __all__ = [
     "SearchResults",
     "Target",
     "parse_query",
-    "review_text",
 ]
 
 Field = Literal["title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"]
@@ -132,7 +131,7 @@ class Target:
     `spans` are [start, end) offsets of every match in the document text:
     the title, logline, intro or note text; the recap paragraph
     (`Episode.paragraphs[paragraph]`); the name or alias itself; for a review,
-    `review_text(review)`. `review_index` indexes `Episode.reviews` or, for a
+    `Review.text`. `review_index` indexes `Episode.reviews` or, for a
     series review, `Show.reviews`.
     """
 
@@ -253,12 +252,6 @@ def _list_episodes(numbers: Sequence[int]) -> str:
     if len(items) > 6:
         return f"{', '.join(items[:5])} and {len(items) - 5} others"
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def review_text(review: Review) -> str:
-    """The searchable text of a review (`Review.text`): the offsets in
-    `Target.spans` of a review hit refer to this string."""
-    return review.text
 
 
 # ---------------------------------------------------------------- folding
@@ -431,7 +424,7 @@ def _episode_docs(pack: Pack) -> Iterator[_Source]:
             yield (n, 2, index, 0), _Doc(None, "recap", n, label, n, paragraph=index), paragraph
         for index, review in enumerate(episode.reviews):
             doc = _Doc(None, "review", n, review.outlet, n, review_index=index)
-            yield (n, 3, index, 0), doc, review_text(review)
+            yield (n, 3, index, 0), doc, review.text
 
 
 def _character_docs(pack: Pack) -> Iterator[_Source]:
@@ -459,7 +452,7 @@ def _series_docs(pack: Pack) -> Iterator[_Source]:
     for index, review in enumerate(pack.show.reviews):
         gate = review.after_episode
         doc = _Doc(None, "series review", gate, review.outlet, review_index=index)
-        yield (gate, 6, index, 0), doc, review_text(review)
+        yield (gate, 6, index, 0), doc, review.text
 
 
 def _sources(pack: Pack) -> Iterator[_Source]:
@@ -818,14 +811,14 @@ class SearchIndex:
             return doc.text
         if doc.field == "series review":
             assert doc.review_index is not None
-            return review_text(self._series[doc.review_index])
+            return self._series[doc.review_index].text
         assert doc.episode is not None
         episode = self._episodes[doc.episode]
         if doc.field == "recap":
             assert doc.paragraph is not None
             return episode.paragraphs[doc.paragraph]
         assert doc.review_index is not None
-        return review_text(episode.reviews[doc.review_index])
+        return episode.reviews[doc.review_index].text
 
     # ------------------------------------------------------------ terms
 

@@ -186,8 +186,9 @@ class MainScreen(Screen[None]):
         self.pack = pack
         self.store = store
         self.key_label = key_label
-        # Built in a worker once the first frame is drawn (see on_mount):
-        # milliseconds for a small pack, seconds for a thousand episodes.
+        # Loaded or built off the UI thread once the first frame is drawn
+        # (see on_mount): milliseconds for a small pack, seconds for a
+        # thousand episodes the first time.
         self._index: SearchIndex | None = None
         self._index_ready = threading.Event()
         self.search_query = ""

@@ -48,6 +48,8 @@ PAGE = 40
 """Results drawn per keystroke: more than a screenful, far fewer than a
 search returns. The next page is drawn as the cursor nears the end."""
 NEAR_END = 5
+IDLE_HINT = "Type to search everything you are allowed to see."
+INDEXING_HINT = "Indexing the pack… results follow as soon as it is ready."
 
 
 def group_key(hit: Hit) -> int:
@@ -203,16 +205,13 @@ class SearchPanel(Vertical):
     def show_indexing(self) -> None:
         """A query typed while a big pack is still being indexed: say why
         nothing is listed yet (the results replace this when they come)."""
-        self.results_list.clear_options()
-        self._hits, self._entries, self._drawn = {}, [], 0
-        message = "Indexing the pack… results follow as soon as it is ready."
-        self.query_one("#search-summary", Static).update(Content.styled(message, "dim italic"))
+        self._show(None, INDEXING_HINT)
 
     def show_idle(self) -> None:
         """An empty box: the hint, whatever was shown before."""
         self._show(None)
 
-    def _show(self, results: SearchResults | None) -> None:
+    def _show(self, results: SearchResults | None, hint: str = IDLE_HINT) -> None:
         summary = self.query_one("#search-summary", Static)
         listing = self.results_list
         self._hits = {}
@@ -220,7 +219,7 @@ class SearchPanel(Vertical):
         self._drawn = 0
         listing.clear_options()
         if results is None:
-            summary.update(Content.styled("Type to search everything you are allowed to see.", "dim italic"))
+            summary.update(Content.styled(hint, "dim italic"))
             return
         for key, hits in grouped(results.hits):
             self._entries.append(key)
