@@ -534,7 +534,9 @@ def test_an_index_is_built_once_then_loaded_with_the_same_answers(
     assert builds.count == 1
     assert answers(second) == answers(first)
     # The index refers to the pack it was loaded for, not to a copy.
-    assert second._episodes[1] is again.episodes[1]  # type: ignore[attr-defined]
+    texts = second._texts  # type: ignore[attr-defined]
+    assert texts.episodes[1] is again.episodes[1]
+    assert texts.characters[0] is again.characters[0]
 
 
 def test_an_index_entry_is_rebuilt_when_the_pack_changes_or_is_damaged(

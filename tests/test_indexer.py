@@ -1,9 +1,10 @@
-"""A big pack is indexed by a child process that stores the index in the
-cache; the browser then maps the stored entry. Small packs and every
-failure fall back to indexing in process."""
+"""A big pack is read and indexed by a child process that stores both in
+the cache; the browser maps the stored entries. Small packs and every
+failure fall back to doing the work in process."""
 
 from __future__ import annotations
 
+import io
 import pickle
 import sys
 import threading
@@ -14,13 +15,34 @@ import pytest
 
 from soundtrack_tui.core import cache, indexer
 from soundtrack_tui.core.search import SearchIndex
-from test_cache import Builds, answers, cache_home, pack, pack_of  # noqa: F401  (fixtures)
+from test_cache import Builds, Reads, answers, cache_home, pack, pack_of  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
 def big(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every pack counts as big enough for a child."""
     monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 1)
+
+
+@pytest.fixture(autouse=True)
+def no_children_left() -> object:
+    yield
+    indexer.stop_children()
+    for child in list(indexer._children.values()):
+        child.close()
+    indexer._children.clear()
+
+
+def no_child(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexer, "start", lambda root: pytest.fail("child started"))
+
+
+FAILING = [
+    [sys.executable, "-c", "raise SystemExit(3)"],  # fails
+    [sys.executable, "-c", "print('pack'); print('index')"],  # says it stored both, but did not
+    ["/nonexistent/python"],  # cannot start
+]
+FAILING_IDS = ["exit-3", "lies", "missing"]
 
 
 def test_a_big_pack_is_indexed_by_a_child_process(
@@ -36,42 +58,83 @@ def test_a_big_pack_is_indexed_by_a_child_process(
     assert answers(index) == answers(SearchIndex.build(loaded))
     # The stored index is mapped, not copied, and refers to this pack.
     assert isinstance(index._bags, memoryview)  # type: ignore[attr-defined]
-    assert index._episodes[1] is loaded.episodes[1]  # type: ignore[attr-defined]
+    assert isinstance(index._blob, memoryview)  # type: ignore[attr-defined]
+    assert index._texts.episodes[1] is loaded.episodes[1]  # type: ignore[attr-defined]
     # Next start: straight from the cache, no child.
-    monkeypatch.setattr(indexer, "_build_in_child", lambda root: pytest.fail("child started"))
+    no_child(monkeypatch)
     assert answers(indexer.load_index(pack_of(pack))) == answers(index)
+
+
+def test_a_cold_start_maps_the_pack_the_child_read_and_it_goes_on_to_index(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads, builds = Reads(monkeypatch), Builds(monkeypatch)
+    seen: list[tuple[int, int]] = []
+    assert indexer.start(pack)
+    result = indexer.load_pack(pack, lambda done, total: seen.append((done, total)))
+    assert reads.count == 0 and builds.count == 0  # read by the child
+    assert seen and seen[-1] == (4, 4)  # its progress, passed on
+    assert result.pack is not None and result.pack == pack_of(pack)
+    assert isinstance(result.pack.episodes[1].recap_utf8, memoryview)  # mapped from its entry
+    # The same child indexes it: another one would fail here.
+    monkeypatch.setattr(indexer, "_command", lambda root: FAILING[0])
+    index = indexer.load_index(result.pack)
+    assert builds.count == 0 and not indexer._children
+    assert answers(index) == answers(SearchIndex.build(result.pack))
+
+
+@pytest.fixture(params=FAILING, ids=FAILING_IDS)
+def failing_child(request: pytest.FixtureRequest, big: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every child fails, each way a child can."""
+    monkeypatch.setattr(indexer, "_command", lambda root: request.param)
+
+
+def test_a_child_that_fails_leaves_the_reading_to_this_process(
+    pack: Path,  # noqa: F811
+    failing_child: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reads = Reads(monkeypatch)
+    seen: list[tuple[int, int]] = []
+    result = indexer.load_pack(pack, lambda done, total: seen.append((done, total)))
+    assert reads.count == 1 and seen == [(4, 4)]
+    assert result.pack is not None and not result.errors
+
+
+def test_a_broken_big_pack_is_reported_by_this_process(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    (pack / "show.toml").write_text("title = [", encoding="utf-8")
+    reads = Reads(monkeypatch)
+    result = indexer.load_pack(pack)
+    assert reads.count == 1  # after the child found it broken
+    assert result.pack is None and result.errors
+    assert str(result.errors[0]).startswith(str(pack / "show.toml"))
 
 
 def test_a_small_pack_is_indexed_in_process(pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
     builds = Builds(monkeypatch)
-    monkeypatch.setattr(indexer, "_build_in_child", lambda root: pytest.fail("child started"))
+    no_child(monkeypatch)
     indexer.load_index(pack_of(pack))
     assert builds.count == 1
 
 
-@pytest.mark.parametrize(
-    "command",
-    [
-        [sys.executable, "-c", "raise SystemExit(3)"],  # fails
-        [sys.executable, "-c", "pass"],  # says it stored the index, but did not
-        ["/nonexistent/python"],  # cannot start
-    ],
-    ids=["exit-3", "lies", "missing"],
-)
-def test_a_child_that_fails_leaves_the_work_to_this_process(
+def test_a_child_that_fails_leaves_the_indexing_to_this_process(
     pack: Path,  # noqa: F811
-    big: None,
+    failing_child: None,
     monkeypatch: pytest.MonkeyPatch,
-    command: list[str],
 ) -> None:
     builds = Builds(monkeypatch)
-    monkeypatch.setattr(indexer, "_command", lambda root: command)
     loaded = pack_of(pack)
     assert answers(indexer.load_index(loaded)) == answers(SearchIndex.build(loaded))
     assert builds.count == 2  # the fallback, then the reference build above
 
 
-def test_quitting_ends_a_child_still_building(
+def test_quitting_ends_a_child_still_at_work(
     pack: Path,  # noqa: F811
     big: None,
     monkeypatch: pytest.MonkeyPatch,
@@ -85,17 +148,24 @@ def test_quitting_ends_a_child_still_building(
     deadline = time.monotonic() + 30
     while not indexer._children and time.monotonic() < deadline:
         time.sleep(0.01)
-    (child,) = indexer._children
+    (child,) = indexer._children.values()
     indexer.stop_children()
-    assert child.wait(timeout=30) != 0  # killed, not finished
+    assert child.process.wait(timeout=30) != 0  # killed, not finished
     assert done.wait(timeout=60)  # and the caller still gets its index
 
 
 def test_the_child_entry_point(pack: Path, tmp_path: Path) -> None:  # noqa: F811
     assert indexer.main([]) == 2
-    assert indexer.main([str(tmp_path / "missing")]) == 1
-    assert indexer.main([str(pack)]) == 0
+    out = io.StringIO()
+    assert indexer.main([str(tmp_path / "missing")], out) == 1
+    assert out.getvalue() == ""
+    assert indexer.main([str(pack)], out) == 0
+    assert out.getvalue().splitlines() == ["progress 4 4", "pack", "index"]
     assert cache.load_index_cached(pack_of(pack), build=False) is not None
+    # Both already stored: nothing to read, the index is checked again.
+    out = io.StringIO()
+    assert indexer.main([str(pack)], out) == 0
+    assert out.getvalue().splitlines() == ["pack", "index"]
 
 
 def test_a_mapped_recap_pickles_as_bytes(pack: Path) -> None:  # noqa: F811

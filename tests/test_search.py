@@ -672,3 +672,36 @@ def test_queries_with_odd_characters_do_not_raise(index: SearchIndex, text: str)
 def test_locked_summary_groups_thousands() -> None:
     results = SearchResults(locked={3: 9000, 4: 113})
     assert results.summary_locked() == "9,113 more matches in locked episodes 3 and 4"
+
+
+def test_results_keep_only_their_hits_documents(index: SearchIndex) -> None:
+    """A result lives as long as the screen shows it: what it keeps to
+    locate its matches names its hits' documents and no others, whatever
+    the query's words matched."""
+    results = index.search("the sun", OFF, limit=2)
+    assert len(results.hits) == 2 and results.total > 2
+    hit_docs = {hit._doc for hit in results.hits}
+    kept = [docs for _, docs, _, _ in results.hits[0]._locator._roles if docs is not None]
+    assert kept and all(docs <= hit_docs for docs in kept)
+    assert [hit.snippet for hit in results.hits] == [
+        hit.snippet for hit in index.search("the sun", OFF).hits[:2]
+    ]
+
+
+def test_the_term_caches_stay_within_their_budget(
+    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cached terms and adjacency sets hold at most `_TERM_CACHE_IDS`
+    document ids between them (a term's tallies, filled in later, aside),
+    beyond the newest entry."""
+    from soundtrack_tui.core import search
+
+    def ids(term: search._Term) -> int:
+        return len(term.docs) + sum(len(reading.docs) for reading in term.readings)
+
+    monkeypatch.setattr(search, "_TERM_CACHE_IDS", 6)
+    for text in ["the", "the tarot", "sun-woo studio", "eun soo", "card reader", "min-ji"]:
+        index.search(text, OFF)
+        terms, adjacent = index._terms.values(), index._adjacent.values()  # type: ignore[attr-defined]
+        assert len(terms) == 1 or sum(map(ids, terms)) <= 6
+        assert len(adjacent) == 1 or sum(map(len, adjacent)) <= 6

@@ -80,8 +80,9 @@ _RACY_NS = 2_000_000_000  # files younger than this are not cached
 _STALE_TEMP_SECONDS = 24 * 3600
 _BLOB_MIN = 1024  # buffers this big go to the mapped blob, smaller ones stay in the pickle
 _ALIGN = 8
-_TYPECODES = frozenset("BHILQ")  # unsigned array types the index uses
+_TYPECODES = frozenset("bBhHiIlLqQ")  # the integer array types
 _CHUNK = 1 << 20
+_PAGE = mmap.PAGESIZE
 
 # What the payload may contain besides builtin containers and strings.
 _ALLOWED: dict[str, frozenset[str]] = {
@@ -94,7 +95,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
 # The pack's episodes and reviews it refers to are stored as references
 # (see _IndexPickler) and resolved against the pack it is loaded for.
 _INDEX_ALLOWED: dict[str, frozenset[str]] = {
-    "soundtrack_tui.core.search": frozenset({"SearchIndex", "_Doc", "_Codec", "_Csr"}),
+    "soundtrack_tui.core.search": frozenset({"SearchIndex", "_Texts", "_Csr"}),
     "array": frozenset({"array", "_array_reconstructor"}),  # arrays too small for the blob
 }
 # The modules that decide what an index holds.
@@ -263,12 +264,13 @@ class _BlobPickler(pickle.Pickler):
 
 
 class _IndexPickler(_BlobPickler):
-    """Also writes the pack's episodes and series reviews as references."""
+    """Also writes the pack's episodes, characters and series reviews as references."""
 
     def __init__(self, out: io.BytesIO, blob: _Blob, *, pack: Pack) -> None:
         super().__init__(out, blob)
         self._refs: dict[int, tuple[str, int]] = {id(e): ("episode", n) for n, e in pack.episodes.items()}
         self._refs.update((id(r), ("series review", i)) for i, r in enumerate(pack.show.reviews))
+        self._refs.update((id(c), ("character", i)) for i, c in enumerate(pack.characters))
 
     def persistent_id(self, obj: Any) -> tuple[Any, ...] | None:
         return self._refs.get(id(obj)) or super().persistent_id(obj)
@@ -318,6 +320,8 @@ class _IndexUnpickler(_BlobUnpickler):
             return self._pack.episodes[number]
         if kind == "series review":
             return self._pack.show.reviews[number]
+        if kind == "character":
+            return self._pack.characters[number]
         return super().persistent_load(pid)
 
 
@@ -418,6 +422,10 @@ def _load(
     checking it leaves the blob's pages out of this process's memory."""
     try:
         with open(path, "rb") as entry:
+            # No read-ahead: pages read back after the system dropped them
+            # then come in page-sized folios (see `_write_in_pages`).
+            with contextlib.suppress(AttributeError, OSError):
+                os.posix_fadvise(entry.fileno(), 0, 0, os.POSIX_FADV_RANDOM)
             if entry.read(len(magic)) != magic:
                 return None
             stored = _Unpickler(entry).load()
@@ -470,6 +478,11 @@ def _map(entry: IO[bytes], base: int, size: int) -> memoryview:
     except (OSError, ValueError):
         entry.seek(base)
         return memoryview(entry.read(size))
+    # Reads are scattered (a recap, a posting row): without this hint the
+    # kernel maps 16 neighbouring pages with each one read, and a few
+    # searches had the whole index in memory.
+    with contextlib.suppress(AttributeError, OSError):
+        mapped.madvise(mmap.MADV_RANDOM)
     return memoryview(mapped)[base : base + size]
 
 
@@ -535,7 +548,9 @@ def _store(
                 pickle.dump(stored, out, protocol=_PROTOCOL)
                 out.write(data)
                 out.write(bytes(-out.tell() % _ALIGN))  # the blob starts aligned (see `_load`)
-                out.writelines(blob.parts)
+                out.flush()
+                for part in blob.parts:
+                    _write_in_pages(out.fileno(), part)
             os.replace(temp, path)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -543,6 +558,22 @@ def _store(
             raise
     except Exception:
         return
+
+
+def _write_in_pages(fd: int, buffer: bytes | memoryview) -> None:
+    """Write `buffer` to `fd` a page at a time. The kernel caches what one
+    big write() brings in folios as large as the write (megabytes on recent
+    Linux), and a mapped file is faulted in a folio at a time: one posting
+    row read from the mapped index then put megabytes into this process's
+    memory. Page-sized writes leave page-sized folios."""
+    view = memoryview(buffer).cast("B")
+    for start in range(0, len(view), _PAGE):
+        page = view[start : start + _PAGE]
+        while page:
+            written = os.write(fd, page)
+            if not written:
+                raise OSError("short write")
+            page = page[written:]
 
 
 def _remove_stale_temps(folder: Path) -> None:

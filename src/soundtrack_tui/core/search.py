@@ -83,7 +83,7 @@ _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # Document ids the term cache may hold (sets and tallies). Each costs ~60
 # bytes: at a thousand episodes one common word holds ~17,000, and a few
 # keystrokes of cached terms used to take 40 MB.
-_TERM_CACHE_IDS = 1 << 17
+_TERM_CACHE_IDS = 1 << 15
 
 _SNIPPET_WIDTH = 160
 _SNIPPET_LEAD = 50  # characters of context kept before the match
@@ -384,12 +384,10 @@ class _Term:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _Doc:
-    """One searchable text and everything a hit on it reports. `text` is
-    the pack's own string for short texts; None for recap paragraphs and
-    reviews, which are made again from the pack when a hit needs them
-    (`SearchIndex._text`) rather than kept twice."""
+    """Everything a hit on one searchable text reports. Not stored: an
+    index keeps each document as three numbers (`_Place`) and makes this,
+    and the text, again from the pack when a hit needs them."""
 
-    text: str | None
     field: Field
     gate: int
     label: str
@@ -409,55 +407,123 @@ class _Doc:
         return 0 if self.field in ("title", "name", "alias") else 1 if self.field == "logline" else 2
 
 
+# A document's place in the pack: (field, owner, item). The owner is the
+# episode number (title, logline, recap, review), the character's index
+# (name, alias, intro, note) or the series review's index; the item is the
+# paragraph, review, alias or note index (0 where there is one text).
+_FIELDS: tuple[Field, ...] = (
+    "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"
+)  # fmt: skip
+_CODES = {field: code for code, field in enumerate(_FIELDS)}
+_TITLE, _LOGLINE, _RECAP, _REVIEW, _NAME, _ALIAS, _INTRO, _NOTE, _SERIES = range(len(_FIELDS))
+_TIER_OF = tuple(
+    0 if field in ("title", "name", "alias") else 1 if field == "logline" else 2 for field in _FIELDS
+)
+_Place = tuple[int, int, int]
 _Story = tuple[int, int, int, int]  # sort key: story order
-_Source = tuple[_Story, _Doc, str]  # a document and its text, to index
+_Source = tuple[_Story, _Place, str]  # a document and its text, to index
 
 
 def _episode_docs(pack: Pack) -> Iterator[_Source]:
     """Title and logline (shown by `shows_title`), each recap paragraph and
     each review (shown once the episode is unlocked)."""
     for n, episode in pack.episodes.items():
-        label = f"Episode {n}"
-        yield (n, 0, 0, 0), _Doc(episode.title, "title", n, label, n, title_gate=True), episode.title
-        yield (n, 1, 0, 0), _Doc(episode.logline, "logline", n, label, n, title_gate=True), episode.logline
+        yield (n, 0, 0, 0), (_TITLE, n, 0), episode.title
+        yield (n, 1, 0, 0), (_LOGLINE, n, 0), episode.logline
         for index, paragraph in enumerate(episode.paragraphs):
-            yield (n, 2, index, 0), _Doc(None, "recap", n, label, n, paragraph=index), paragraph
+            yield (n, 2, index, 0), (_RECAP, n, index), paragraph
         for index, review in enumerate(episode.reviews):
-            doc = _Doc(None, "review", n, review.outlet, n, review_index=index)
-            yield (n, 3, index, 0), doc, review.text
+            yield (n, 3, index, 0), (_REVIEW, n, index), review.text
 
 
 def _character_docs(pack: Pack) -> Iterator[_Source]:
-    """Names, aliases and intro are gated by the first episode. A note is
-    gated by its own episode and also requires its character's first one,
-    as in `policy.character_views`: its label is the character's name, and
-    watched episodes need not be consecutive."""
+    """Names, aliases and intro are gated by the first episode; a note by
+    its own (see `_Texts.doc`)."""
     for index, person in enumerate(pack.characters):
-        first, name, key = person.first_episode, person.name, person.id
-        yield (first, 4, index, 0), _Doc(name, "name", first, name, owner=index, character_id=key), name
+        first = person.first_episode
+        yield (first, 4, index, 0), (_NAME, index, 0), person.name
         for number, alias in enumerate(person.aliases):
-            doc = _Doc(alias, "alias", first, name, owner=index, character_id=key, alias_index=number)
-            yield (first, 4, index, number + 1), doc, alias
-        story = (first, 4, index, len(person.aliases) + 1)
-        yield story, _Doc(person.intro, "intro", first, name, character_id=key), person.intro
+            yield (first, 4, index, number + 1), (_ALIAS, index, number), alias
+        yield (first, 4, index, len(person.aliases) + 1), (_INTRO, index, 0), person.intro
         for number, note in enumerate(person.notes):
-            doc = _Doc(
-                note.text, "note", note.episode, name, character_id=key, note_index=number, requires=first
-            )
-            yield (note.episode, 5, index, number), doc, note.text
+            yield (note.episode, 5, index, number), (_NOTE, index, number), note.text
 
 
 def _series_docs(pack: Pack) -> Iterator[_Source]:
     """Whole-series reviews, gated by the episode each assumes seen."""
     for index, review in enumerate(pack.show.reviews):
-        gate = review.after_episode
-        doc = _Doc(None, "series review", gate, review.outlet, review_index=index)
-        yield (gate, 6, index, 0), doc, review.text
+        yield (review.after_episode, 6, index, 0), (_SERIES, index, 0), review.text
 
 
 def _sources(pack: Pack) -> Iterator[_Source]:
     """Every searchable text, with its place in story order."""
     return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack))
+
+
+class _Texts:
+    """The pack's parts an index refers to, and what a document's place
+    means in them: its `_Doc` and its text, made when a hit needs them
+    rather than kept (a thousand episodes have 17,000 documents)."""
+
+    __slots__ = ("characters", "episodes", "series")
+
+    def __init__(self, pack: Pack) -> None:
+        self.episodes = dict(pack.episodes)
+        self.characters = pack.characters
+        self.series = pack.show.reviews
+
+    def doc(self, field: int, owner: int, item: int) -> _Doc:
+        """Gates follow `policy`: episode texts by their episode (titles and
+        loglines by `shows_title`); names, aliases and intros by the
+        character's first episode; a note by its own episode and also its
+        character's first, as in `policy.character_views` (watched episodes
+        need not be consecutive); series reviews by the episode each
+        assumes seen."""
+        kind = _FIELDS[field]
+        if field <= _REVIEW:
+            label = self.episodes[owner].reviews[item].outlet if field == _REVIEW else f"Episode {owner}"
+            return _Doc(
+                kind,
+                owner,
+                label,
+                owner,
+                title_gate=field <= _LOGLINE,
+                paragraph=item if field == _RECAP else None,
+                review_index=item if field == _REVIEW else None,
+            )
+        if field == _SERIES:
+            review = self.series[owner]
+            return _Doc(kind, review.after_episode, review.outlet, review_index=owner)
+        person = self.characters[owner]
+        first = person.first_episode
+        return _Doc(
+            kind,
+            person.notes[item].episode if field == _NOTE else first,
+            person.name,
+            owner=owner if field in (_NAME, _ALIAS) else None,
+            character_id=person.id,
+            requires=first if field == _NOTE else None,
+            alias_index=item if field == _ALIAS else None,
+            note_index=item if field == _NOTE else None,
+        )
+
+    def text(self, field: int, owner: int, item: int) -> str:
+        """The text the document's offsets refer to."""
+        if field == _SERIES:
+            return self.series[owner].text
+        if field <= _REVIEW:
+            episode = self.episodes[owner]
+            if field == _RECAP:
+                return episode.paragraphs[item]
+            if field == _REVIEW:
+                return episode.reviews[item].text
+            return episode.title if field == _TITLE else episode.logline
+        person = self.characters[owner]
+        if field == _NOTE:
+            return person.notes[item].text
+        if field == _ALIAS:
+            return person.aliases[item]
+        return person.name if field == _NAME else person.intro
 
 
 # ---------------------------------------------------------------- storage
@@ -606,88 +672,135 @@ class SearchIndex:
         "_adjacent",
         "_alias_owner",
         "_bags",
+        "_blob",
+        "_byte_at",
         "_classes",
         "_codec",
-        "_docs",
-        "_episodes",
+        "_fields",
         "_frequencies",
         "_gates",
         "_ids",
+        "_int",
+        "_items",
         "_longest",
+        "_owners",
         "_pair_mask",
         "_pairs",
         "_postings",
         "_seen",
-        "_sequences",
-        "_series",
         "_terms",
+        "_texts",
         "_tiers",
         "_token_at",
         "_vocab",
     )
 
+    # What an index entry stores (`__getstate__`): arrays and one bytes
+    # object, which a cache entry maps rather than loads, so a thousand
+    # episodes' index costs about a megabyte of heap. The rest is derived.
+    _STORED = (
+        "_bags",
+        "_blob",
+        "_byte_at",
+        "_classes",
+        "_fields",
+        "_frequencies",
+        "_gates",
+        "_items",
+        "_owners",
+        "_pair_mask",
+        "_pairs",
+        "_postings",
+        "_texts",
+        "_token_at",
+        "_vocab",
+    )
+
     def __init__(
-        self,
-        pack: Pack,
-        docs: Sequence[_Doc],
-        vocab: list[str],
-        sequences: list[array[int]],
+        self, pack: Pack, places: Sequence[_Place], vocab: list[str], sequences: list[array[int]]
     ) -> None:
-        """Use `build`; this lays out the tables for tokenized documents.
-        The episodes and series reviews are kept to make texts again."""
-        self._episodes = dict(pack.episodes)
-        self._series = pack.show.reviews
-        self._docs = tuple(docs)
+        """Use `build`; this lays out the tables for tokenized documents."""
+        self._texts = texts = _Texts(pack)
         self._vocab = vocab
-        self._ids = {word: index for index, word in enumerate(vocab)}
-        self._longest = max(map(len, vocab), default=0)
-        self._codec = codec = _Codec(len(vocab))
+        codec = _Codec(len(vocab))
         codes = list(map(codec.code, range(len(vocab))))
-        self._sequences = [b"".join(map(codes.__getitem__, sequence)) for sequence in sequences]
+        # Every document's ids in order, as codes, in one bytes object:
+        # document d is blob[byte_at[d]:byte_at[d + 1]] (`_data`).
+        self._blob = b"".join(b"".join(map(codes.__getitem__, sequence)) for sequence in sequences)
+        self._byte_at = array(
+            "L" if len(self._blob) >> 32 else "I",
+            accumulate((len(s) * codec.width for s in sequences), initial=0),
+        )
         # Each document's ids sorted, in one array rather than one per
         # document (an array object costs memory and a place in every GC
         # pass). Character offsets are not kept: the few hits shown
         # tokenize their text again (`_spans`).
         self._token_at = array("I", accumulate(map(len, sequences), initial=0))
         self._bags = array(_ids(len(vocab)), chain.from_iterable(map(sorted, sequences)))
-        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab), len(docs))
+        self._postings, self._frequencies = _Csr.weighted(sequences, len(vocab), len(places))
         bits = _pair_bits(sum(map(len, sequences)))
         self._pair_mask = mask = (1 << bits) - 1
-        self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits, len(docs))
-        self._gates = [doc.gate for doc in docs]
-        self._tiers = tuple(
-            frozenset(d for d, doc in enumerate(docs) if doc.tier == tier) for tier in range(3)
-        )
-        self._alias_owner = {d: doc.owner for d, doc in enumerate(docs) if doc.owner is not None}
+        self._pairs = _Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits, len(places))
+        fields, owners, items = zip(*places, strict=True) if places else ((), (), ())
+        self._fields = array("B", fields)
+        self._owners = array(_ids(max(owners, default=0)), owners)
+        self._items = array(_ids(max(items, default=0)), items)
+        docs = list(map(texts.doc, fields, owners, items))
+        self._gates = array("i", (doc.gate for doc in docs))
         classes: dict[tuple[int, bool, int | None], list[int]] = {}
         for d, doc in enumerate(docs):
             classes.setdefault((doc.gate, doc.title_gate, doc.requires), []).append(d)
-        self._classes = classes
+        self._classes = {key: array(_ids(len(docs)), members) for key, members in classes.items()}
+        self._derive()
+
+    def _derive(self) -> None:
+        """What is quick to make again from the stored tables, and the caches."""
+        self._ids = {word: index for index, word in enumerate(self._vocab)}
+        self._longest = max(map(len, self._vocab), default=0)
+        self._codec = _Codec(len(self._vocab))
+        # One int object per document id, shared by every set of ids a
+        # search keeps (ids read from an array are new objects each time).
+        self._int = ints = tuple(range(len(self._fields)))
+        tiers = list(map(_TIER_OF.__getitem__, self._fields))
+        self._tiers = tuple(frozenset(compress(ints, map(tier.__eq__, tiers))) for tier in range(3))
+        names = map((_NAME, _ALIAS).__contains__, self._fields)
+        self._alias_owner = dict(compress(zip(ints, self._owners, strict=True), names))
         self._seen: dict[Viewer, tuple[frozenset[int], dict[int, int]]] = {}
         self._terms: dict[tuple[str, frozenset[int], bool, bool], _Term] = {}
         self._adjacent: dict[tuple[Query, Viewer], frozenset[int]] = {}
+
+    def __getstate__(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in self._STORED}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name in self._STORED:
+            setattr(self, name, state[name])
+        self._derive()
 
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
         """Index every searchable text of `pack` (see `Field`)."""
         first_seen: dict[str, int] = {}
-        encoded = [(story, doc, _encode(text, first_seen)) for story, doc, text in _sources(pack)]
-        # A document's position in story order is its id and the final
-        # tie-breaker of the ranking. Texts were encoded as they came, so
-        # they are never all held at once.
-        encoded.sort(key=operator.itemgetter(0))
+        encoded = [(story, place, _encode(text, first_seen)) for story, place, text in _sources(pack)]
+        # Ids follow field tier, then story order. Ranking works one tier at
+        # a time, so sorted ids are story order there, the final
+        # tie-breaker; and what a viewer sees first (titles and names,
+        # loglines, the early episodes) sits together in the tables, so a
+        # search reads few of their pages. Texts were encoded as they came,
+        # so they are never all held at once.
+        encoded.sort(key=lambda source: (_TIER_OF[source[1][0]], source[0]))
         vocab = sorted(first_seen)
         rank = array("I", bytes(_ITEM * len(vocab)))
         for new, word in enumerate(vocab):
             rank[first_seen[word]] = new
         sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, sequence in encoded]
-        docs = [doc for _, doc, _ in encoded]
+        places = [place for _, place, _ in encoded]
         del encoded  # before the tables are laid out: the build's peak
-        return cls(pack, docs, vocab, sequences)
+        return cls(pack, places, vocab, sequences)
 
     def __len__(self) -> int:
         """Number of indexed documents."""
-        return len(self._docs)
+        return len(self._fields)
 
     def search(self, query: str, viewer: Viewer, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
         """Documents matching `query` that `viewer` may see, best first (at
@@ -702,6 +815,7 @@ class SearchIndex:
         hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(self._gates.__getitem__, hidden)))
         hits = tuple(self._rank(run, visible, limit))
+        run.locator.keep(frozenset(hit._doc for hit in hits))
         return SearchResults(
             hits, MappingProxyType({gate: locked[gate] for gate in sorted(locked)}), len(visible)
         )
@@ -720,10 +834,11 @@ class SearchIndex:
             for (gate, title_gate, requires), members in self._classes.items():
                 if not (shows_title(viewer, gate) if title_gate else viewer.unlocked(gate)):
                     continue
+                shared = map(self._int.__getitem__, members)
                 if requires is None or viewer.unlocked(requires):
-                    docs.update(members)
+                    docs.update(shared)
                 else:
-                    moved.update(dict.fromkeys(members, requires))
+                    moved.update(dict.fromkeys(shared, requires))
             cached = (frozenset(docs), moved)
             _remember(self._seen, viewer, cached, 4)
         return cached
@@ -789,7 +904,7 @@ class SearchIndex:
         if reading.tally is not None:
             return map(reading.tally.get, bucket, repeat(0))
         if seg.tail is None:
-            return map(bytes.count, map(self._sequences.__getitem__, bucket), repeat(seg.needle))
+            return map(bytes.count, self._datas(bucket), repeat(seg.needle))
         bags, at = repeat(self._bags), self._token_at
         los = list(map(at.__getitem__, bucket))
         his = list(map(at.__getitem__, map((1).__add__, bucket)))
@@ -800,25 +915,26 @@ class SearchIndex:
         """A visible document as a hit, its snippet and target left for
         later. The score encodes the sort key (adjacency, tier, then
         occurrences squashed below 1)."""
-        doc = self._docs[d]
+        doc = self._doc(d)
         score = (1 - kind) * 10 + (2 - tier) * 2 + count / (count + 1)
         return Hit(doc.gate, doc.episode, doc.field, doc.label, score, locator, d)
 
+    def _doc(self, d: int) -> _Doc:
+        return self._texts.doc(self._fields[d], self._owners[d], self._items[d])
+
     def _text(self, d: int) -> str:
         """The text of document `d`, the one its offsets refer to."""
-        doc = self._docs[d]
-        if doc.text is not None:
-            return doc.text
-        if doc.field == "series review":
-            assert doc.review_index is not None
-            return self._series[doc.review_index].text
-        assert doc.episode is not None
-        episode = self._episodes[doc.episode]
-        if doc.field == "recap":
-            assert doc.paragraph is not None
-            return episode.paragraphs[doc.paragraph]
-        assert doc.review_index is not None
-        return episode.reviews[doc.review_index].text
+        return self._texts.text(self._fields[d], self._owners[d], self._items[d])
+
+    def _data(self, d: int) -> bytes:
+        """Document `d`'s token codes, in order."""
+        return bytes(self._blob[self._byte_at[d] : self._byte_at[d + 1]])
+
+    def _datas(self, docs: Sequence[int]) -> Iterator[bytes]:
+        """`_data` of each of `docs`, with C-level maps."""
+        at = self._byte_at.__getitem__
+        spans = map(slice, map(at, docs), map(at, map((1).__add__, docs)))
+        return map(bytes, map(self._blob.__getitem__, spans))
 
     # ------------------------------------------------------------ terms
 
@@ -849,7 +965,7 @@ class SearchIndex:
         found = self._adjacent.get(key)
         if found is None:
             found = term.docs.union(*(frozenset(self._run_docs(seg, False, within)) for seg in term.implied))
-            _remember(self._adjacent, key, found, 16)
+            _remember(self._adjacent, key, found, 16, len)
         return found
 
     def _cuts(self, seg: _Seg, length: int) -> frozenset[int]:
@@ -934,7 +1050,7 @@ class SearchIndex:
         """Those of `docs` (and `within`) holding `needle`, once per
         occurrence when `each`."""
         pool = _only(docs, within)
-        data = map(self._sequences.__getitem__, pool)
+        data = self._datas(pool)
         if each:
             return _repeated(pool, map(bytes.count, data, repeat(needle)))
         return compress(pool, map(operator.contains, data, repeat(needle)))
@@ -957,7 +1073,7 @@ class SearchIndex:
         """Token positions where `seg` occurs in document `d`, in order. A
         prefix tail after exact tokens is checked from whichever side is
         rarer in the document ("the" + "ta…": the "ta…" words)."""
-        data, codec = self._sequences[d], self._codec
+        data, codec = self._data(d), self._codec
         if seg.tail is None:
             return codec.positions(data, seg.needle)
         low, high = seg.tail
@@ -980,7 +1096,7 @@ class SearchIndex:
     def _tail_positions(self, d: int, tail: tuple[int, int]) -> list[int]:
         """Positions in `d` of the tokens whose ids lie in `tail`: the sorted
         ids say which of them occur, bytes.find says where."""
-        data, codec, bags = self._sequences[d], self._codec, self._bags
+        data, codec, bags = self._data(d), self._codec, self._bags
         lo, hi = self._token_at[d], self._token_at[d + 1]
         present = set(bags[bisect_left(bags, tail[0], lo, hi) : bisect_left(bags, tail[1], lo, hi)])
         return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
@@ -1096,7 +1212,8 @@ _Role = tuple[_Seg, frozenset[int] | None, bool, bool]
 class _Locator:
     """What a query's hits need to work out their snippet and target: the
     index and the query's readings with their roles (see `_roles`). Shared
-    by the hits of one search and never changed."""
+    by the hits of one search: narrowed to them (`keep`) before any is
+    read, never changed after."""
 
     __slots__ = ("_index", "_roles")
 
@@ -1104,9 +1221,19 @@ class _Locator:
         self._index = index
         self._roles = roles
 
+    def keep(self, docs: frozenset[int]) -> None:
+        """Forget every document but `docs`, the hits: results live as long
+        as the screen shows them, and a query's readings can list most of a
+        big pack's documents. Called once, before any hit is read."""
+        self._roles = [
+            (seg, None if known is None else known & docs, lit, anchored)
+            for seg, known, lit, anchored in self._roles
+        ]
+
     def details(self, d: int) -> _Details:
         """Snippet, spans inside it, and target of a hit on document `d`."""
-        index, doc = self._index, self._index._docs[d]
+        index = self._index
+        doc = index._doc(d)
         text = index._text(d)
         spans, anchor = self.locate(d, text)
         snippet, inside = _snippet(text, spans, anchor)

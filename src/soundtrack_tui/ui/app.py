@@ -113,8 +113,9 @@ class SoundtrackApp(App[int]):
 
     @work(thread=True, exit_on_error=False)
     def _load(self, pack_path: Path, state_override: str | None) -> None:
-        """Read a large pack off the UI thread, reporting progress."""
-        from soundtrack_tui.core.cache import load_pack_cached
+        """Read a large pack off the UI thread, reporting progress: a child
+        process reads it (see `core.indexer`), this maps what it stored."""
+        from soundtrack_tui.core.indexer import load_pack
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 
         screen = self.screen
@@ -124,9 +125,7 @@ class SoundtrackApp(App[int]):
             if advance is not None:
                 self.call_from_thread(advance, done, total)
 
-        # Cached before the list shows (25 ms at 1,000 episodes): deferred
-        # past the first paint, a user quitting at once left no entry.
-        result = load_pack_cached(pack_path, progress)
+        result = load_pack(pack_path, progress)
         store = None
         if result.pack is not None:
             store = ProgressStore(state_dir(state_override), result.pack.show.id, lock_timeout=1.0)
@@ -311,6 +310,9 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
             store.load()
             app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=len(result.errors))
         else:
+            from soundtrack_tui.core import indexer
+
+            indexer.start(pack_path)  # reads while Textual starts up
             load_from = (pack_path, state_dir_override)
             app = SoundtrackApp(None, None, spoilers=spoilers, load_from=load_from, freeze_heap=True)
     finally:
