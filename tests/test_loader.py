@@ -25,7 +25,7 @@ from hypothesis import strategies as st
 from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.errors import ContentError, Problem
 from soundtrack_tui.core.loader import MAX_FILE_BYTES, load_pack, read_pack
-from soundtrack_tui.core.model import Episode, Pack
+from soundtrack_tui.core.model import Episode, Pack, Review
 from soundtrack_tui.core.sanitize import is_clean
 
 if sys.version_info >= (3, 14):
@@ -158,6 +158,25 @@ def test_model_is_immutable(bundled: Pack) -> None:
         bundled.show.sources[0].url = "http://example.org"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         bundled.show = bundled.show  # type: ignore[misc]
+
+
+def test_review_thoughts_are_kept_as_utf8_and_read_as_text(bundled: Pack) -> None:
+    """Like a recap: stored as UTF-8 (a quarter of the memory of a `str`
+    holding one emoji), mapped when read from the cache, pickled as bytes."""
+    review = bundled.episodes[1].reviews[0]
+    assert review.thoughts_utf8 == review.thoughts.encode("utf-8")
+    assert _with_thoughts(review, "Hangul 한 🎧").thoughts == "Hangul 한 🎧"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        review.thoughts = "Changed"  # type: ignore[misc]
+    mapped = _with_thoughts(review, review.thoughts)
+    object.__setattr__(mapped, "thoughts_utf8", memoryview(review.thoughts_utf8))
+    copy = pickle.loads(pickle.dumps(mapped))
+    assert type(copy.thoughts_utf8) is bytes
+    assert copy == mapped == review and hash(copy) == hash(review)
+
+
+def _with_thoughts(review: Review, thoughts: str) -> Review:
+    return Review(review.outlet, review.source, review.verdict, thoughts, review.after_episode, review.rating)
     with pytest.raises(TypeError):
         bundled.episodes[9] = bundled.episodes[1]  # type: ignore[index]
     with pytest.raises(TypeError):

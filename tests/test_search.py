@@ -374,6 +374,24 @@ def test_spans_are_right_in_a_text_longer_than_16_bit_offsets() -> None:
         assert highlighted(hit) == ["needle"]
 
 
+@pytest.mark.parametrize("words", [100, 20_000], ids=["two-byte-codes", "three-byte-codes"])
+def test_phrases_and_prefixes_work_whatever_the_vocabulary_size(words: int) -> None:
+    """Token codes are two bytes for up to 16,384 distinct words, three
+    beyond: phrases (byte searches) and prefixes behave the same."""
+    filler = " ".join(f"lorem{i}" for i in range(words))
+    pack = make_pack(
+        2, overrides={2: make_episode(2, recap=[filler, "the midnight train leaves", "train at midnight"])}
+    )
+    index = SearchIndex.build(pack)
+    assert index._codec.width == (2 if words < 16_000 else 3)  # type: ignore[attr-defined]
+    assert [hit.snippet for hit in index.search('"midnight train"', OFF).hits] == [
+        "the midnight train leaves"
+    ]
+    assert len(index.search("midnight tra", OFF).hits) == 2
+    (last,) = index.search(f"lorem{words - 1}", OFF).hits
+    assert last.snippet.endswith(f"lorem{words - 1}")
+
+
 def test_snippet_collapses_line_breaks_and_keeps_spans_right() -> None:
     review = make_review(verdict="Short.", thoughts="It   has\n\nodd   spacing around the word target here.")
     pack = make_pack(1, overrides={1: make_episode(1, reviews=[review])})

@@ -47,6 +47,7 @@ import zlib
 from array import array
 from collections.abc import Callable
 from functools import partial
+from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, overload
@@ -492,6 +493,9 @@ def _result(value: object, root: Path) -> LoadResult | None:
         return None
     show, episodes, characters, problems = value
     if not isinstance(show, Show) or not isinstance(episodes, dict):
+        return None
+    reviews = chain(show.reviews, *(e.reviews for e in episodes.values() if isinstance(e, Episode)))
+    if not all(type(r.thoughts_utf8) in (bytes, memoryview) for r in reviews):
         return None
     if not all(
         type(k) is int

@@ -26,21 +26,66 @@ class Source:
     url: str
 
 
-@dataclass(frozen=True, slots=True)
-class Review:
+def _utf8(text: str) -> bytes:
+    # surrogatepass: any str round-trips, even one that bypassed the sanitizer.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _decoded(data: bytes | memoryview) -> str:
+    return str(data, "utf-8", "surrogatepass")
+
+
+class _KeptAsUtf8:
+    """For model classes that keep long text as UTF-8 (see `Episode`): a
+    mapped text, a memoryview of a cache entry, is pickled as bytes (a
+    memoryview cannot be)."""
+
+    def __getstate__(self) -> dict[str, object]:
+        state = dict(self.__dict__)
+        for key, value in state.items():
+            if type(value) is memoryview:
+                state[key] = bytes(value)
+        return state
+
+
+# Not slots, for the reason given at `Episode`.
+@dataclass(frozen=True, init=False)
+class Review(_KeptAsUtf8):
     """One outlet's opinion.
 
     `after_episode` is what the writer had seen: the episode number for an
     episode review, and for a whole-series review the episode it assumes you
-    have watched (0 means spoiler-free).
+    have watched (0 means spoiler-free). `thoughts`, most of a review, is
+    kept as UTF-8 and decoded on access, as a recap is (see `Episode`).
     """
 
     outlet: str
     source: str
     verdict: str
-    thoughts: str
+    thoughts_utf8: bytes | memoryview
     after_episode: int
     rating: str | None = None
+
+    def __init__(
+        self,
+        outlet: str,
+        source: str,
+        verdict: str,
+        thoughts: str,
+        after_episode: int,
+        rating: str | None = None,
+    ) -> None:
+        setattr_ = object.__setattr__  # the class is frozen
+        setattr_(self, "outlet", outlet)
+        setattr_(self, "source", source)
+        setattr_(self, "verdict", verdict)
+        setattr_(self, "thoughts_utf8", _utf8(thoughts))
+        setattr_(self, "after_episode", after_episode)
+        setattr_(self, "rating", rating)
+
+    @property
+    def thoughts(self) -> str:
+        return _decoded(self.thoughts_utf8)
 
     @property
     def text(self) -> str:
@@ -87,7 +132,7 @@ class Character:
 # (`recap`) of a frozen slots dataclass is assigned. The dict costs ~100
 # bytes an episode.
 @dataclass(frozen=True, init=False)
-class Episode:
+class Episode(_KeptAsUtf8):
     """One episode. The recap, nearly all of a pack's text, is kept as UTF-8
     and decoded on access: one emoji makes CPython store a whole `str` at 4
     bytes per character, so with the emoji fans put in recaps a pack's
@@ -125,8 +170,7 @@ class Episode:
         setattr_(self, "number", number)
         setattr_(self, "title", title)
         setattr_(self, "logline", logline)
-        # surrogatepass: any str round-trips, even one that bypassed the sanitizer.
-        setattr_(self, "recap_utf8", recap.encode("utf-8", "surrogatepass"))
+        setattr_(self, "recap_utf8", _utf8(recap))
         setattr_(self, "sources", sources)
         setattr_(self, "reviews", reviews)
         setattr_(self, "runtime_minutes", runtime_minutes)
@@ -136,11 +180,7 @@ class Episode:
     @property
     def recap(self) -> str:
         """The recap as written (sanitized and trimmed), decoded anew on each access."""
-        return str(self.recap_utf8, "utf-8", "surrogatepass")
-
-    def __getstate__(self) -> dict[str, object]:
-        """A mapped recap is pickled as bytes (a memoryview cannot be)."""
-        return {**self.__dict__, "recap_utf8": bytes(self.recap_utf8)}
+        return _decoded(self.recap_utf8)
 
     @property
     def paragraphs(self) -> tuple[str, ...]:

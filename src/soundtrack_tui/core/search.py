@@ -533,17 +533,18 @@ class _Codec:
     """Token ids as bytes where only the first byte of a token has its high
     bit set. A needle can then only match at a token boundary, so
     `bytes.find` and `bytes.count` search a document's id sequence exactly,
-    at C speed. Three bytes hold 2**21 ids; bigger vocabularies take four."""
+    at C speed. Each byte holds 7 bits of the id: the narrowest width that
+    holds the vocabulary is used (two bytes up to 16,384 words, three up to
+    2**21, else four), since searches read these bytes for every candidate."""
 
     __slots__ = ("width",)
 
     def __init__(self, vocabulary: int) -> None:
-        self.width = 3 if vocabulary <= 1 << 21 else 4
+        self.width = 2 if vocabulary <= 1 << 14 else 3 if vocabulary <= 1 << 21 else 4
 
     def code(self, token: int) -> bytes:
-        if self.width == 3:
-            return bytes((0x80 | token >> 14, token >> 7 & 0x7F, token & 0x7F))
-        return bytes((0x80 | token >> 21, token >> 14 & 0x7F, token >> 7 & 0x7F, token & 0x7F))
+        shifts = range(7 * (self.width - 1), -1, -7)
+        return bytes((0x80 | token >> shifts[0], *(token >> shift & 0x7F for shift in shifts[1:])))
 
     def pack(self, tokens: Iterable[int]) -> bytes:
         return b"".join(map(self.code, tokens))
@@ -551,8 +552,10 @@ class _Codec:
     def token(self, data: bytes, index: int) -> int:
         """The id at token position `index` of `data`."""
         at = index * self.width
-        value = (data[at] & 0x7F) << 14 | data[at + 1] << 7 | data[at + 2]
-        return value if self.width == 3 else value << 7 | data[at + 3]
+        value = data[at] & 0x7F
+        for byte in data[at + 1 : at + self.width]:
+            value = value << 7 | byte
+        return value
 
     def positions(self, data: bytes, needle: bytes) -> list[int]:
         """Token positions of `needle` in `data`, left to right, not
