@@ -83,7 +83,7 @@ _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # Document ids the term cache may hold (sets and tallies). Each costs ~60
 # bytes: at a thousand episodes one common word holds ~17,000, and a few
 # keystrokes of cached terms used to take 40 MB.
-_TERM_CACHE_IDS = 1 << 15
+_TERM_CACHE_IDS = 1 << 16
 
 _SNIPPET_WIDTH = 160
 _SNIPPET_LEAD = 50  # characters of context kept before the match
@@ -683,7 +683,6 @@ class SearchIndex:
         "_frequencies",
         "_gates",
         "_ids",
-        "_int",
         "_items",
         "_longest",
         "_owners",
@@ -693,7 +692,7 @@ class SearchIndex:
         "_seen",
         "_terms",
         "_texts",
-        "_tiers",
+        "_tier_starts",
         "_token_at",
         "_vocab",
     )
@@ -761,13 +760,12 @@ class SearchIndex:
         self._ids = {word: index for index, word in enumerate(self._vocab)}
         self._longest = max(map(len, self._vocab), default=0)
         self._codec = _Codec(len(self._vocab))
-        # One int object per document id, shared by every set of ids a
-        # search keeps (ids read from an array are new objects each time).
-        self._int = ints = tuple(range(len(self._fields)))
-        tiers = list(map(_TIER_OF.__getitem__, self._fields))
-        self._tiers = tuple(frozenset(compress(ints, map(tier.__eq__, tiers))) for tier in range(3))
+        # Ids run through the tiers in order (see `build`): tier t is the
+        # ids from _tier_starts[t] to _tier_starts[t + 1].
+        sizes = Counter(map(_TIER_OF.__getitem__, self._fields))
+        self._tier_starts = tuple(accumulate((sizes[tier] for tier in range(3)), initial=0))
         names = map((_NAME, _ALIAS).__contains__, self._fields)
-        self._alias_owner = dict(compress(zip(ints, self._owners, strict=True), names))
+        self._alias_owner = dict(compress(enumerate(self._owners), names))
         self._seen: dict[Viewer, tuple[frozenset[int], dict[int, int]]] = {}
         self._terms: dict[tuple[str, frozenset[int], bool, bool], _Term] = {}
         self._adjacent: dict[tuple[Query, Viewer], frozenset[int]] = {}
@@ -837,11 +835,10 @@ class SearchIndex:
             for (gate, title_gate, requires), members in self._classes.items():
                 if not (shows_title(viewer, gate) if title_gate else viewer.unlocked(gate)):
                     continue
-                shared = map(self._int.__getitem__, members)
                 if requires is None or viewer.unlocked(requires):
-                    docs.update(shared)
+                    docs.update(members)
                 else:
-                    moved.update(dict.fromkeys(shared, requires))
+                    moved.update(dict.fromkeys(members, requires))
             cached = (frozenset(docs), moved)
             _remember(self._seen, viewer, cached, 4)
         return cached
@@ -866,11 +863,13 @@ class SearchIndex:
         so a one-letter query does not count "t" in every recap."""
         hits: list[Hit] = []
         for kind, docs in run.kinds(visible):
-            for tier, members in enumerate(self._tiers):
+            ordered = sorted(docs)
+            cuts = [bisect_left(ordered, start) for start in self._tier_starts]
+            for tier in range(3):
                 room = limit - len(hits)
                 if room <= 0:
                     return hits
-                bucket = sorted(docs & members)
+                bucket = ordered[cuts[tier] : cuts[tier + 1]]
                 if not bucket:
                     continue
                 counts = self._tally(run, bucket)
