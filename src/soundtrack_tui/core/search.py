@@ -80,9 +80,11 @@ _MAX_TERM_CHARS = 160  # longest squashed term we try to segment
 _MAX_SEGMENTATIONS = 16  # ways of cutting one term into indexed words
 _MAX_TAIL_FANOUT = 4096  # prefix expansions worth a pair lookup each
 _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
-# Document ids the term cache may hold (sets and tallies). Each costs ~60
-# bytes: at a thousand episodes one common word holds ~17,000, and a few
-# keystrokes of cached terms used to take 40 MB.
+# Document ids the term cache may hold (sets and tallies), and the
+# adjacency cache too. Each costs ~60 bytes: at a thousand episodes one
+# common word holds ~17,000, and unbounded, a few keystrokes of cached terms
+# took 40 MB. Half this, the longest benchmark query's own terms no longer
+# fit and were worked out again at every keystroke.
 _TERM_CACHE_IDS = 1 << 16
 
 _SNIPPET_WIDTH = 160
