@@ -103,6 +103,23 @@ def test_a_child_that_fails_leaves_the_reading_to_this_process(
     assert result.pack is not None and not result.errors
 
 
+def test_with_no_writable_cache_the_pack_is_read_here(
+    pack: Path,  # noqa: F811
+    big: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The child reads the pack but cannot store it: this process reads it
+    again (the one case where a cold start reads twice) and still works."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(blocked / "cache"))
+    reads = Reads(monkeypatch)
+    result = indexer.load_pack(pack)
+    assert reads.count == 1 and result.pack is not None and not result.errors
+    assert not indexer._children  # the child has exited and is forgotten
+
+
 def test_a_broken_big_pack_is_reported_by_this_process(
     pack: Path,  # noqa: F811
     big: None,
