@@ -240,24 +240,23 @@ class MainScreen(Screen[None]):
             )
             with Container(id="content"):
                 yield SearchPanel(self._heading, self.key_label, id="search").data_bind(MainScreen.results)
-                with Container(id="panes"):
-                    yield self._bound(
-                        RecapPane(self.key_label, id="recap", classes="-current"),
-                        view=MainScreen.current,
-                        marks=MainScreen.recap_marks,
-                    )
-                    yield self._bound(
-                        CharactersPane(id="characters"),
-                        views=MainScreen.characters,
-                        mark=MainScreen.character_mark,
-                    )
-                    yield self._bound(
-                        ReviewsPane(id="reviews"),
-                        episode=MainScreen.current,
-                        series=MainScreen.series,
-                        hidden_series=MainScreen.hidden_series,
-                        mark=MainScreen.review_mark,
-                    )
+                yield self._bound(
+                    RecapPane(self.key_label, id="recap", classes="-current"),
+                    view=MainScreen.current,
+                    marks=MainScreen.recap_marks,
+                )
+                yield self._bound(
+                    CharactersPane(id="characters"),
+                    views=MainScreen.characters,
+                    mark=MainScreen.character_mark,
+                )
+                yield self._bound(
+                    ReviewsPane(id="reviews"),
+                    episode=MainScreen.current,
+                    series=MainScreen.series,
+                    hidden_series=MainScreen.hidden_series,
+                    mark=MainScreen.review_mark,
+                )
         yield KeyBar(id="keys")
 
     def _bound(self, widget: BoundWidget, **sources: Reactive[Any]) -> BoundWidget:
