@@ -50,6 +50,7 @@ BoundWidget = TypeVar("BoundWidget", bound=Widget)
 
 WIDE = 120
 MEDIUM = 80
+SHORT = 8  # rows: below, header, tabs, keys and a pane's minimum may not fit (see app.tcss)
 CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
 SAVE_DELAY = 1.0
@@ -223,6 +224,7 @@ class MainScreen(Screen[None]):
         # Classes and bound values are set before anything mounts: set
         # afterwards, each would restyle or rebuild what is already there.
         mode = layout_for(self.app.size.width)
+        self.set_class(self.app.size.height < SHORT, "-short")
         self.set_reactive(MainScreen.layout_mode, mode)
         self._set_layout_classes()
         self._apply_pane()  # before `_composed`: the screen's own classes only
@@ -240,24 +242,23 @@ class MainScreen(Screen[None]):
             )
             with Container(id="content"):
                 yield SearchPanel(self._heading, self.key_label, id="search").data_bind(MainScreen.results)
-                with Container(id="panes"):
-                    yield self._bound(
-                        RecapPane(self.key_label, id="recap", classes="-current"),
-                        view=MainScreen.current,
-                        marks=MainScreen.recap_marks,
-                    )
-                    yield self._bound(
-                        CharactersPane(id="characters"),
-                        views=MainScreen.characters,
-                        mark=MainScreen.character_mark,
-                    )
-                    yield self._bound(
-                        ReviewsPane(id="reviews"),
-                        episode=MainScreen.current,
-                        series=MainScreen.series,
-                        hidden_series=MainScreen.hidden_series,
-                        mark=MainScreen.review_mark,
-                    )
+                yield self._bound(
+                    RecapPane(self.key_label, id="recap", classes="-current"),
+                    view=MainScreen.current,
+                    marks=MainScreen.recap_marks,
+                )
+                yield self._bound(
+                    CharactersPane(id="characters"),
+                    views=MainScreen.characters,
+                    mark=MainScreen.character_mark,
+                )
+                yield self._bound(
+                    ReviewsPane(id="reviews"),
+                    episode=MainScreen.current,
+                    series=MainScreen.series,
+                    hidden_series=MainScreen.hidden_series,
+                    mark=MainScreen.review_mark,
+                )
         yield KeyBar(id="keys")
 
     def _bound(self, widget: BoundWidget, **sources: Reactive[Any]) -> BoundWidget:
@@ -335,6 +336,7 @@ class MainScreen(Screen[None]):
     # -- panes and layout ---------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < SHORT, "-short")
         self._apply_layout(layout_for(event.size.width))
 
     def _apply_layout(self, mode: str) -> None:
