@@ -83,9 +83,9 @@ _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # Document ids the term cache may hold (sets and tallies), and the
 # adjacency cache too. Each costs ~60 bytes: at a thousand episodes one
 # common word holds ~17,000, and unbounded, a few keystrokes of cached terms
-# took 40 MB. Half this, the longest benchmark query's own terms no longer
-# fit and were worked out again at every keystroke.
-_TERM_CACHE_IDS = 1 << 16
+# took 40 MB. Smaller, a long query's earlier terms (the "s" of "eun-soo s")
+# are evicted and worked out again: the p95 keystroke got 1-4 ms slower.
+_TERM_CACHE_IDS = 1 << 17
 
 _SNIPPET_WIDTH = 160
 _SNIPPET_LEAD = 50  # characters of context kept before the match
@@ -481,9 +481,8 @@ class _Texts:
         character's first, as in `policy.character_views` (watched episodes
         need not be consecutive); series reviews by the episode each
         assumes seen."""
-        kind = _FIELDS[field]
+        kind, label = _FIELDS[field], self.label(field, owner, item)
         if field <= _REVIEW:
-            label = self.episodes[owner].reviews[item].outlet if field == _REVIEW else f"Episode {owner}"
             return _Doc(
                 kind,
                 owner,
@@ -494,20 +493,26 @@ class _Texts:
                 review_index=item if field == _REVIEW else None,
             )
         if field == _SERIES:
-            review = self.series[owner]
-            return _Doc(kind, review.after_episode, review.outlet, review_index=owner)
+            return _Doc(kind, self.series[owner].after_episode, label, review_index=owner)
         person = self.characters[owner]
         first = person.first_episode
         return _Doc(
             kind,
             person.notes[item].episode if field == _NOTE else first,
-            person.name,
+            label,
             owner=owner if field in (_NAME, _ALIAS) else None,
             character_id=person.id,
             requires=first if field == _NOTE else None,
             alias_index=item if field == _ALIAS else None,
             note_index=item if field == _NOTE else None,
         )
+
+    def label(self, field: int, owner: int, item: int) -> str:
+        """What a hit on the document is listed under: its episode, the
+        review's outlet, or the character's name."""
+        if field <= _REVIEW:
+            return self.episodes[owner].reviews[item].outlet if field == _REVIEW else f"Episode {owner}"
+        return self.series[owner].outlet if field == _SERIES else self.characters[owner].name
 
     def text(self, field: int, owner: int, item: int) -> str:
         """The text the document's offsets refer to."""
@@ -919,9 +924,12 @@ class SearchIndex:
         """A visible document as a hit, its snippet and target left for
         later. The score encodes the sort key (adjacency, tier, then
         occurrences squashed below 1)."""
-        doc = self._doc(d)
+        field, owner = self._fields[d], self._owners[d]
+        label = self._texts.label(field, owner, self._items[d])
         score = (1 - kind) * 10 + (2 - tier) * 2 + count / (count + 1)
-        return Hit(doc.gate, doc.episode, doc.field, doc.label, score, locator, d)
+        return Hit(
+            self._gates[d], owner if field <= _REVIEW else None, _FIELDS[field], label, score, locator, d
+        )
 
     def _doc(self, d: int) -> _Doc:
         return self._texts.doc(self._fields[d], self._owners[d], self._items[d])
