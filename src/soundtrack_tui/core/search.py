@@ -85,7 +85,7 @@ _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # common word holds ~17,000, and unbounded, a few keystrokes of cached terms
 # took 40 MB. Smaller, a long query's earlier terms (the "s" of "eun-soo s")
 # are evicted and worked out again: the p95 keystroke got 1-4 ms slower.
-_TERM_CACHE_IDS = 1 << 17
+_TERM_CACHE_IDS = 3 << 15
 
 _SNIPPET_WIDTH = 160
 _SNIPPET_LEAD = 50  # characters of context kept before the match
