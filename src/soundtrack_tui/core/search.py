@@ -11,11 +11,12 @@ token ids and keeps:
 - a hashed table of adjacent token pairs (pair -> documents), so that one
   typed token such as "sunwoo" finds "Sun-woo" and "Sun woo" without storing
   every word bigram as a string;
-- per document, its token ids in order as bytes in which only a token's first
+- each document's token ids in order, as codes in which only a token's first
   byte has the high bit set, so `bytes.find` / `bytes.count` check adjacency
-  exactly at C speed; and, in one array shared by all documents, its ids
-  sorted (to count a prefix range by bisection). Character offsets are
-  worked out again for the hits shown, by tokenizing their text.
+  exactly at C speed (all documents' codes in one buffer); and, in one array
+  shared by all documents, each one's ids sorted (to count a prefix range
+  by bisection). Character offsets are worked out again for the hits
+  shown, by tokenizing their text.
 
 A query becomes terms, each read in every way it cuts into indexed tokens.
 Candidate documents come from set operations on postings and pair rows and
@@ -403,11 +404,6 @@ class _Doc:
     note_index: int | None = None
     alias_index: int | None = None
 
-    @property
-    def tier(self) -> int:
-        """Rank of the field: names and titles, then loglines, then prose."""
-        return 0 if self.field in ("title", "name", "alias") else 1 if self.field == "logline" else 2
-
 
 # A document's place in the pack: (field, owner, item). The owner is the
 # episode number (title, logline, recap, review), the character's index
@@ -416,8 +412,8 @@ class _Doc:
 _FIELDS: tuple[Field, ...] = (
     "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"
 )  # fmt: skip
-_CODES = {field: code for code, field in enumerate(_FIELDS)}
 _TITLE, _LOGLINE, _RECAP, _REVIEW, _NAME, _ALIAS, _INTRO, _NOTE, _SERIES = range(len(_FIELDS))
+# Ranking tiers: names and titles, then loglines, then prose.
 _TIER_OF = tuple(
     0 if field in ("title", "name", "alias") else 1 if field == "logline" else 2 for field in _FIELDS
 )
