@@ -193,7 +193,7 @@ def load_index_cached(pack: Pack, *, build: bool = True) -> SearchIndex | None:
 
     Building takes seconds at a thousand episodes and loading a stored index
     a fraction of one. An entry holds the index without the pack: the pack's
-    episodes and series reviews are written as references and resolved
+    episodes, characters and series reviews are written as references and resolved
     against `pack` on load, so nothing is held twice. A pack without a
     folder (made in memory) is simply indexed. Never raises for the cache."""
     from soundtrack_tui.core.search import SearchIndex
@@ -479,9 +479,9 @@ def _map(entry: IO[bytes], base: int, size: int) -> memoryview:
     except (OSError, ValueError):
         entry.seek(base)
         return memoryview(entry.read(size))
-    # Reads are scattered (a recap, a posting row): without this hint the
-    # kernel maps 16 neighbouring pages with each one read, and a few
-    # searches had the whole index in memory.
+    # Reads are scattered (a recap, a posting row): a page the system has
+    # dropped is read back alone, not with its neighbours (read-around).
+    # Pages still cached are mapped in folios, see `_write_in_pages`.
     with contextlib.suppress(AttributeError, OSError):
         mapped.madvise(mmap.MADV_RANDOM)
     return memoryview(mapped)[base : base + size]

@@ -98,13 +98,13 @@ def _key(root: str | Path) -> str:
     return os.path.abspath(root)
 
 
-def start(root: str | Path) -> bool:
-    """Start the child for the pack at `root` unless one is running; False
-    if it cannot start. Called as early as possible on a cold start, so the
-    child reads while the browser is still starting up."""
-    with _lock:
-        if _key(root) in _children:
-            return True
+def start(root: str | Path) -> _Child | None:
+    """The child for the pack at `root`, started unless one is running;
+    None if it cannot start. Called as early as possible on a cold start,
+    so the child reads while the browser is still starting up."""
+    running = _running(root)
+    if running is not None:
+        return running
     env = dict(os.environ)
     # The child imports this package from where the parent did.
     package_parent = str(Path(__file__).resolve().parents[2])
@@ -121,10 +121,11 @@ def start(root: str | Path) -> bool:
             errors="replace",
         )
     except OSError:
-        return False
+        return None
+    child = _Child(process)
     with _lock:
-        _children[_key(root)] = _Child(process)
-    return True
+        _children[_key(root)] = child
+    return child
 
 
 def _command(root: Path) -> list[str]:
@@ -147,7 +148,7 @@ def load_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
     child's reports. A child that fails or stores nothing leaves the work
     to this process: `cache.load_pack_cached(root, progress)`, which also
     reports a broken pack's errors. Blocks: call it off the UI thread."""
-    child = _running(root) if start(root) else None
+    child = start(root)
     if child is not None:
         while (line := child.read()) is not None:
             kind, _, numbers = line.partition(" ")
@@ -176,7 +177,7 @@ def load_index(pack: Pack) -> SearchIndex:
             found = load_index_cached(pack, build=False)
             if found is not None:
                 return found
-            child = _running(root) if start(root) else None
+            child = start(root)
         if child is not None:
             try:
                 stored = child.finish()

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingsMap, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
+from soundtrack_tui.core import indexer
 from soundtrack_tui.core.errors import Problem
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level, Viewer
@@ -39,7 +40,9 @@ if TYPE_CHECKING:
 
 DEFAULT_THEME = "textual-dark"
 MAX_PROBLEMS_SHOWN = 5
-LARGE_PACK = 50  # episode files: an uncached pack this big loads behind a progress bar
+# Episode files: an uncached pack this big loads behind a progress bar, read
+# by the child process that then indexes it (`core.indexer`).
+LARGE_PACK = indexer.CHILD_MIN_EPISODES
 
 
 class SoundtrackApp(App[int]):
@@ -115,7 +118,6 @@ class SoundtrackApp(App[int]):
     def _load(self, pack_path: Path, state_override: str | None) -> None:
         """Read a large pack off the UI thread, reporting progress: a child
         process reads it (see `core.indexer`), this maps what it stored."""
-        from soundtrack_tui.core.indexer import load_pack
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 
         screen = self.screen
@@ -125,7 +127,7 @@ class SoundtrackApp(App[int]):
             if advance is not None:
                 self.call_from_thread(advance, done, total)
 
-        result = load_pack(pack_path, progress)
+        result = indexer.load_pack(pack_path, progress)
         store = None
         if result.pack is not None:
             store = ProgressStore(state_dir(state_override), result.pack.show.id, lock_timeout=1.0)
@@ -302,7 +304,7 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
 
     gc.disable()  # until settle_heap: start-up builds what lives on
     try:
-        if is_cached(pack_path) or _episode_files(pack_path) <= LARGE_PACK:
+        if is_cached(pack_path) or _episode_files(pack_path) < LARGE_PACK:
             result = load_pack_cached(pack_path)
             if result.pack is None:
                 return _report_failure(result.errors or result.problems, pack_path)
@@ -310,8 +312,6 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
             store.load()
             app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=len(result.errors))
         else:
-            from soundtrack_tui.core import indexer
-
             indexer.start(pack_path)  # reads while Textual starts up
             load_from = (pack_path, state_dir_override)
             app = SoundtrackApp(None, None, spoilers=spoilers, load_from=load_from, freeze_heap=True)
