@@ -683,26 +683,35 @@ class Bench:
         for pack in self.ui_packs:
             ms: list[float] = []
             opens: list[float] = []
-            peaks: list[float] = []
+            peaks: dict[str, list[float]] = {"cold": [], "warm": []}
+            warm = self.fresh_dir("cache")
+            self._typing(pack, warm)  # untimed: stores the pack and its index
             for _ in range(pack.runs):
-                cmd = [PYTHON, "-c", UI_TYPING, pack.marker, json.dumps(QUERIES), str(pack.path)]
-                sample = self._checked(launch([*cmd, str(self.work / "state")], self.env()), "UI typing")
-                data = json.loads(sample.out.strip().splitlines()[-1])
-                ms += data["ms"]
-                opens.append(data["open_ms"])
-                peaks.append(sample.peak_kb / 1024)
+                for state, cache in (("cold", None), ("warm", warm)):
+                    data, peak = self._typing(pack, cache)
+                    ms += data["ms"]
+                    opens.append(data["open_ms"])
+                    peaks[state].append(peak)
             self.add(
                 f"Search keystroke to results drawn (UI): {pack.label}",
                 f"p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms "
                 f"('/' to box focused: {median(opens):.1f} ms)",
                 "headless app (120x40), '/' then each query typed a key at a time (key events posted as "
                 "the driver does); clock stops when the box holds the text, no search worker is pending, "
-                f"every widget has processed its messages and the screen is redrawn; {len(ms)} keys",
+                f"every widget has processed its messages and the screen is redrawn; {len(ms)} keys, "
+                "cold and warm starts alternated",
             )
             self.raw.setdefault("search_ui", {})[pack.label] = {"ms": ms, "open_ms": opens, "peak_mb": peaks}
-            self._session_peak(pack, median(peaks))
+            self._session_peak(pack, median(peaks["cold"]), median(peaks["warm"]))
             if pack is self.ui_big:
                 self._index_child(pack)
+
+    def _typing(self, pack: Pack, cache: Path | None) -> tuple[dict[str, Any], float]:
+        """One UI typing child (a fresh cache folder when `cache` is None):
+        what it reported, and its peak RSS in MB."""
+        cmd = [PYTHON, "-c", UI_TYPING, pack.marker, json.dumps(QUERIES), str(pack.path)]
+        sample = self._checked(launch([*cmd, str(self.work / "state")], self.env(cache)), "UI typing")
+        return json.loads(sample.out.strip().splitlines()[-1]), sample.peak_kb / 1024
 
     def _index_child(self, pack: Pack) -> None:
         """The first start's index build, done by a child process: its time
@@ -726,22 +735,27 @@ class Bench:
         )
         self.raw.setdefault("index_child", {})[pack.label] = {"s": walls, "peak_mb": peaks}
 
-    def _session_peak(self, pack: Pack, peak: float) -> None:
+    def _session_peak(self, pack: Pack, cold: float, warm: float) -> None:
         """The memory targets, judged on the peak of a session that searched
-        (so the index is built), not just on the first paint."""
+        (so the index is built), not just on the first paint; on the first
+        start (cold cache) and on every later one (warm), whichever is
+        higher."""
         bare = self.bare_mb
         raw = pack.raw_bytes / 2**20
+        peak = max(cold, warm)
         target = verdict = ""
         if bare and pack.size == 4 and not self.args.quick:
             target, verdict = f"≤ bare + 10% = {bare * 1.1:.1f} MB", _verdict(peak <= bare * 1.1)
         elif bare and pack is self.ui_big:
             budget = 3 * raw + bare
             target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(peak <= budget)
+        over = f" (+{cold - bare:.1f} / +{warm - bare:.1f} MB over bare; raw text {raw:.1f} MB)" if bare else ""
         self.add(
             f"Peak RSS, searching (index built): {pack.label}",
-            f"{peak:.1f} MB" + (f" (+{peak - bare:.1f} MB over bare; raw text {raw:.1f} MB)" if bare else ""),
+            f"cold {cold:.1f} MB, warm {warm:.1f} MB{over}",
             "peak RSS (VmHWM, read at exit) of the UI typing children above, median: start, open the "
-            "search, type every query and wait for each result (the index is built by then)",
+            "search, type every query and wait for each result (the index is built by then); cold: "
+            "first start, empty cache; warm: every later start",
             target,
             verdict,
         )

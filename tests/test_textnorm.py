@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -44,6 +46,16 @@ def test_hangul_is_not_decomposed() -> None:
     # Folding must compose Hangul back: jamo would never match a typed name.
     assert fold("선우") == "선우"
     assert len(fold("선우")) == 2
+
+
+def test_every_hangul_syllable_folds_as_the_unicode_round_trip_would() -> None:
+    # The syllables skip the normalisation; this is what it would give.
+    def round_trip(char: str) -> str:
+        decomposed = unicodedata.normalize("NFD", char.casefold())
+        return unicodedata.normalize("NFC", "".join(c for c in decomposed if unicodedata.category(c) != "Mn"))
+
+    syllables = "".join(map(chr, range(0xAC00, 0xD7A4)))
+    assert fold(syllables) == "".join(map(round_trip, syllables)) == syllables
 
 
 def test_words_spans_ascii() -> None:

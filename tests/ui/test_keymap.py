@@ -21,10 +21,10 @@ def write_keys(config_path: Path, text: str) -> None:
 def test_every_binding_we_define_has_an_id_and_a_description() -> None:
     from textual.binding import Binding
 
-    from soundtrack_tui.ui.app import BINDING_OWNERS
+    from soundtrack_tui.ui.app import binding_owners
 
     seen: dict[str, str] = {}
-    for title, owner in BINDING_OWNERS:
+    for title, owner in binding_owners():
         for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
             assert binding.id, (title, binding.key)
             assert binding.description and binding.tooltip, binding.id
@@ -61,7 +61,7 @@ def test_parse_rejects_unknown_ids_and_bad_values() -> None:
 
 
 def test_missing_file_is_silent(tmp_path: Path) -> None:
-    config = load_keymap(tmp_path / "keys.toml", binding_ids())
+    config = load_keymap(tmp_path / "keys.toml", binding_ids)
     assert config.keymap == {} and config.problem is None
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -27,16 +27,16 @@ from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
-from soundtrack_tui.ui.commands import EpisodeCommands
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
-from soundtrack_tui.ui.screens.help import HelpScreen, KeyRow, KeySection
 from soundtrack_tui.ui.screens.main import MainScreen
-from soundtrack_tui.ui.screens.story import StoryScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from soundtrack_tui.core.errors import LoadResult
+    from soundtrack_tui.ui.screens.help import KeySection
 
 DEFAULT_THEME = "textual-dark"
 MAX_PROBLEMS_SHOWN = 5
@@ -45,12 +45,19 @@ MAX_PROBLEMS_SHOWN = 5
 LARGE_PACK = indexer.CHILD_MIN_EPISODES
 
 
+def _episode_commands() -> type[Provider]:
+    """The palette's episode provider, imported when the palette first opens."""
+    from soundtrack_tui.ui.commands import EpisodeCommands
+
+    return EpisodeCommands
+
+
 class SoundtrackApp(App[int]):
     """Browse a show pack without spoilers."""
 
     CSS_PATH = "app.tcss"
     TITLE = "soundtrack"
-    COMMANDS = App.COMMANDS | {EpisodeCommands}
+    COMMANDS = App.COMMANDS | {_episode_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("q", "quit", "Quit", id="quit", tooltip="Quit soundtrack"),
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key and what it does"),
@@ -89,7 +96,7 @@ class SoundtrackApp(App[int]):
         self.load_from = load_from
         self.freeze_heap = freeze_heap
         self.load_failure: list[Problem] = []
-        self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids())
+        self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids)
         self.main: MainScreen | None = None
         self._theme_ready = False
 
@@ -190,9 +197,11 @@ class SoundtrackApp(App[int]):
         return binding_id
 
     def help_sections(self) -> list[KeySection]:
+        from soundtrack_tui.ui.screens.help import KeyRow, KeySection
+
         sections: list[KeySection] = []
         keymap = self.keymap_config.keymap
-        for title, owner in BINDING_OWNERS:
+        for title, owner in binding_owners():
             rows: list[KeyRow] = []
             # The search box inherits Input's editing keys: standard, and
             # too many to be useful here; list only its own.
@@ -228,6 +237,8 @@ class SoundtrackApp(App[int]):
     # -- actions ---------------------------------------------------------------
 
     def action_help(self) -> None:
+        from soundtrack_tui.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
@@ -235,6 +246,8 @@ class SoundtrackApp(App[int]):
 
     def show_story(self, viewer: Viewer) -> None:
         if self.pack is not None:
+            from soundtrack_tui.ui.screens.story import StoryScreen
+
             self.push_screen(StoryScreen(self.pack, viewer))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -271,20 +284,28 @@ class SoundtrackApp(App[int]):
 
 _HIDDEN_ACTIONS = frozenset({"help_quit", "scroll_left", "scroll_right"})
 
-BINDING_OWNERS: list[tuple[str, type[DOMNode]]] = [
-    ("Everywhere", SoundtrackApp),
-    ("Browsing", MainScreen),
-    ("Episode list", EpisodeList),
-    ("Search", SearchPanel),
-    ("Search box", SearchBox),
-    ("Search results", ResultsList),
-    ("Story so far", StoryScreen),
-    ("Help", HelpScreen),
-]
+def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
+    """Every class with BINDINGS, titled as the help screen shows them. The
+    two screens a user opens on demand come last and are imported only when
+    reached: a key looked up at start-up is found before them."""
+    yield from (
+        ("Everywhere", SoundtrackApp),
+        ("Browsing", MainScreen),
+        ("Episode list", EpisodeList),
+        ("Search", SearchPanel),
+        ("Search box", SearchBox),
+        ("Search results", ResultsList),
+    )
+    from soundtrack_tui.ui.screens.story import StoryScreen
+
+    yield "Story so far", StoryScreen
+    from soundtrack_tui.ui.screens.help import HelpScreen
+
+    yield "Help", HelpScreen
 
 
 def binding_sections_raw() -> Iterable[tuple[str, Binding]]:
-    for title, owner in BINDING_OWNERS:
+    for title, owner in binding_owners():
         for _, binding in owner._merge_bindings():
             yield title, binding
 

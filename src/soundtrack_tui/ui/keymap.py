@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Collection, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -90,8 +90,10 @@ def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
     return keymap
 
 
-def load_keymap(path: Path, known_ids: Collection[str]) -> KeymapConfig:
-    """Read `path`; a missing file is the normal case and says nothing."""
+def load_keymap(path: Path, known_ids: Callable[[], Collection[str]]) -> KeymapConfig:
+    """Read `path`; a missing file is the normal case and says nothing.
+    `known_ids` is called only when there is a file to check: listing them
+    imports every screen."""
     try:
         if not path.is_file():
             if path.exists():
@@ -103,7 +105,7 @@ def load_keymap(path: Path, known_ids: Collection[str]) -> KeymapConfig:
     except (OSError, UnicodeDecodeError) as error:
         return KeymapConfig(problem=f"cannot read {path} ({error}); default keys kept")
     try:
-        keymap = parse_keymap(text, known_ids)
+        keymap = parse_keymap(text, known_ids())
     except ValueError as error:
         return KeymapConfig(problem=f"{path}: {error}; default keys kept")
     return KeymapConfig(keymap)

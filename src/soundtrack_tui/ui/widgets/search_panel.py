@@ -9,6 +9,7 @@ pushes results back through `results`.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -50,6 +51,19 @@ search returns. The next page is drawn as the cursor nears the end."""
 NEAR_END = 5
 IDLE_HINT = "Type to search everything you are allowed to see."
 INDEXING_HINT = "Indexing the pack… results follow as soon as it is ready."
+
+
+def _free_old_lines() -> None:
+    """Free the lines of the results just replaced.
+
+    A Textual `Strip` keeps itself in its own caches, so every line the list
+    drew is a reference cycle that only the cycle collector frees; the list
+    is redrawn on every keystroke and its lines live long enough to reach
+    the older generations, which are collected rarely. Typing the
+    benchmark's queries with the bundled pack piled up ~0.6 MB of them.
+    Collecting the young generations costs ~0.3 ms (everything from
+    start-up is frozen, see `ui.app.settle_heap`)."""
+    gc.collect(1)
 
 
 def group_key(hit: Hit) -> int:
@@ -218,6 +232,7 @@ class SearchPanel(Vertical):
         self._entries = []
         self._drawn = 0
         listing.clear_options()
+        self.call_after_refresh(_free_old_lines)
         if results is None:
             summary.update(Content.styled(hint, "dim italic"))
             return
