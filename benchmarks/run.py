@@ -749,7 +749,9 @@ class Bench:
         elif bare and pack is self.ui_big:
             budget = 3 * raw + bare
             target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(peak <= budget)
-        over = f" (+{cold - bare:.1f} / +{warm - bare:.1f} MB over bare; raw text {raw:.1f} MB)" if bare else ""
+        over = ""
+        if bare:
+            over = f" (+{cold - bare:.1f} / +{warm - bare:.1f} MB over bare; raw text {raw:.1f} MB)"
         self.add(
             f"Peak RSS, searching (index built): {pack.label}",
             f"cold {cold:.1f} MB, warm {warm:.1f} MB{over}",

@@ -284,6 +284,7 @@ class SoundtrackApp(App[int]):
 
 _HIDDEN_ACTIONS = frozenset({"help_quit", "scroll_left", "scroll_right"})
 
+
 def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
     """Every class with BINDINGS, titled as the help screen shows them. The
     two screens a user opens on demand come last and are imported only when
