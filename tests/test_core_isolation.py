@@ -61,3 +61,28 @@ def test_the_browser_starts_without_the_parser_linter_or_search() -> None:
         "soundtrack_tui.core.cache",
     ]
     assert _imported_by(startup, deferred) == []
+
+
+def test_screens_opened_on_demand_load_on_demand() -> None:
+    """Help, the story and the palette's episode provider are imported when
+    first opened, not for the first paint; so is the full list of binding
+    ids, which only a keys.toml needs."""
+    code = (
+        "import sys\n"
+        "from soundtrack_tui.ui.app import SoundtrackApp, binding_ids\n"
+        "from soundtrack_tui.ui.keymap import load_keymap\n"
+        "config = load_keymap(__import__('pathlib').Path('/nonexistent/keys.toml'), binding_ids)\n"
+        "names = ('soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.story',\n"
+        "         'soundtrack_tui.ui.commands')\n"
+        "print(sorted(n for n in names if n in sys.modules))\n"
+        "assert 'help' in binding_ids()\n"
+        "print(sorted(n for n in names if n in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "[]",
+        "['soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.story']",
+    ]
