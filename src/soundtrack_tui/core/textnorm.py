@@ -34,7 +34,7 @@ def _fold_char(char: str) -> str | None:
         return char
     decomposed = unicodedata.normalize("NFD", char.casefold())
     kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    # Hangul syllables decompose into conjoining jamo; compose them back.
+    # Compose back what NFD split and kept (jamo into syllables, say).
     return unicodedata.normalize("NFC", kept)
 
 
