@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from enum import Enum
+from typing import NamedTuple
 
 from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review
 
@@ -37,8 +38,7 @@ class Level(str, Enum):
 DEFAULT_LEVEL = Level.STANDARD
 
 
-@dataclass(frozen=True, slots=True)
-class Viewer:
+class Viewer(NamedTuple):
     """Who is looking: the inputs of every spoiler decision."""
 
     watched: frozenset[int] = frozenset()
@@ -58,8 +58,7 @@ class Viewer:
         return Viewer(self.watched, self.level, number)
 
 
-@dataclass(frozen=True, slots=True)
-class ReviewView:
+class ReviewView(NamedTuple):
     review: Review
     label: str  # "written after episode 2", "spoiler-free"
     series: bool  # a whole-series review rather than one episode's
@@ -104,14 +103,12 @@ class EpisodeView(EpisodeRow):
         return None if self.shown_recap is None else self.shown_recap.paragraphs
 
 
-@dataclass(frozen=True, slots=True)
-class NoteView:
+class NoteView(NamedTuple):
     note: Note
     new: bool  # revealed by the episode most recently watched
 
 
-@dataclass(frozen=True, slots=True)
-class CharacterView:
+class CharacterView(NamedTuple):
     character: Character
     notes: tuple[NoteView, ...]
     hidden_notes: int  # notes of locked episodes, counted, never shown

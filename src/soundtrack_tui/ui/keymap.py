@@ -19,8 +19,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import NamedTuple
 
 import platformdirs
 from textual.keys import Keys, key_to_character
@@ -45,12 +46,11 @@ def keys_file() -> Path:
     return config_dir() / KEYS_FILE
 
 
-@dataclass(frozen=True)
-class KeymapConfig:
+class KeymapConfig(NamedTuple):
     """What `keys.toml` asked for (`keymap`, empty when nothing applies) and
     the one-line notice to show when the file had to be ignored."""
 
-    keymap: Mapping[str, str] = field(default_factory=dict)
+    keymap: Mapping[str, str] = MappingProxyType({})
     problem: str | None = None
 
 

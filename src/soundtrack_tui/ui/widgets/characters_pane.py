@@ -23,7 +23,7 @@ NEW = " new "
 
 
 def _spans(mark: TextMark | None, part: str, index: int | None = None) -> Spans:
-    if mark is None or mark.part != part or mark.index != index:
+    if mark is None or mark.part != part or mark.item != index:
         return ()
     return mark.spans
 

@@ -11,7 +11,7 @@ presses it; the command palette key sits on the right.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from textual import events
 from textual.app import RenderResult
@@ -27,8 +27,7 @@ HOVER_STYLE = "on $block-hover-background"
 SEPARATOR = "▏"
 
 
-@dataclass(frozen=True, slots=True)
-class KeyItem:
+class KeyItem(NamedTuple):
     """One key as drawn: where it is on the line and what it does."""
 
     key: str

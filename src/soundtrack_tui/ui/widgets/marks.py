@@ -6,13 +6,12 @@ highlights the spans and scrolls them into view.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Spans = tuple[tuple[int, int], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class RecapMark:
+class RecapMark(NamedTuple):
     """One match in a recap: paragraph index and span inside that paragraph."""
 
     paragraph: int
@@ -20,8 +19,7 @@ class RecapMark:
     end: int
 
 
-@dataclass(frozen=True, slots=True)
-class RecapMarks:
+class RecapMarks(NamedTuple):
     """Every match of the last search in episode `episode`'s recap, and
     which one `n`/`N` are on."""
 
@@ -44,14 +42,13 @@ class RecapMarks:
         return tuple(others), tuple(current)
 
 
-@dataclass(frozen=True, slots=True)
-class TextMark:
+class TextMark(NamedTuple):
     """A match in a character or review: which block, which part, and the
-    spans in that part's text. `part` is "name", "alias", "intro",
-    "note" (with `index`: the note's position in the character's notes),
-    or "thoughts"/"verdict"/"outlet" for reviews."""
+    spans in that part's text. `part` is "name", "alias" or "note" (with
+    `item`: which alias or note, by position), "intro", or
+    "text" for a review."""
 
     block: str
     part: str
     spans: Spans = ()
-    index: int | None = None
+    item: int | None = None  # not `index`, which would hide tuple.index
