@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Tabs
 
 from .conftest import AppFactory
 from .helpers import main_screen
@@ -44,7 +45,27 @@ async def test_wide_shows_all_four_panes(make_app: AppFactory) -> None:
         screen = main_screen(app)
         for pane in ("episodes", "recap", "characters", "reviews"):
             assert screen.query_one(f"#{pane}").display, pane
-        assert not screen.query_one("#pane-tabs").display
+        assert not screen.query("#pane-tabs")  # made only when a layout needs it
+
+
+async def test_tab_strip_appears_when_the_terminal_narrows(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        screen = main_screen(app)
+        await pilot.press("tab", "tab")  # the characters pane
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        tabs = screen.query_one("#pane-tabs", Tabs)
+        assert tabs.display
+        assert tabs.active == "tab-characters"
+        await pilot.press("tab")
+        await pilot.pause()
+        assert tabs.active == "tab-reviews"
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not tabs.display
+        assert screen.query_one("#characters").display
 
 
 async def test_medium_shows_the_list_and_tabs(make_app: AppFactory) -> None:

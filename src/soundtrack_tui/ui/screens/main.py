@@ -198,6 +198,8 @@ class MainScreen(Screen[None]):
         """The query n/N walk: the last one searched, kept after the box closes."""
         self._pane_before_search = "episodes"
         self._composed = False
+        self._tab_strip: PaneTabs | None = None
+        """Made the first time the layout needs it (see `_new_tab_strip`)."""
         self._save_timer: Timer | None = None
         self._saved_episode: int | None = None
         progress = store.current
@@ -230,9 +232,8 @@ class MainScreen(Screen[None]):
         self._apply_pane()  # before `_composed`: the screen's own classes only
         header = ShowHeader(self.pack.show.title, self.pack.numbers, id="header")
         yield self._bound(header, viewer=MainScreen.viewer)
-        yield PaneTabs(
-            active=self._expected_tab(), id="pane-tabs", classes="-medium" if mode == "medium" else None
-        )
+        if mode != "wide":
+            yield self._new_tab_strip()
         with Horizontal(id="body"):
             yield self._bound(
                 EpisodeList(self.pack, id="episodes"),
@@ -374,12 +375,32 @@ class MainScreen(Screen[None]):
             return
         for name in CONTENT_PANES:
             self.query_one(f"#{name}").set_class(name == self.content_pane, "-current")
-        tabs = self.query_one(PaneTabs)
+        tabs = self._tab_strip
+        if tabs is None and self.layout_mode != "wide":
+            self.call_later(self._mount_tab_strip, self._new_tab_strip())
+            return
+        if tabs is None or not tabs.is_mounted:
+            return  # `_mount_tab_strip` brings it up to date once mounted
         tabs.set_class(self.layout_mode == "medium", "-medium")
         active = self._expected_tab()
         if tabs.active != active:
             with tabs.prevent(Tabs.TabActivated):
                 tabs.active = active
+
+    def _new_tab_strip(self) -> PaneTabs:
+        """The tab strip, made only when a layout first needs it: a wide
+        terminal never shows it, and its nine widgets (of 39 on a wide first
+        screen) were each styled twice before the first paint."""
+        self._tab_strip = PaneTabs(
+            active=self._expected_tab(),
+            id="pane-tabs",
+            classes="-medium" if self.layout_mode == "medium" else None,
+        )
+        return self._tab_strip
+
+    async def _mount_tab_strip(self, tabs: PaneTabs) -> None:
+        await self.mount(tabs, before=self.query_one("#body"))
+        self._apply_pane()
 
     def _expected_tab(self) -> str:
         """The tab that shows what is on screen: the list in narrow mode
