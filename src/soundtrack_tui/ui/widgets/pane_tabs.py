@@ -3,8 +3,9 @@
 A plain `Tabs` row rather than `TabbedContent`: the panes must stay the
 same widgets at every width (rapid resizes only flip CSS classes, nothing is
 re-mounted, so scroll positions and highlights survive), and TabbedContent
-would own and hide them. The strip only reports clicks; keys cycle panes
-through the screen's bindings."""
+would own and hide them. The screen mounts the strip the first time a
+layout needs it and keeps it from then on. The strip only reports clicks;
+keys cycle panes through the screen's bindings."""
 
 from __future__ import annotations
 
