@@ -302,7 +302,6 @@ def test_a_well_formed_entry_of_the_wrong_shape_is_ignored(pack: Path, reads: Re
 
 
 def test_an_entry_claiming_an_error_is_ignored(pack: Path, reads: Reads) -> None:
-
     good = read_pack(pack)
     assert good.pack is not None
     p = good.pack

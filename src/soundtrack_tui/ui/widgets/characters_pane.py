@@ -22,8 +22,8 @@ from soundtrack_tui.ui.widgets.state_pane import StatePane
 NEW = " new "
 
 
-def _spans(mark: TextMark | None, part: str, index: int | None = None) -> Spans:
-    if mark is None or mark.part != part or mark.item != index:
+def _spans(mark: TextMark | None, part: str, item: int | None = None) -> Spans:
+    if mark is None or mark.part != part or mark.item != item:
         return ()
     return mark.spans
 
