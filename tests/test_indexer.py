@@ -24,15 +24,6 @@ def big(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 1)
 
 
-@pytest.fixture(autouse=True)
-def no_children_left() -> object:
-    yield
-    indexer.stop_children()
-    for child in list(indexer._children.values()):
-        child.close()
-    indexer._children.clear()
-
-
 def no_child(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(indexer, "start", lambda root: pytest.fail("child started"))
 
@@ -131,6 +122,21 @@ def test_a_broken_big_pack_is_reported_by_this_process(
     assert reads.count == 1  # after the child found it broken
     assert result.pack is None and result.errors
     assert str(result.errors[0]).startswith(str(pack / "show.toml"))
+
+
+def test_a_small_pack_a_child_read_is_indexed_by_that_child(
+    pack: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The browser has a child read any pack not in the cache (`ui.app.run`);
+    that child goes on to index it, whatever the pack's size."""
+    reads, builds = Reads(monkeypatch), Builds(monkeypatch)
+    result = indexer.load_pack(pack)
+    assert result.pack is not None and len(result.pack.episodes) < indexer.CHILD_MIN_EPISODES
+    assert reads.count == 0
+    index = indexer.load_index(result.pack)
+    assert builds.count == 0 and not indexer._children
+    assert answers(index) == answers(SearchIndex.build(result.pack))
 
 
 def test_a_small_pack_is_indexed_in_process(pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
@@ -242,3 +248,17 @@ def test_a_buffer_reference_outside_the_blob_is_a_miss(
     monkeypatch.setattr(cache, "_read_pack", counting)
     result = cache.load_pack_cached(pack)
     assert reads == 1 and result.pack == p
+
+
+def test_the_cli_starts_the_reading_child_before_textual_only_when_needed(
+    pack: Path,  # noqa: F811
+) -> None:
+    from soundtrack_tui.commands import read_ahead
+
+    read_ahead(pack)
+    child = indexer._running(pack)
+    assert child is not None  # not in the cache: the child is at work
+    assert child.finish()
+    indexer._forget(pack)
+    read_ahead(pack)
+    assert indexer._running(pack) is None  # stored by then: nothing to start

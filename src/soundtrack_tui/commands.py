@@ -416,10 +416,23 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
             "soundtrack list, show N, search QUERY, story, watched N or check"
         )
         return EXIT_USAGE
+    path = pack_path(content)
+    read_ahead(path)
     from soundtrack_tui.ui.app import run as run_app
 
-    code: int = run_app(pack_path(content), state, spoilers=spoilers)
+    code: int = run_app(path, state, spoilers=spoilers)
     return code
+
+
+def read_ahead(path: Path) -> None:
+    """Start the child that reads a pack not in the cache yet (see
+    `ui.app.run`) before Textual is imported: its ~0.1 s of imports and
+    the child's reading then overlap."""
+    from soundtrack_tui.core import indexer
+    from soundtrack_tui.core.cache import is_cached
+
+    if not is_cached(path):
+        indexer.start(path)
 
 
 COMMANDS = {

@@ -8,10 +8,14 @@ from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
 from soundtrack_tui.ui.screens.main import MainScreen
+from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 
 def text_of(widget: Widget) -> str:
-    """The plain text of every Static inside `widget` (or of it)."""
+    """The plain text of a text pane's blocks, or of every Static inside
+    `widget` (or of it)."""
+    if isinstance(widget, TextPane):
+        return widget.text
     statics = [widget] if isinstance(widget, Static) else list(widget.query(Static))
     parts = []
     for static in statics:

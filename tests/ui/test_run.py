@@ -7,8 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from soundtrack_tui.core import indexer
 from soundtrack_tui.core.bundled import bundled_pack
+from soundtrack_tui.core.cache import index_file, is_cached
+from soundtrack_tui.core.search import SearchIndex
 from soundtrack_tui.ui.app import SoundtrackApp, run
+from test_cache import Reads
 
 from .conftest import AppFactory
 from .helpers import notifications
@@ -45,6 +49,35 @@ def test_collection_is_back_on_after_start_up_and_after_a_failure(
     finally:
         gc.unfreeze()
         gc.enable()
+    capsys.readouterr()
+
+
+def test_a_first_start_has_a_child_read_and_index_the_pack(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not in the cache yet: the child reads the pack and stores it, this
+    process maps the entry and never runs the parser; the same child then
+    stores the index."""
+    monkeypatch.setenv("SOUNDTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    reads = Reads(monkeypatch)
+    seen: dict[str, object] = {}
+
+    def fake_run(app: SoundtrackApp) -> int:
+        assert app.pack is not None
+        seen["cached"] = is_cached(bundled_pack())
+        seen["index"] = indexer.load_index(app.pack)
+        return 0
+
+    monkeypatch.setattr(SoundtrackApp, "run", fake_run)
+    try:
+        assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        indexer.stop_children()
+    assert reads.count == 0 and seen["cached"] is True
+    assert isinstance(seen["index"], SearchIndex)
+    assert index_file(bundled_pack()).exists()
     capsys.readouterr()
 
 

@@ -15,6 +15,7 @@ from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import SearchIndex
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
+from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 from .conftest import AppFactory
 from .helpers import main_screen, notifications, options_text, text_of
@@ -136,11 +137,8 @@ async def test_enter_on_a_result_jumps_and_n_walks_the_matches(make_app: AppFact
         assert screen.recap_marks.current == (start - 1) % len(marks.marks)
         # The highlighted words are in the recap text, styled.
         recap = screen.query_one("#recap")
-        styles = [
-            str(span.style)
-            for static in recap.query(".paragraph")
-            for span in static.content.spans  # type: ignore[attr-defined]
-        ]
+        assert isinstance(recap, TextPane)
+        styles = [str(span.style) for block in recap.blocks for span in block.content.spans]
         assert any("reverse" in style for style in styles)
 
 
@@ -180,7 +178,10 @@ async def test_character_result_opens_the_characters_pane(make_app: AppFactory) 
         assert screen.focused is not None and screen.focused.id == "characters"
         assert screen.character_mark is not None
         assert screen.character_mark.block == "lee-eun-soo"
-        assert screen.query_one("#characters").query(".-target")
+        characters = screen.query_one("#characters", TextPane)
+        assert characters.target is not None
+        assert characters.blocks[characters.target].frame == "bar"
+        assert "Lee Eun-soo" in characters.blocks[characters.target].content.plain
 
 
 async def test_enter_in_the_box_takes_the_best_result(make_app: AppFactory) -> None:

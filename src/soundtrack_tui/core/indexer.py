@@ -16,9 +16,12 @@ pack is stored, `index` once the index is. A cold start of the browser
 soon as `pack` arrives; the same child goes on to index it, and
 `load_index` waits for it rather than starting another.
 
-Small packs, and any failure (no writable cache folder, a child that cannot
-start, dies or stores nothing), are read and indexed in the calling process
-as before. Run as `python -m soundtrack_tui.core.indexer PACK`; it exits 0
+The browser (`ui.app.run`) also has the child read a small pack that is
+not in the cache yet, waiting for it rather than showing progress: the
+parse and the index cost little time but ~2 MB that the browser would keep.
+Otherwise small packs, and any failure (no writable cache folder, a child
+that cannot start, dies or stores nothing), are read and indexed in the
+calling process as before. Run as `python -m soundtrack_tui.core.indexer PACK`; it exits 0
 once both entries are stored.
 """
 
@@ -165,15 +168,15 @@ def load_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
 
 
 def load_index(pack: Pack) -> SearchIndex:
-    """The search index of `pack`: from the cache; for a big pack not in
-    it, built by a child process (the one that read the pack, if it is
-    still at work) and then read from the cache; otherwise (small or
+    """The search index of `pack`: from the cache; built by the child
+    that read the pack if it is still at work, or for a big pack not in the
+    cache by a new child, and then read from the cache; otherwise (small or
     in-memory packs, or the child failed) built here. Blocks until done:
     call it off the UI thread."""
     root = pack.root
-    if root is not None and len(pack.episodes) >= CHILD_MIN_EPISODES:
-        child = _running(root)
-        if child is None:
+    if root is not None:
+        child = _running(root)  # started by `load_pack`, for a pack of any size
+        if child is None and len(pack.episodes) >= CHILD_MIN_EPISODES:
             found = load_index_cached(pack, build=False)
             if found is not None:
                 return found

@@ -27,6 +27,7 @@ from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.ui.heap import settle_heap
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -321,13 +322,21 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
 
     A pack that could not be built at all is reported on stderr (exit 1);
     one built with errors still runs, with a notice. A large pack not in
-    the cache yet loads behind a progress bar instead of a blank terminal."""
+    the cache yet loads behind a progress bar instead of a blank terminal.
+
+    A pack not in the cache is read and indexed by a child process, of any
+    size (`core.indexer`): this process maps what the child stores. Reading
+    the bundled pack here took ~1 MB (the TOML parser, the schema, the
+    parse itself) and indexing it ~1 MB more, which a first start then kept
+    for good (see `ui.heap`). A broken pack is never stored, so it is read
+    here again and reported, before Textual starts."""
     from soundtrack_tui.core.cache import is_cached, load_pack_cached
 
     gc.disable()  # until settle_heap: start-up builds what lives on
     try:
-        if is_cached(pack_path) or _episode_files(pack_path) < LARGE_PACK:
-            result = load_pack_cached(pack_path)
+        cached = is_cached(pack_path)
+        if cached or _episode_files(pack_path) < LARGE_PACK:
+            result = load_pack_cached(pack_path) if cached else indexer.load_pack(pack_path)
             if result.pack is None:
                 return _report_failure(result.errors or result.problems, pack_path)
             store = ProgressStore(state_dir(state_dir_override), result.pack.show.id, lock_timeout=1.0)
@@ -343,18 +352,6 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
     if app.load_failure:
         return _report_failure(app.load_failure, pack_path)
     return code if isinstance(code, int) else (app.return_code or 0)
-
-
-def settle_heap() -> None:
-    """Exempt everything alive now from garbage collection.
-
-    What start-up creates (modules, classes, the pack) lives as long as the
-    app, and each full collection would walk all of it again: freezing it
-    takes a tenth off the first paint of the bundled pack, and far more
-    with a thousand episodes in memory. Only cycle detection is affected;
-    reference counting frees everything as usual."""
-    gc.freeze()
-    gc.enable()
 
 
 def _episode_files(pack_path: Path) -> int:

@@ -24,7 +24,7 @@ from textual.reactive import Reactive, reactive
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Input, Tabs
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from soundtrack_tui.core import policy
@@ -36,7 +36,6 @@ from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.key_bar import KeyBar
 from soundtrack_tui.ui.widgets.marks import RecapMark, RecapMarks, TextMark
-from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
 from soundtrack_tui.ui.widgets.recap_pane import RecapPane
 from soundtrack_tui.ui.widgets.reviews_pane import ReviewsPane
 from soundtrack_tui.ui.widgets.search_panel import SearchPanel, first_page
@@ -45,6 +44,7 @@ from soundtrack_tui.ui.widgets.show_header import ShowHeader
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import Hit, SearchIndex, SearchResults
     from soundtrack_tui.ui.app import SoundtrackApp
+    from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
 
 BoundWidget = TypeVar("BoundWidget", bound=Widget)
 
@@ -384,13 +384,16 @@ class MainScreen(Screen[None]):
         tabs.set_class(self.layout_mode == "medium", "-medium")
         active = self._expected_tab()
         if tabs.active != active:
-            with tabs.prevent(Tabs.TabActivated):
+            with tabs.prevent(tabs.TabActivated):
                 tabs.active = active
 
     def _new_tab_strip(self) -> PaneTabs:
         """The tab strip, made only when a layout first needs it: a wide
         terminal never shows it, and its nine widgets (of 39 on a wide first
-        screen) were each styled twice before the first paint."""
+        screen) were each styled twice before the first paint. Its module,
+        with Textual's tabs, is imported then too (~0.16 MB)."""
+        from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
+
         self._tab_strip = PaneTabs(
             active=self._expected_tab(),
             id="pane-tabs",

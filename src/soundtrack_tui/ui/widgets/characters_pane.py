@@ -7,17 +7,13 @@ counts (never shows) the notes still locked.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Static
 
 from soundtrack_tui.core.policy import CharacterView
 from soundtrack_tui.ui.text import MATCH_STYLE, marked
 from soundtrack_tui.ui.widgets.marks import Spans, TextMark
-from soundtrack_tui.ui.widgets.state_pane import StatePane
+from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
 
 NEW = " new "
 
@@ -67,29 +63,26 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
     return Content("\n").join(lines)
 
 
-class CharactersPane(StatePane):
+class CharactersPane(TextPane):
     """Visible characters in pack order, each as one block."""
 
     STATE = ("views", "mark")
-    views: reactive[tuple[CharacterView, ...]] = reactive((), recompose=True)
-    mark: reactive[TextMark | None] = reactive(None, recompose=True)
+    views: reactive[tuple[CharacterView, ...]] = reactive(())
+    mark: reactive[TextMark | None] = reactive(None)
+    watch_views = watch_mark = TextPane.changed
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Characters", id=id)
 
-    def compose_pane(self) -> Iterator[Widget]:
+    def build(self) -> tuple[list[Block], int | None]:
         if not self.views:
-            yield Static(
-                Content.styled("No characters yet: they appear as you watch.", "dim italic"),
-                classes="empty",
-            )
-            return
+            return [Block(Content.styled("No characters yet: they appear as you watch.", "dim italic"))], None
+        blocks: list[Block] = []
+        target: int | None = None
         for view in self.views:
-            target = self.mark is not None and self.mark.block == view.character.id
-            block = Static(
-                character_block(view, self.mark if target else None),
-                classes="character -target" if target else "character",
-            )
-            if target:
-                self.scroll_target = block
-            yield block
+            if self.mark is not None and self.mark.block == view.character.id:
+                target = len(blocks)
+                blocks.append(Block(character_block(view, self.mark), frame="bar"))
+            else:
+                blocks.append(Block(character_block(view)))
+        return blocks, target

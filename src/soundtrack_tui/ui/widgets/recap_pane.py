@@ -2,23 +2,19 @@
 
 Everything shown comes from a policy `EpisodeView`; a locked episode's view
 simply has no paragraphs, and the pane explains why and which keys reveal
-it. Each paragraph is its own widget so `n`/`N` can scroll a match into view.
+it. Each paragraph is its own block so `n`/`N` can scroll a match into view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Static
 
 from soundtrack_tui.core.policy import EpisodeView
 from soundtrack_tui.ui.text import CURRENT_MATCH_STYLE, MATCH_STYLE, join, literal
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marks import RecapMarks
-from soundtrack_tui.ui.widgets.state_pane import StatePane
+from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
 
 
 def facts_line(view: EpisodeView) -> Content:
@@ -52,60 +48,50 @@ def highlighted(text: str, marks: RecapMarks | None, paragraph: int) -> Content:
     return content
 
 
-class RecapPane(StatePane):
+class RecapPane(TextPane):
     """The selected episode's facts and recap, behind the spoiler gate."""
 
     STATE = ("view", "marks")
-    view: reactive[EpisodeView | None] = reactive(None, recompose=True)
-    marks: reactive[RecapMarks | None] = reactive(None, recompose=True)
+    view: reactive[EpisodeView | None] = reactive(None)
+    marks: reactive[RecapMarks | None] = reactive(None)
+    watch_view = watch_marks = TextPane.changed
 
     def __init__(
         self, key_label: KeyLabel = default_key_label, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__("Recap", id=id, classes=classes)
         self.key_label = key_label
-        self._shown_episode: int | None = None
 
-    def compose_pane(self) -> Iterator[Widget]:
+    def build(self) -> tuple[list[Block], int | None]:
         view = self.view
         if view is None:
-            return
-        yield Static(
-            join([Content.styled(view.heading, "bold"), status_words(view)], "  ", ""),
-            classes="heading",
-        )
+            return [], None
+        blocks = [Block(join([Content.styled(view.heading, "bold"), status_words(view)], "  ", ""), 0)]
         facts = facts_line(view)
         if facts.plain:
-            yield Static(facts, classes="facts")
+            blocks.append(Block(facts, 0, muted=True))
         if view.source_note:
-            yield Static(
-                Content.assemble(("Sources differ: ", "bold"), Content(view.source_note)),
-                classes="source-note",
-            )
+            note = Content.assemble(("Sources differ: ", "bold"), Content(view.source_note))
+            blocks.append(Block(note, 0, muted=True))
         if view.logline:
-            yield Static(literal(view.logline, "italic"), classes="logline")
+            blocks.append(Block(literal(view.logline, "italic"), 1, 1))
         if not view.has_file:
-            yield Static(Content.styled("No recap yet for this episode.", "dim italic"), classes="empty")
-            return
+            blocks.append(Block(Content.styled("No recap yet for this episode.", "dim italic")))
+            return blocks, None
         if view.paragraphs is None:
-            yield Static(self.gate(view), classes="gate")
-            return
+            blocks.append(Block(self.gate(view), 0, 1, "box"))
+            return blocks, None
         if view.peeked:
-            yield Static(
-                Content.styled(
-                    f"Peeking at episode {view.number}: it stays unwatched, and hides again "
-                    "when the selection moves.",
-                    "italic",
-                ),
-                classes="peek-banner",
+            banner = (
+                f"Peeking at episode {view.number}: it stays unwatched, and hides again "
+                "when the selection moves."
             )
+            blocks.append(Block(Content.styled(banner, "italic $accent")))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
         current = marks.marks[marks.current].paragraph if marks and marks.marks else None
-        for index, paragraph in enumerate(view.paragraphs):
-            widget = Static(highlighted(paragraph, marks, index), classes="paragraph")
-            if index == current:
-                self.scroll_target = widget
-            yield widget
+        first = len(blocks)
+        blocks.extend(Block(highlighted(text, marks, index)) for index, text in enumerate(view.paragraphs))
+        return blocks, None if current is None else first + current
 
     def gate(self, view: EpisodeView) -> Content:
         """Why the recap is hidden and the keys that reveal it."""
@@ -121,12 +107,13 @@ class RecapPane(StatePane):
             hint,
         )
 
-    def after_recompose(self) -> None:
-        view = self.view
-        number = view.number if view is not None else None
-        if number != self._shown_episode:
-            self._shown_episode = number
+    def after_rebuild(self, previous: tuple[object, ...] | None) -> None:
+        """Another episode starts at the top."""
+        shown = previous[0] if previous is not None else None
+        number = self.view.number if self.view is not None else None
+        if not isinstance(shown, EpisodeView) or shown.number != number:
             self.scroll_home(animate=False, immediate=True)
 
-    def reveal(self, target: Widget) -> None:
-        self.scroll_to_center(target, animate=False, immediate=True)
+    def reveal_y(self, start: int, height: int) -> int:
+        """A match's paragraph is centred, with text around it."""
+        return max(start - max(self.scrollable_content_region.height - height, 0) // 2, 0)

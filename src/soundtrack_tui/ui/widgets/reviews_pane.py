@@ -5,17 +5,14 @@ writer had watched."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from textual.content import Content
 from textual.reactive import reactive
-from textual.widget import Widget
-from textual.widgets import Static
 
 from soundtrack_tui.core.policy import EpisodeView, ReviewView
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.marks import TextMark
-from soundtrack_tui.ui.widgets.state_pane import StatePane
+from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
 
 _LINE_BREAK = re.compile(r"(?<!\n)\n(?!\n)")
 
@@ -44,52 +41,56 @@ def review_block(view: ReviewView, mark: TextMark | None = None) -> Content:
     return Content("\n").join([header, body])
 
 
-class ReviewsPane(StatePane):
+class ReviewsPane(TextPane):
     """Reviews of the selected episode and of the whole series."""
 
     STATE = ("episode", "series", "hidden_series", "mark")
-    episode: reactive[EpisodeView | None] = reactive(None, recompose=True)
-    series: reactive[tuple[ReviewView, ...]] = reactive((), recompose=True)
-    hidden_series: reactive[int] = reactive(0, recompose=True)
-    mark: reactive[TextMark | None] = reactive(None, recompose=True)
+    episode: reactive[EpisodeView | None] = reactive(None)
+    series: reactive[tuple[ReviewView, ...]] = reactive(())
+    hidden_series: reactive[int] = reactive(0)
+    mark: reactive[TextMark | None] = reactive(None)
+    watch_episode = watch_series = watch_hidden_series = watch_mark = TextPane.changed
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Reviewer thoughts", id=id)
 
-    def compose_pane(self) -> Iterator[Widget]:
+    def build(self) -> tuple[list[Block], int | None]:
+        blocks: list[Block] = []
+        target: int | None = None
+
+        def add_review(review: ReviewView, name: str) -> None:
+            nonlocal target
+            mark = self.mark if self.mark is not None and self.mark.block == name else None
+            if mark is not None:
+                target = len(blocks)
+            blocks.append(Block(review_block(review, mark), frame="bar" if mark else None))
+
         episode = self.episode
         if episode is not None:
-            yield Static(Content.styled(f"Episode {episode.number}", "bold underline"), classes="section")
+            blocks.append(_section(f"Episode {episode.number}"))
             if episode.locked:
-                yield Static(
-                    Content.styled(
-                        f"Reviews of episode {episode.number} are hidden until you have watched it.",
-                        "dim italic",
-                    ),
-                    classes="empty",
+                blocks.append(
+                    _note(f"Reviews of episode {episode.number} are hidden until you have watched it.")
                 )
             elif not episode.reviews:
-                yield Static(Content.styled("No reviews of this episode yet.", "dim italic"), classes="empty")
+                blocks.append(_note("No reviews of this episode yet."))
             for index, review in enumerate(episode.reviews):
-                yield self._block(review, f"episode-{index}")
-        yield Static(Content.styled("Whole series", "bold underline"), classes="section")
+                add_review(review, f"episode-{index}")
+        blocks.append(_section("Whole series"))
         if not self.series:
-            yield Static(
-                Content.styled("No whole-series review is visible yet.", "dim italic"), classes="empty"
-            )
+            blocks.append(_note("No whole-series review is visible yet."))
         for index, review in enumerate(self.series):
-            yield self._block(review, f"series-{index}")
+            add_review(review, f"series-{index}")
         if self.hidden_series:
             count = self.hidden_series
             noun = "review unlocks" if count == 1 else "reviews unlock"
-            yield Static(
-                Content.styled(f"{count} more whole-series {noun} in later episodes", "dim italic"),
-                classes="hidden-count",
-            )
+            blocks.append(_note(f"{count} more whole-series {noun} in later episodes"))
+        return blocks, target
 
-    def _block(self, review: ReviewView, block: str) -> Static:
-        mark = self.mark if self.mark is not None and self.mark.block == block else None
-        widget = Static(review_block(review, mark), classes="review -target" if mark else "review")
-        if mark is not None:
-            self.scroll_target = widget
-        return widget
+
+def _section(title: str) -> Block:
+    return Block(Content.styled(title, "bold underline"))
+
+
+def _note(text: str) -> Block:
+    return Block(Content.styled(text, "dim italic"))

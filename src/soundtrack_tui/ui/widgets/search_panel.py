@@ -9,7 +9,6 @@ pushes results back through `results`.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, ClassVar
 
@@ -22,6 +21,7 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
+from soundtrack_tui.ui.heap import release_drawn_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marked_option_list import MarkedOptionList
@@ -51,19 +51,6 @@ search returns. The next page is drawn as the cursor nears the end."""
 NEAR_END = 5
 IDLE_HINT = "Type to search everything you are allowed to see."
 INDEXING_HINT = "Indexing the pack… results follow as soon as it is ready."
-
-
-def _free_old_lines() -> None:
-    """Free the lines of the results just replaced.
-
-    A Textual `Strip` keeps itself in its own caches, so every line the list
-    drew is a reference cycle that only the cycle collector frees; the list
-    is redrawn on every keystroke and its lines live long enough to reach
-    the older generations, which are collected rarely. Typing the
-    benchmark's queries with the bundled pack piled up ~0.6 MB of them.
-    Collecting the young generations costs ~0.3 ms (everything from
-    start-up is frozen, see `ui.app.settle_heap`)."""
-    gc.collect(1)
 
 
 def group_key(hit: Hit) -> int:
@@ -170,9 +157,12 @@ class SearchPanel(Vertical):
         self._entries: list[int | Hit] = []
         """What `results` lists, in order: a group key starts a heading."""
         self._drawn = 0
-        self.border_title = "Search"
+        self.border_title = "Search"  # drawn only where the panel is (app.tcss)
 
     def compose(self) -> ComposeResult:
+        top = Static(id="search-top")  # the frame's top edge and title (app.tcss)
+        top.border_title = "Search"
+        yield top
         yield SearchBox(placeholder="Search recaps, characters and reviews", id="search-input", compact=True)
         yield Static(Content(""), id="search-summary", markup=False)
         yield ResultsList(id="search-results", markup=False)
@@ -232,7 +222,7 @@ class SearchPanel(Vertical):
         self._entries = []
         self._drawn = 0
         listing.clear_options()
-        self.call_after_refresh(_free_old_lines)
+        self.call_after_refresh(release_drawn_text)
         if results is None:
             summary.update(Content.styled(hint, "dim italic"))
             return
