@@ -7,7 +7,7 @@ import gc
 import rich.cells
 from rich.style import Style
 
-from soundtrack_tui.ui.heap import release_drawn_text, settle_heap
+from soundtrack_tui.ui.heap import collect_often, release_drawn_text, settle_heap
 
 
 def test_drawn_text_leaves_no_memo_entries_behind() -> None:
@@ -20,12 +20,14 @@ def test_drawn_text_leaves_no_memo_entries_behind() -> None:
     assert Style._add.cache_info().currsize == 0
 
 
-def test_settling_freezes_start_up_and_collects_the_rest_more_often() -> None:
+def test_settling_freezes_start_up_and_the_first_frame_tightens_collection() -> None:
     thresholds = gc.get_threshold()
     gc.disable()
     try:
         settle_heap()
         assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert gc.get_threshold() == thresholds  # the first paint runs as usual
+        collect_often()
         _, middle, old = gc.get_threshold()
         assert middle < thresholds[1] and old < thresholds[2]
     finally:

@@ -16,26 +16,37 @@ from functools import cache
 # Collect the older generations after 2 collections of the one below, not
 # 10: drawn lines reach them, and with start-up frozen they hold little else.
 _THRESHOLDS = (700, 2, 2)
+_settled = False
 
 
 def settle_heap() -> None:
-    """Exempt everything alive now from garbage collection, and collect
-    what follows more often.
+    """Exempt everything alive now from garbage collection.
 
     What start-up creates (modules, classes, the pack) lives as long as the
     app, and each full collection would walk all of it again: freezing it
     takes a tenth off the first paint of the bundled pack, and far more
     with a thousand episodes in memory. Only cycle detection is affected;
-    reference counting frees everything as usual. Every line Textual draws
-    is a reference cycle (a `Strip` keeps itself in its own caches), so
-    lines replaced on screen wait for the collector: with the default
-    thresholds they reached the oldest generation and stayed there for
-    a hundred young collections. Collecting it every four instead took
-    ~0.5 MB off the bundled pack's peak while searching; with start-up
-    frozen, those collections walk only what was made since."""
+    reference counting frees everything as usual. See `collect_often` for
+    what follows the first frame."""
+    global _settled
     gc.freeze()
-    gc.set_threshold(*_THRESHOLDS)
     gc.enable()
+    _settled = True
+
+
+def collect_often() -> None:
+    """Once the first frame is drawn (after `settle_heap`), collect the
+    older generations after 2 collections of the one below, not 10.
+
+    Every line Textual draws is a reference cycle (a `Strip` keeps itself
+    in its own caches), so lines replaced on screen wait for the collector:
+    with the default thresholds they reached the oldest generation and
+    stayed there for a hundred young collections. Collecting it every four
+    took ~1 MB off the bundled pack's peak while searching. Not before the
+    first frame: drawing it makes thousands of objects, and the collections
+    they would set off cost ~10% of the first paint."""
+    if _settled:
+        gc.set_threshold(*_THRESHOLDS)
 
 
 def release_drawn_text() -> None:

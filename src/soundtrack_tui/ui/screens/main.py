@@ -31,6 +31,7 @@ from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore
+from soundtrack_tui.ui.heap import collect_often
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -290,6 +291,7 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._build_index)
+        self.call_after_refresh(collect_often)
         self._composed = True
         self._apply_layout(layout_for(self.size.width))
         self._apply_pane()
