@@ -255,10 +255,10 @@ def test_the_cli_starts_the_reading_child_before_textual_only_when_needed(
 ) -> None:
     from soundtrack_tui.commands import read_ahead
 
-    read_ahead(pack)
+    assert read_ahead(pack) is False
     child = indexer._running(pack)
     assert child is not None  # not in the cache: the child is at work
     assert child.finish()
     indexer._forget(pack)
-    read_ahead(pack)
+    assert read_ahead(pack) is True
     assert indexer._running(pack) is None  # stored by then: nothing to start

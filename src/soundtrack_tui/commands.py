@@ -417,22 +417,24 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
         )
         return EXIT_USAGE
     path = pack_path(content)
-    read_ahead(path)
+    cached = read_ahead(path)
     from soundtrack_tui.ui.app import run as run_app
 
-    code: int = run_app(path, state, spoilers=spoilers)
+    code: int = run_app(path, state, spoilers=spoilers, cached=cached)
     return code
 
 
-def read_ahead(path: Path) -> None:
+def read_ahead(path: Path) -> bool:
     """Start the child that reads a pack not in the cache yet (see
     `ui.app.run`) before Textual is imported: its ~0.1 s of imports and
-    the child's reading then overlap."""
+    the child's reading then overlap. Returns whether the pack is cached."""
     from soundtrack_tui.core import indexer
     from soundtrack_tui.core.cache import is_cached
 
-    if not is_cached(path):
+    cached = is_cached(path)
+    if not cached:
         indexer.start(path)
+    return cached
 
 
 COMMANDS = {

@@ -21,8 +21,9 @@ not in the cache yet, waiting for it rather than showing progress: the
 parse and the index cost little time but ~2 MB that the browser would keep.
 Otherwise small packs, and any failure (no writable cache folder, a child
 that cannot start, dies or stores nothing), are read and indexed in the
-calling process as before. Run as `python -m soundtrack_tui.core.indexer PACK`; it exits 0
-once both entries are stored.
+calling process as before. Run as
+`python -m soundtrack_tui.core.indexer PACK`; it exits 0 once both entries
+are stored.
 """
 
 from __future__ import annotations

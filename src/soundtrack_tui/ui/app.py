@@ -317,7 +317,9 @@ def binding_ids() -> set[str]:
     return {binding.id for _, binding in binding_sections_raw() if binding.id}
 
 
-def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> int:
+def run(
+    pack_path: Path, state_dir_override: str | None, *, spoilers: bool, cached: bool | None = None
+) -> int:
     """Start the browser on the pack at `pack_path`; returns an exit code.
 
     A pack that could not be built at all is reported on stderr (exit 1);
@@ -329,12 +331,15 @@ def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> i
     the bundled pack here took ~1 MB (the TOML parser, the schema, the
     parse itself) and indexing it ~1 MB more, which a first start then kept
     for good (see `ui.heap`). A broken pack is never stored, so it is read
-    here again and reported, before Textual starts."""
+    here again and reported, before Textual starts. `cached`: whether the
+    pack is in the cache, when the caller has just checked (`is_cached`
+    stats every file of the pack: ~3 ms at a thousand episodes)."""
     from soundtrack_tui.core.cache import is_cached, load_pack_cached
 
     gc.disable()  # until settle_heap: start-up builds what lives on
     try:
-        cached = is_cached(pack_path)
+        if cached is None:
+            cached = is_cached(pack_path)
         if cached or _episode_files(pack_path) < LARGE_PACK:
             result = load_pack_cached(pack_path) if cached else indexer.load_pack(pack_path)
             if result.pack is None:

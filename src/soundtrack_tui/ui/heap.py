@@ -52,7 +52,7 @@ def collect_often() -> None:
 def release_drawn_text() -> None:
     """Free what the lines just replaced on screen left behind.
 
-    Their strips, which are reference cycles (see `settle_heap`): the young
+    Their strips, which are reference cycles (see `collect_often`): the young
     generations are collected now, ~0.3 ms. And the entries they added to
     Rich's and Textual's memo caches, which are keyed by distinct text and
     style and hold up to 4,096 (cell widths) or 1,024 (style sums, colour

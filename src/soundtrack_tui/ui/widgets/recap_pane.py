@@ -109,7 +109,7 @@ class RecapPane(TextPane):
 
     def after_rebuild(self, previous: tuple[object, ...] | None) -> None:
         """Another episode starts at the top."""
-        shown = previous[0] if previous is not None else None
+        shown = previous[self.STATE.index("view")] if previous is not None else None
         number = self.view.number if self.view is not None else None
         if not isinstance(shown, EpisodeView) or shown.number != number:
             self.scroll_home(animate=False, immediate=True)
