@@ -13,7 +13,7 @@ import random
 from collections.abc import Iterable, Mapping, Sequence
 from types import MappingProxyType
 
-from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show, Source
+from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show, Source, Track
 
 SOURCE_KEY = "EX"
 
@@ -51,6 +51,8 @@ def make_episode(
     recap: str | Sequence[str] | None = None,
     reviews: Iterable[Review] = (),
     runtime_minutes: int | None = None,
+    summary: str | None = None,
+    source_note: str | None = None,
 ) -> Episode:
     """Episode `number`; `recap` may be one string or a list of paragraphs."""
     if recap is None:
@@ -65,7 +67,13 @@ def make_episode(
         sources=(SOURCE_KEY,),
         reviews=tuple(reviews),
         runtime_minutes=runtime_minutes,
+        summary=summary,
+        source_note=source_note,
     )
+
+
+def make_track(title: str, *, artist: str = "A Singer", episode: int = 0, note: str | None = None) -> Track:
+    return Track(title, artist, episode, note=note, sources=(SOURCE_KEY,))
 
 
 def make_note(episode: int, text: str) -> Note:
@@ -106,6 +114,7 @@ def make_pack(
     vocabulary: Sequence[str] = FILLER,
     seed: int = 0,
     synopsis: str = "A show made up for tests.",
+    tracks: Iterable[Track] = (),
 ) -> Pack:
     """A valid pack of `episodes` episodes with deterministic filler text.
 
@@ -130,5 +139,6 @@ def make_pack(
         synopsis=synopsis,
         sources=(Source(SOURCE_KEY, "Example Review", "An article", "https://example.org/a"),),
         reviews=tuple(series_reviews),
+        tracks=tuple(tracks),
     )
     return Pack(show, MappingProxyType(dict(sorted(built.items()))), tuple(characters))

@@ -136,7 +136,41 @@ def test_story_is_safe_to_share(state: Path) -> None:
     assert "Unrequited Love" not in story  # episode 3 is not in it, not even its title
     data = json.loads(run("story", "--json", state=state).stdout)
     assert [e["number"] for e in data["episodes"]] == [1]
+    assert data["episodes"][0]["from"] == "summary"
+    assert data["ending"] and data["ending"] in " ".join(
+        json.loads(run("show", "1", "--json", state=state).stdout)["recap"]
+    )
     assert data["next_episode"] == 2
+
+
+def test_tracks_unlock_with_their_episode(state: Path) -> None:
+    before = json.loads(run("tracks", "--json", state=state).stdout)
+    assert before["tracks"], "the released singles are spoiler-free"
+    assert all(track["episode"] is None for track in before["tracks"])
+    assert before["locked"] >= 1
+    run("watched", "1", "2", state=state)
+    after = json.loads(run("tracks", "--json", state=state).stdout)
+    assert [t for t in after["tracks"] if t["episode"] == 2]
+    assert after["locked"] < before["locked"]
+    human = run("tracks", state=state)
+    assert human.returncode == 0
+    assert "Soundtrack #1: the soundtrack" in human.stdout
+    assert "Kyuhyun" in human.stdout
+    assert_clean(human.stdout)
+    everything = json.loads(run("tracks", "--json", "--spoilers", state=state).stdout)
+    assert everything["locked"] == 0
+
+
+def test_the_next_episode_opens_with_previously(state: Path) -> None:
+    run("watched", "1", state=state)
+    peeked = json.loads(run("show", "2", "--json", "--spoilers", state=state).stdout)
+    assert peeked["previously"]["number"] == 1
+    first = json.loads(run("show", "1", "--json", state=state).stdout)
+    assert peeked["previously"]["summary"] == first["summary"]
+    assert json.loads(run("show", "2", "--json", state=state).stdout)["previously"] is None
+    text = run("show", "2", "--spoilers", state=state).stdout
+    assert "Previously, in episode 1:" in text
+    assert text.index("About the sources") > text.index("Previously, in episode 1:")
 
 
 def test_bare_soundtrack_without_a_terminal_exits_2_quickly(state: Path) -> None:

@@ -72,7 +72,7 @@ def test_screens_opened_on_demand_load_on_demand() -> None:
         "from soundtrack_tui.ui.app import SoundtrackApp, binding_ids\n"
         "from soundtrack_tui.ui.keymap import load_keymap\n"
         "config = load_keymap(__import__('pathlib').Path('/nonexistent/keys.toml'), binding_ids)\n"
-        "names = ('soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.story',\n"
+        "names = ('soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.reading',\n"
         "         'soundtrack_tui.ui.commands')\n"
         "print(sorted(n for n in names if n in sys.modules))\n"
         "assert 'help' in binding_ids()\n"
@@ -84,5 +84,5 @@ def test_screens_opened_on_demand_load_on_demand() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines() == [
         "[]",
-        "['soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.story']",
+        "['soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.reading']",
     ]

@@ -626,7 +626,7 @@ def _outcome(parse: Any, text: str) -> object:
 
 @pytest.mark.parametrize("text", _TRICKY_RECAPS)
 def test_recap_fast_path_parses_as_the_parser_does(text: str) -> None:
-    from soundtrack_tui.core.loader import _loads
+    from soundtrack_tui.core.tomlfile import _loads
 
     assert _outcome(_loads, text) == _outcome(tomllib.loads, text)
 
@@ -642,7 +642,7 @@ _RECAP_EDITS = st.lists(
 @_FUZZ
 @given(edits=_RECAP_EDITS)
 def test_recap_fast_path_matches_the_parser_on_mutated_files(edits: list[tuple[int, int, str]]) -> None:
-    from soundtrack_tui.core.loader import _loads
+    from soundtrack_tui.core.tomlfile import _loads
 
     text = _EPISODE
     for kind, where, chunk in edits:
@@ -657,7 +657,7 @@ def test_recap_fast_path_matches_the_parser_on_mutated_files(edits: list[tuple[i
 
 
 def test_a_plain_recap_is_not_read_by_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    from soundtrack_tui.core import loader
+    from soundtrack_tui.core import tomlfile
 
     parsed: list[str] = []
     real = tomllib.loads
@@ -666,8 +666,8 @@ def test_a_plain_recap_is_not_read_by_the_parser(monkeypatch: pytest.MonkeyPatch
         parsed.append(text)
         return real(text)
 
-    monkeypatch.setattr(loader.tomllib, "loads", loads)
-    document = loader._loads(_EPISODE)
+    monkeypatch.setattr(tomlfile.tomllib, "loads", loads)
+    document = tomlfile._loads(_EPISODE)
     assert document == real(_EPISODE)
     assert len(parsed) == 1 and "empty studio" not in parsed[0]
 
@@ -677,7 +677,7 @@ def test_key_positions_are_scanned_only_to_locate_a_problem(
 ) -> None:
     """A clean pack never scans for positions; a problem scans its own file
     once, and is located exactly as before."""
-    from soundtrack_tui.core import loader, tomlpos
+    from soundtrack_tui.core import tomlfile, tomlpos
 
     scanned: list[int] = []
 
@@ -685,7 +685,7 @@ def test_key_positions_are_scanned_only_to_locate_a_problem(
         scanned.append(len(text))
         return tomlpos.key_positions(text)
 
-    monkeypatch.setattr(loader, "key_positions", key_positions)
+    monkeypatch.setattr(tomlfile, "key_positions", key_positions)
     assert read_pack(VALID, lint=False).problems == []
     assert scanned == []
 

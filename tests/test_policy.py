@@ -6,6 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
+from packs import make_episode, make_pack, make_track
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show
 from soundtrack_tui.core.policy import Level, Viewer
@@ -182,10 +183,10 @@ def test_reviews_say_what_their_writer_had_seen() -> None:
     assert [r.label for r in episode.reviews] == ["written after episode 2"]
 
 
-def test_story_so_far_is_unlocked_episodes_in_order() -> None:
-    story = policy.story_so_far(PACK, Viewer(frozenset({3, 1})))
-    assert [v.number for v in story] == [1, 3]
-    assert all(v.paragraphs for v in story)
+def test_story_tells_watched_episodes_in_order_and_never_a_peek() -> None:
+    assert [e.number for e in policy.story_episodes(PACK, Viewer(frozenset({3, 1})))] == [1, 3]
+    assert [e.number for e in policy.story_episodes(PACK, Viewer(frozenset({1}), peek=2))] == [1]
+    assert [e.number for e in policy.story_episodes(PACK, Viewer(level=OFF))] == [1, 2, 3]
     assert policy.next_episode(PACK, Viewer(frozenset({1}))) == 2
     assert policy.next_episode(PACK, Viewer(frozenset({1, 2, 3, 4}))) is None
 
@@ -194,3 +195,50 @@ def test_level_parse() -> None:
     assert Level.parse(" Strict ") is STRICT
     with pytest.raises(ValueError, match="choose strict, standard, off"):
         Level.parse("loose")
+
+
+def _summarised() -> Pack:
+    return make_pack(
+        overrides={n: make_episode(n, summary=f"Summary {n}.") for n in (1, 2, 3)},
+        tracks=[
+            make_track("Single", episode=0),
+            make_track("In-story song", episode=2),
+            make_track("Finale song", episode=4),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    ("viewer", "number", "expected"),
+    [
+        (Viewer(frozenset({1}), peek=2), 2, (1, "Summary 1.")),  # next episode, peeked
+        (Viewer(frozenset({1, 2}), level=OFF), 3, (2, "Summary 2.")),  # spoilers on
+        (Viewer(frozenset({1})), 2, None),  # the recap itself is locked
+        (Viewer(frozenset({1, 2}), level=OFF), 2, None),  # watched: no reminder
+        (Viewer(frozenset({2}), peek=3), 3, None),  # next to watch is 1, not 3
+        (Viewer(level=OFF), 1, None),  # nothing before episode 1
+    ],
+)
+def test_previously_opens_only_the_next_episode_to_watch(
+    viewer: Viewer, number: int, expected: tuple[int, str] | None
+) -> None:
+    view = policy.episode_view(_summarised(), viewer, number)
+    assert (tuple(view.previously) if view.previously else None) == expected
+
+
+def test_a_summary_shows_only_with_its_recap() -> None:
+    pack = _summarised()
+    assert policy.episode_view(pack, Viewer(frozenset({1})), 2).summary is None
+    assert policy.episode_view(pack, Viewer(frozenset({2})), 2).summary == "Summary 2."
+
+
+def test_tracks_are_gated_by_their_episode_and_counted_when_locked() -> None:
+    pack = _summarised()
+    shown, hidden = policy.track_views(pack, Viewer(frozenset({1})))
+    assert [v.track.title for v in shown] == ["Single"] and hidden == 2
+    shown, hidden = policy.track_views(pack, Viewer(frozenset({1, 2})))
+    assert [(v.track.title, v.new) for v in shown] == [("Single", False), ("In-story song", True)]
+    assert hidden == 1
+    shown, hidden = policy.track_views(pack, Viewer(level=OFF))
+    assert len(shown) == 3 and hidden == 0
+    assert [v.track.title for v in policy.track_views(pack, Viewer(peek=4))[0]] == ["Single", "Finale song"]

@@ -14,8 +14,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from soundtrack_tui import __version__
-
-EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -80,6 +79,7 @@ def build_parser() -> argparse.ArgumentParser:
     ):
         command(name, verb).add_argument("numbers", type=_positive, nargs="+", metavar="N")
     command("story", "the story so far as Markdown, safe to share", spoilers=True, json=True)
+    command("tracks", "the show's soundtrack, as far as your progress allows", spoilers=True, json=True)
     check = commands.add_parser(
         "check", help="validate a content pack", description="validate a content pack"
     )

@@ -20,8 +20,11 @@ async def test_story_so_far_tells_only_what_was_watched(make_app: AppFactory) ->
         assert isinstance(app.screen, StoryScreen)
         story = text_of(app.screen)
         assert "Soundtrack #1: the story so far" in story
-        assert "Covers episodes 1 of 4." in story
-        assert "We first meet the pair" in story
+        assert "Covers episode 1 of 4." in story
+        summary = app.pack.episode(1).summary
+        assert summary and summary in story  # the summary, not the recap
+        assert "The episode opens in Sun-woo's photo studio" not in story
+        assert "Where it leaves off:" in story
         assert "2. A Picture" not in story
         assert "Next up: episode 2." in story
         await pilot.press("j", "k")

@@ -9,7 +9,7 @@ from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from .conftest import AppFactory, bundled, store_for
 from .helpers import header_text, main_screen, options_text, pane_text
 
-FIRST_PARAGRAPH = "We first meet the pair in Sun-woo's photo studio"
+FIRST_PARAGRAPH = "The episode opens in Sun-woo's photo studio"
 SECOND_EPISODE_START = bundled().episodes[2].paragraphs[0][:40]
 
 

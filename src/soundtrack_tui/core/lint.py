@@ -10,12 +10,17 @@ the character's existence, which is exactly what the character pane hides.
 
 from __future__ import annotations
 
+import contextlib
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path as FilePath
 
+from soundtrack_tui.core.errors import Problem, Severity
 from soundtrack_tui.core.model import Character, Pack
 from soundtrack_tui.core.textnorm import squash, words
-from soundtrack_tui.core.tomlpos import Path
+from soundtrack_tui.core.tomlfile import TomlFile
+from soundtrack_tui.core.tomlpos import Path, format_path, locate
 
 _MAX_WORDS_PER_NAME = 6
 
@@ -78,6 +83,11 @@ def _texts(pack: Pack, files: dict[int, str]) -> Iterator[_Text]:
         for key in ("verdict", "thoughts"):
             text = getattr(review, key)
             yield _Text("show.toml", ("reviews", index, key), text, review.after_episode)
+    for index, track in enumerate(pack.show.tracks):
+        for key in ("title", "original_title", "artist", "note"):
+            text = getattr(track, key)
+            if text:
+                yield _Text("show.toml", ("tracks", index, key), text, track.episode)
     for number, episode in pack.episodes.items():
         file = files.get(number, f"episodes/{number:02d}.toml")
         yield _Text(file, ("title",), episode.title, 0)
@@ -85,6 +95,8 @@ def _texts(pack: Pack, files: dict[int, str]) -> Iterator[_Text]:
         yield _Text(file, ("recap",), episode.recap, number)
         if episode.source_note:
             yield _Text(file, ("source_note",), episode.source_note, number)
+        if episode.summary:
+            yield _Text(file, ("summary",), episode.summary, number)
         for index, review in enumerate(episode.reviews):
             for key in ("verdict", "thoughts"):
                 yield _Text(file, ("reviews", index, key), getattr(review, key), number)
@@ -120,3 +132,43 @@ def find_leaks(pack: Pack, files: dict[int, str] | None = None) -> list[Leak]:
                     )
                 )
     return leaks
+
+
+def report_leaks(pack: Pack, files: dict[int, str], root: FilePath, problems: list[Problem]) -> None:
+    """Append a warning for every leak, located at the name in its file."""
+    located: dict[str, TomlFile] = {}
+    for leak in find_leaks(pack, files):
+        file = located.get(leak.file)
+        if file is None:
+            file = _reread(root / leak.file, problems)
+            located[leak.file] = file
+        seen_from = "before any episode" if leak.visible_from == 0 else f"from episode {leak.visible_from}"
+        message = (
+            f"names {leak.name!r} ({leak.character.name}), who first appears in episode "
+            f"{leak.character.first_episode}, but this text is visible {seen_from}"
+        )
+        line, column = _refine(file, leak, locate(file.positions, leak.path))
+        problems.append(Problem(file.shown, format_path(leak.path), message, line, column, Severity.WARNING))
+
+
+def _reread(path: FilePath, problems: list[Problem]) -> TomlFile:
+    """The file's text again, only to locate a leak: it parsed once already."""
+    file = TomlFile(str(path), problems)
+    with contextlib.suppress(OSError, UnicodeDecodeError):
+        file.text = path.read_bytes().decode("utf-8-sig")
+    return file
+
+
+def _refine(file: TomlFile, leak: Leak, where: tuple[int, int] | None) -> tuple[int | None, int | None]:
+    """Point at the name itself when it appears verbatim in the value
+    (before the next key), else at the key."""
+    if where is None:
+        return None, None
+    start = file.offset(*where)
+    found = file.text.find(leak.name, start)
+    key_offsets = file.key_offsets()
+    following = bisect_right(key_offsets, start)
+    if found < 0 or (following < len(key_offsets) and found > key_offsets[following]):
+        return where
+    before = file.text[:found]
+    return before.count("\n") + 1, found - (before.rfind("\n") + 1) + 1

@@ -8,6 +8,7 @@ cross reference (source keys, episode numbers) has been checked.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,6 +154,7 @@ class Episode(_KeptAsUtf8):
     runtime_minutes: int | None = None
     aired: dt.date | None = None
     source_note: str | None = None
+    summary: str | None = None
 
     def __init__(
         self,
@@ -165,6 +167,7 @@ class Episode(_KeptAsUtf8):
         runtime_minutes: int | None = None,
         aired: dt.date | None = None,
         source_note: str | None = None,
+        summary: str | None = None,
     ) -> None:
         setattr_ = object.__setattr__  # the class is frozen
         setattr_(self, "number", number)
@@ -176,6 +179,7 @@ class Episode(_KeptAsUtf8):
         setattr_(self, "runtime_minutes", runtime_minutes)
         setattr_(self, "aired", aired)
         setattr_(self, "source_note", source_note)
+        setattr_(self, "summary", summary)
 
     @property
     def recap(self) -> str:
@@ -186,6 +190,45 @@ class Episode(_KeptAsUtf8):
     def paragraphs(self) -> tuple[str, ...]:
         """Recap paragraphs: the recap split on blank lines."""
         return split_paragraphs(self.recap)
+
+    @property
+    def ending(self) -> str | None:
+        """Where the episode leaves off, for the story so far: the last
+        sentence of the recap, with the one before it when it is short."""
+        paragraphs = self.paragraphs
+        if not paragraphs:
+            return None
+        sentences = split_sentences(paragraphs[-1])
+        told = sentences[-1:]
+        if len(told[0].split()) < _SHORT_ENDING_WORDS:
+            told = sentences[-2:]
+        return " ".join(told)
+
+
+@dataclass(frozen=True, slots=True)
+class Track:
+    """A song of the show's soundtrack. `episode` is where it is first heard
+    or revealed, which gates it like a note; 0 means spoiler-free (a single
+    released before the show aired)."""
+
+    title: str
+    artist: str
+    episode: int = 0
+    original_title: str | None = None
+    released: dt.date | None = None
+    note: str | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def text(self) -> str:
+        """What a reader sees of the track and search indexes."""
+        parts = [self.title]
+        if self.original_title:
+            parts.append(self.original_title)
+        parts.append(self.artist)
+        if self.note:
+            parts.append(self.note)
+        return "\n\n".join(parts)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,6 +245,7 @@ class Show:
     writer: str | None = None
     sources: tuple[Source, ...] = ()
     reviews: tuple[Review, ...] = ()
+    tracks: tuple[Track, ...] = ()
 
 
 def _frozen_episodes() -> Mapping[int, Episode]:
@@ -230,6 +274,25 @@ class Pack:
             if source.key == key:
                 return source
         return None
+
+
+# An ending this short ("Then the music stops.") needs the sentence before it.
+_SHORT_ENDING_WORDS = 12
+# The gap after a sentence's end mark (and any closing quote or bracket),
+# where the next sentence starts with a capital or a digit.
+_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)]*(\s+)(?=[\"'“‘(]*[A-Z0-9])")
+
+
+def split_sentences(paragraph: str) -> list[str]:
+    """A paragraph's sentences. Good enough for prose: an abbreviation such
+    as "Mr. Kim" would split, which only shortens an excerpt."""
+    sentences: list[str] = []
+    start = 0
+    for gap in _SENTENCE_GAP.finditer(paragraph):
+        sentences.append(paragraph[start : gap.start(1)])
+        start = gap.end(1)
+    sentences.append(paragraph[start:])
+    return [sentence.strip() for sentence in sentences if sentence.strip()]
 
 
 def split_paragraphs(text: str) -> tuple[str, ...]:

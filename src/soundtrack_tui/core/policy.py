@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import NamedTuple
 
-from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review
+from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Track
 
 
 class Level(str, Enum):
@@ -94,6 +94,22 @@ class EpisodeView(EpisodeRow):
     source_note: str | None  # may discuss plot points: shown only when unlocked
     shown_recap: Episode | None  # the episode whose recap may be shown, else None
     reviews: tuple[ReviewView, ...]
+    previously: Previously | None = None  # opens the recap of the next episode to watch
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """ "aired 2022-03-23", "about 45 min": the facts line's parts."""
+        facts = []
+        if self.aired is not None:
+            facts.append(f"aired {self.aired.isoformat()}")
+        if self.runtime_minutes:
+            facts.append(f"about {self.runtime_minutes} min")
+        return tuple(facts)
+
+    @property
+    def summary(self) -> str | None:
+        """The episode's "previously on" text, once its recap may show."""
+        return None if self.shown_recap is None else self.shown_recap.summary
 
     @property
     def paragraphs(self) -> tuple[str, ...] | None:
@@ -101,6 +117,14 @@ class EpisodeView(EpisodeRow):
         when read: views are made on every selection move and most are
         never drawn."""
         return None if self.shown_recap is None else self.shown_recap.paragraphs
+
+
+class Previously(NamedTuple):
+    """The "previously on" that opens the next episode's recap: the summary
+    of the episode before it."""
+
+    number: int
+    summary: str
 
 
 class NoteView(NamedTuple):
@@ -172,7 +196,20 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         source_note=unlocked.source_note if unlocked else None,
         shown_recap=unlocked,
         reviews=episode_reviews(episode, viewer) if episode else (),
+        previously=previously_on(pack, viewer, number) if unlocked else None,
     )
+
+
+def previously_on(pack: Pack, viewer: Viewer, number: int) -> Previously | None:
+    """The summary of episode `number - 1`, when `number` is the next
+    episode to watch and that summary is unlocked. Only the next episode
+    gets one: a fan rereading an old recap needs no reminder."""
+    if number != next_episode(pack, viewer):
+        return None
+    previous = pack.episode(number - 1)
+    if previous is None or previous.summary is None or not viewer.unlocked(previous.number):
+        return None
+    return Previously(previous.number, previous.summary)
 
 
 def episode_views(pack: Pack, viewer: Viewer) -> list[EpisodeView]:
@@ -196,9 +233,32 @@ def character_views(pack: Pack, viewer: Viewer) -> list[CharacterView]:
     return views
 
 
-def story_so_far(pack: Pack, viewer: Viewer) -> list[EpisodeView]:
-    """The unlocked episodes in order: the "previously on" before the next."""
-    return [view for view in episode_views(pack, viewer) if not view.locked and view.has_file]
+def story_episodes(pack: Pack, viewer: Viewer) -> list[Episode]:
+    """The episodes the story so far tells, in order: those watched, or
+    every one when spoilers are off. A peek unlocks one recap for reading,
+    not for retelling."""
+    return [
+        episode
+        for number, episode in pack.episodes.items()
+        if number in viewer.watched or viewer.level is Level.OFF
+    ]
+
+
+class TrackView(NamedTuple):
+    track: Track
+    new: bool  # revealed by the episode most recently watched
+
+
+def track_views(pack: Pack, viewer: Viewer) -> tuple[list[TrackView], int]:
+    """The tracks the viewer may see, in pack order, and how many are
+    locked (counted, never shown)."""
+    latest = viewer.latest
+    shown = [
+        TrackView(track, new=track.episode > 0 and track.episode == latest)
+        for track in pack.show.tracks
+        if viewer.unlocked(track.episode)
+    ]
+    return shown, len(pack.show.tracks) - len(shown)
 
 
 def next_episode(pack: Pack, viewer: Viewer) -> int | None:

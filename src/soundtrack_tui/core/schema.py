@@ -53,6 +53,16 @@ _REVIEW: Fields = {
 EPISODE_REVIEW: Fields = dict(_REVIEW)
 SERIES_REVIEW: Fields = {**_REVIEW, "after_episode": Field("int")}
 
+TRACK: Fields = {
+    "title": Field("text"),
+    "original_title": Field("text", required=False),
+    "artist": Field("text"),
+    "released": Field("date", required=False),
+    "episode": Field("int", required=False),
+    "note": Field("text", required=False),
+    "sources": Field("texts"),
+}
+
 SHOW: Fields = {
     "format": Field("int"),
     "id": Field("text"),
@@ -66,6 +76,7 @@ SHOW: Fields = {
     "writer": Field("text", required=False),
     "sources": Field("tables", rules=SOURCE),
     "reviews": Field("tables", required=False, rules=SERIES_REVIEW),
+    "tracks": Field("tables", required=False, rules=TRACK),
 }
 
 EPISODE: Fields = {
@@ -77,6 +88,7 @@ EPISODE: Fields = {
     "recap": Field("text"),
     "sources": Field("texts"),
     "source_note": Field("text", required=False),
+    "summary": Field("text", required=False),
     "reviews": Field("tables", required=False, rules=EPISODE_REVIEW),
 }
 

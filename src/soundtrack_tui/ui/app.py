@@ -251,6 +251,12 @@ class SoundtrackApp(App[int]):
 
             self.push_screen(StoryScreen(self.pack, viewer))
 
+    def show_tracks(self, viewer: Viewer) -> None:
+        if self.pack is not None:
+            from soundtrack_tui.ui.screens.soundtrack import SoundtrackScreen
+
+            self.push_screen(SoundtrackScreen(self.pack, viewer))
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main
@@ -279,7 +285,8 @@ class SoundtrackApp(App[int]):
             "Toggle the watched mark of the selected episode",
             main.action_toggle_watched,
         )
-        yield SystemCommand("Story so far", "The recaps of everything you have watched", main.action_story)
+        yield SystemCommand("Story so far", "A summary of everything you have watched", main.action_story)
+        yield SystemCommand("Soundtrack", "The show's songs, as far as you have watched", main.action_tracks)
         yield SystemCommand("Help", "Every key and what it does", self.action_help)
 
 
@@ -298,9 +305,9 @@ def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
         ("Search box", SearchBox),
         ("Search results", ResultsList),
     )
-    from soundtrack_tui.ui.screens.story import StoryScreen
+    from soundtrack_tui.ui.screens.reading import ReadingScreen
 
-    yield "Story so far", StoryScreen
+    yield "Story so far and soundtrack", ReadingScreen
     from soundtrack_tui.ui.screens.help import HelpScreen
 
     yield "Help", HelpScreen

@@ -147,6 +147,9 @@ class MainScreen(Screen[None]):
         Binding(
             "f", "story", "Story so far", id="story", tooltip="The story so far, as far as you have watched"
         ),
+        Binding(
+            "t", "tracks", "Soundtrack", id="tracks", tooltip="The show's songs, as far as you have watched"
+        ),
         *(
             Binding(
                 str(digit),
@@ -500,6 +503,9 @@ class MainScreen(Screen[None]):
 
     def action_story(self) -> None:
         self.soundtrack_app.show_story(self.viewer.with_peek(None))
+
+    def action_tracks(self) -> None:
+        self.soundtrack_app.show_tracks(self.viewer)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys from the footer when they would do nothing."""

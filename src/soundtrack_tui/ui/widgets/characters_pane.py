@@ -59,7 +59,7 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
         noun = "note unlocks" if count == 1 else "notes unlock"
         lines.append(Content.styled(f"{count} more {noun} in later episodes", "dim italic"))
     if character.source_note:
-        lines.append(Content.assemble(("Sources differ: ", "dim bold"), Content(character.source_note)))
+        lines.append(Content.assemble(("About the sources: ", "dim bold"), Content(character.source_note)))
     return Content("\n").join(lines)
 
 

@@ -18,12 +18,7 @@ from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
 
 
 def facts_line(view: EpisodeView) -> Content:
-    facts: list[Content] = []
-    if view.aired is not None:
-        facts.append(Content(f"aired {view.aired.isoformat()}"))
-    if view.runtime_minutes:
-        facts.append(Content(f"about {view.runtime_minutes} min"))
-    return join(facts)
+    return join([Content(fact) for fact in view.facts])
 
 
 def status_words(view: EpisodeView) -> Content:
@@ -70,9 +65,6 @@ class RecapPane(TextPane):
         facts = facts_line(view)
         if facts.plain:
             blocks.append(Block(facts, 0, muted=True))
-        if view.source_note:
-            note = Content.assemble(("Sources differ: ", "bold"), Content(view.source_note))
-            blocks.append(Block(note, 0, muted=True))
         if view.logline:
             blocks.append(Block(literal(view.logline, "italic"), 1, 1))
         if not view.has_file:
@@ -87,10 +79,18 @@ class RecapPane(TextPane):
                 "when the selection moves."
             )
             blocks.append(Block(Content.styled(banner, "italic $accent")))
+        if view.previously is not None:
+            previously = Content.assemble(
+                (f"Previously, in episode {view.previously.number}: ", "bold"), view.previously.summary
+            )
+            blocks.append(Block(previously, 0, 1, muted=True))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
         current = marks.marks[marks.current].paragraph if marks and marks.marks else None
         first = len(blocks)
         blocks.extend(Block(highlighted(text, marks, index)) for index, text in enumerate(view.paragraphs))
+        if view.source_note:
+            blocks.append(Block(Content.styled("About the sources", "bold"), 1, 0, muted=True))
+            blocks.append(Block(Content(view.source_note), 0, 1, muted=True))
         return blocks, None if current is None else first + current
 
     def gate(self, view: EpisodeView) -> Content:

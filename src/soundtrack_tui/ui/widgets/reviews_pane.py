@@ -73,7 +73,12 @@ class ReviewsPane(TextPane):
                     _note(f"Reviews of episode {episode.number} are hidden until you have watched it.")
                 )
             elif not episode.reviews:
-                blocks.append(_note("No reviews of this episode yet."))
+                below = (
+                    "see the whole-series reviews below"
+                    if self.series
+                    else "nor is any whole-series review visible yet"
+                )
+                blocks.append(_note(f"No critic reviewed episode {episode.number} on its own; {below}."))
             for index, review in enumerate(episode.reviews):
                 add_review(review, f"episode-{index}")
         blocks.append(_section("Whole series"))

@@ -1,0 +1,56 @@
+"""What each CLI command does. No Textual here: the UI is imported lazily.
+
+Every command asks the spoiler policy what it may print, exactly as the
+terminal UI does, so `soundtrack show 3` can never reveal more than the
+recap pane would.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from soundtrack_tui.commands.check import check
+from soundtrack_tui.commands.episodes import cmd_list, cmd_show, cmd_unwatched, cmd_watched
+from soundtrack_tui.commands.reading import cmd_search, cmd_story, cmd_tracks
+from soundtrack_tui.commands.session import CommandError, Session, pack_path
+from soundtrack_tui.commands.terminal import run_ui, terminal_problem
+from soundtrack_tui.exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
+from soundtrack_tui.output import Output, error
+
+__all__ = [
+    "COMMANDS",
+    "EXIT_CONTENT",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "CommandError",
+    "Output",
+    "Session",
+    "check",
+    "pack_path",
+    "run",
+    "run_ui",
+    "terminal_problem",
+]
+
+COMMANDS = {
+    "list": cmd_list,
+    "show": cmd_show,
+    "search": cmd_search,
+    "watched": cmd_watched,
+    "unwatched": cmd_unwatched,
+    "story": cmd_story,
+    "tracks": cmd_tracks,
+}
+
+
+def run(command: str, args: Any) -> int:
+    """Run a data command; every expected failure becomes one stderr line."""
+    try:
+        session = Session.open(args.content, args.state_dir, getattr(args, "spoilers", False))
+        try:
+            return COMMANDS[command](session, args)
+        finally:
+            session.report_notices()
+    except CommandError as failure:
+        error(str(failure))
+        return failure.code

@@ -1,0 +1,154 @@
+"""`list`, `show`, `watched` and `unwatched`: episodes as the policy lets
+the viewer see them, and the progress that changes what it lets through."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from soundtrack_tui.commands.session import Session
+from soundtrack_tui.core import policy
+from soundtrack_tui.core.policy import EpisodeView, ReviewView
+from soundtrack_tui.exit_codes import EXIT_OK
+from soundtrack_tui.output import Output, print_json
+
+
+def cmd_list(session: Session, args: Any) -> int:
+    views = policy.episode_views(session.pack, session.viewer)
+    if args.json:
+        print_json([_episode_summary(view) for view in views])
+        return EXIT_OK
+    out = Output()
+    watched = len(session.viewer.watched & set(session.pack.numbers))
+    out.line((session.pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
+    out.table(["#", "status", "title"], [_list_row(view) for view in views])
+    return EXIT_OK
+
+
+def _status(view: EpisodeView) -> tuple[str, str]:
+    if view.watched:
+        return "watched", "green"
+    if view.locked:
+        return "locked", "yellow"
+    return "", ""
+
+
+def _list_row(view: EpisodeView) -> list[tuple[str, str]]:
+    if not view.has_file:
+        title = ("(no recap yet)", "dim italic")
+    elif view.title is None:
+        title = ("(title hidden until watched)", "dim italic")
+    else:
+        title = (view.title, "")
+    return [(str(view.number), "bold"), _status(view), title]
+
+
+def _episode_summary(view: EpisodeView) -> dict[str, Any]:
+    return {
+        "number": view.number,
+        "title": view.title,
+        "watched": view.watched,
+        "locked": view.locked,
+        "has_recap": view.has_file,
+        "runtime_minutes": view.runtime_minutes,
+        "aired": view.aired.isoformat() if view.aired else None,
+    }
+
+
+# -- show ------------------------------------------------------------------
+
+
+def cmd_show(session: Session, args: Any) -> int:
+    number = session.episode_number(args.number)
+    view = policy.episode_view(session.pack, session.viewer, number)
+    if args.json:
+        print_json(
+            {
+                **_episode_summary(view),
+                "logline": view.logline,
+                "previously": view.previously._asdict() if view.previously else None,
+                "summary": view.summary,
+                "recap": list(view.paragraphs) if view.paragraphs is not None else None,
+                "source_note": view.source_note,
+                "reviews": [_review_json(r) for r in view.reviews],
+            }
+        )
+        return EXIT_OK
+    out = Output()
+    out.line((view.heading, "bold"), (f"  {_status(view)[0]}", _status(view)[1]))
+    if view.facts:
+        out.line((" · ".join(view.facts), "dim"))
+    if view.logline:
+        out.blank()
+        out.paragraph(view.logline, "italic")
+    out.blank()
+    if not view.has_file:
+        out.paragraph("No recap yet for this episode.", "dim")
+    elif view.paragraphs is None:
+        out.paragraph(
+            f"The recap is hidden until you have watched episode {number}. "
+            f"Run `soundtrack watched {number}` once you have, or add --spoilers.",
+            "yellow",
+        )
+    else:
+        if view.previously:
+            out.paragraph(
+                f"Previously, in episode {view.previously.number}: {view.previously.summary}", "dim"
+            )
+            out.blank()
+        for index, paragraph in enumerate(view.paragraphs):
+            if index:
+                out.blank()
+            out.paragraph(paragraph)
+        if view.source_note:
+            out.blank()
+            out.line(("About the sources", "bold dim"))
+            out.paragraph(view.source_note, "dim")
+    for review in view.reviews:
+        out.blank()
+        _print_review(out, review)
+    return EXIT_OK
+
+
+def _print_review(out: Output, view: ReviewView) -> None:
+    review = view.review
+    rating = f"  {review.rating}" if review.rating else ""
+    out.line((review.outlet, "bold"), (rating, "cyan"), (f"  ({view.label})", "dim"))
+    out.paragraph(review.verdict, "italic")
+    out.paragraph(review.thoughts)
+
+
+def _review_json(view: ReviewView) -> dict[str, Any]:
+    review = view.review
+    return {
+        "outlet": review.outlet,
+        "source": review.source,
+        "verdict": review.verdict,
+        "rating": review.rating,
+        "thoughts": review.thoughts,
+        "after_episode": review.after_episode,
+        "label": view.label,
+        "series": view.series,
+    }
+
+
+def cmd_watched(session: Session, args: Any) -> int:
+    return _set_watched(session, args.numbers, True)
+
+
+def cmd_unwatched(session: Session, args: Any) -> int:
+    return _set_watched(session, args.numbers, False)
+
+
+def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int:
+    chosen = sorted({session.episode_number(n) for n in numbers})
+    progress = session.store.set_watched(chosen, watched)
+    listed = ", ".join(str(n) for n in chosen)
+    plural = "s" if len(chosen) > 1 else ""
+    state = "watched" if watched else "not watched"
+    count = len(progress.watched & set(session.pack.numbers))
+    Output().line(
+        (f"Marked episode{plural} {listed} as {state}", ""),
+        (f"  ({count}/{session.pack.show.episode_count} watched)", "dim"),
+    )
+    return EXIT_OK

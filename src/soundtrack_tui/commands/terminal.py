@@ -1,0 +1,51 @@
+"""Starting the terminal browser: only where there is a terminal."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from soundtrack_tui.commands.session import pack_path
+from soundtrack_tui.exit_codes import EXIT_USAGE
+from soundtrack_tui.output import error
+
+
+def terminal_problem() -> str | None:
+    """Why the UI cannot start here, or None. Textual does not notice a
+    missing terminal: it would write escape codes into the pipe and hang."""
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        return "stdin and stdout must both be a terminal"
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb"):
+        return f"TERM is {'empty' if not term else 'dumb'}"
+    return None
+
+
+def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
+    problem = terminal_problem()
+    if problem:
+        error(
+            f"the browser needs a terminal ({problem}); without one, use "
+            "soundtrack list, show N, search QUERY, story, watched N or check"
+        )
+        return EXIT_USAGE
+    path = pack_path(content)
+    cached = read_ahead(path)
+    from soundtrack_tui.ui.app import run as run_app
+
+    code: int = run_app(path, state, spoilers=spoilers, cached=cached)
+    return code
+
+
+def read_ahead(path: Path) -> bool:
+    """Start the child that reads a pack not in the cache yet (see
+    `ui.app.run`) before Textual is imported: its ~0.1 s of imports and
+    the child's reading then overlap. Returns whether the pack is cached."""
+    from soundtrack_tui.core import indexer
+    from soundtrack_tui.core.cache import is_cached
+
+    cached = is_cached(path)
+    if not cached:
+        indexer.start(path)
+    return cached
