@@ -70,7 +70,9 @@ __all__ = [
     "load_pack_cached",
 ]
 
-CACHE_FORMAT = 4  # 4: episode summaries and tracks; 2: Episode keeps its recap as UTF-8; 3: large buffers mapped
+CACHE_FORMAT = (
+    4  # 4: episode summaries and tracks; 2: Episode keeps its recap as UTF-8; 3: large buffers mapped
+)
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 

@@ -23,20 +23,31 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import errno
-import json
 import os
 import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import platformdirs
 
-from soundtrack_tui.core.policy import DEFAULT_LEVEL, Level
+from soundtrack_tui.core.policy import Level
+from soundtrack_tui.core.progress_document import (
+    CorruptProgress,
+    Document,
+    PackProgress,
+    check_episode,
+    empty_document,
+    entry_progress,
+    parse_document,
+    serialize_document,
+    with_entry,
+)
 from soundtrack_tui.core.sanitize import sanitize
+
+__all__ = ["FILE_NAME", "LOCK_NAME", "STATE_DIR_ENV", "PackProgress", "ProgressStore", "state_dir"]
 
 if sys.platform == "win32":
     import msvcrt
@@ -47,7 +58,6 @@ APP_NAME = "soundtrack"
 STATE_DIR_ENV = "SOUNDTRACK_STATE_DIR"
 FILE_NAME = "progress.json"
 LOCK_NAME = "progress.lock"
-SCHEMA_VERSION = 1
 
 # How long to sleep between non-blocking lock attempts: short enough that a
 # waiting window feels instant once the other one lets go.
@@ -67,135 +77,8 @@ def state_dir(override: str | os.PathLike[str] | None = None) -> Path:
     return Path(platformdirs.user_state_dir(APP_NAME))
 
 
-@dataclass(frozen=True, slots=True)
-class PackProgress:
-    """One pack's progress. Validated on construction so that whatever the
-    store holds in memory can always be written back and read again: a bad
-    value is a programming error and fails here, not as a "corrupt" file
-    on the next start."""
-
-    watched: frozenset[int] = frozenset()
-    level: Level = DEFAULT_LEVEL
-    theme: str | None = None
-    last_episode: int | None = None
-
-    def __post_init__(self) -> None:
-        watched: object = self.watched
-        if not isinstance(watched, frozenset):
-            raise TypeError(f"watched must be a frozenset, not {type(watched).__name__}")
-        for number in watched:
-            _check_episode(number, "watched episode")
-        level: object = self.level
-        if not isinstance(level, Level):
-            raise TypeError(f"level must be a Level, not {level!r}")
-        theme: object = self.theme
-        if theme is not None and not isinstance(theme, str):
-            raise TypeError(f"theme must be a str or None, not {theme!r}")
-        if self.last_episode is not None:
-            _check_episode(self.last_episode, "last_episode")
-
-
-def _check_episode(number: object, what: str) -> None:
-    # bool is an int subclass; `true` in a file is not episode 1.
-    if isinstance(number, bool) or not isinstance(number, int):
-        raise TypeError(f"{what} must be an int, not {number!r}")
-    if number < 1:
-        raise ValueError(f"{what} must be at least 1, not {number}")
-
-
-class _Corrupt(Exception):
-    """The progress file exists but cannot be trusted; `str()` says why."""
-
-
 class _LockTimeout(Exception):
     """Another instance held the lock for longer than the timeout."""
-
-
-_Document = dict[str, Any]
-
-
-def _empty_document() -> _Document:
-    return {"version": SCHEMA_VERSION, "packs": {}}
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-def _parse(data: bytes) -> _Document:
-    """Decode and validate the whole file. Every pack entry is checked, not
-    only ours: one bad entry means something wrote garbage, and keeping the
-    rest would only hide it."""
-    if not data.strip():
-        raise _Corrupt("the file is empty")
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _Corrupt(f"not UTF-8 text (byte {exc.start})") from None
-    try:
-        document = json.loads(text, parse_constant=_reject_constant)
-    except json.JSONDecodeError as exc:
-        raise _Corrupt(f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
-    except (ValueError, RecursionError) as exc:
-        raise _Corrupt(f"invalid JSON ({type(exc).__name__})") from None
-    if not isinstance(document, dict):
-        raise _Corrupt("not a JSON object")
-    version = document.get("version")
-    if type(version) is not int or version != SCHEMA_VERSION:  # 1.0 and true are not 1
-        raise _Corrupt(f"unsupported version {version!r} (expected {SCHEMA_VERSION})")
-    packs = document.get("packs")
-    if not isinstance(packs, dict):
-        raise _Corrupt('"packs" is not an object')
-    for pack_id, entry in packs.items():
-        try:
-            _entry_progress(entry)
-        except (TypeError, ValueError) as exc:
-            raise _Corrupt(f"pack {pack_id!r}: {exc}") from None
-    return document
-
-
-def _entry_progress(entry: object) -> PackProgress:
-    """A pack entry as `PackProgress`. Missing keys take their defaults and
-    unknown keys are ignored, so a newer minor version still reads."""
-    if not isinstance(entry, dict):
-        raise TypeError("entry is not an object")
-    watched = entry.get("watched", [])
-    if not isinstance(watched, list):
-        raise TypeError("watched must be a list")
-    level = entry.get("level", DEFAULT_LEVEL.value)
-    if not isinstance(level, str):
-        raise TypeError("level must be a string")
-    try:
-        parsed_level = Level(level)
-    except ValueError:
-        raise ValueError(f"unknown level {level!r}") from None
-    return PackProgress(
-        watched=frozenset(watched),
-        level=parsed_level,
-        theme=entry.get("theme"),
-        last_episode=entry.get("last_episode"),
-    )
-
-
-def _with_entry(document: _Document, pack_id: str, progress: PackProgress) -> _Document:
-    """`document` with our pack's entry replaced; other packs, and keys of
-    ours this version does not know, are kept as they were."""
-    packs = dict(document["packs"])
-    entry = dict(packs.get(pack_id, {}))
-    entry.update(
-        watched=sorted(progress.watched),
-        level=progress.level.value,
-        theme=progress.theme,
-        last_episode=progress.last_episode,
-    )
-    packs[pack_id] = entry
-    return {**document, "packs": packs}
-
-
-def _serialize(document: _Document) -> bytes:
-    # ensure_ascii: a lone surrogate smuggled in through a \ud800 escape
-    # still round-trips, where encoding it as UTF-8 would fail.
-    return (json.dumps(document, indent=2, ensure_ascii=True) + "\n").encode("ascii")
 
 
 def _timestamp() -> str:
@@ -259,12 +142,12 @@ class ProgressStore:
         written is never mistaken for it) and progress starts empty."""
         try:
             document = self._read()
-        except _Corrupt:
+        except CorruptProgress:
             document = self._recover()
         except OSError as exc:
             # Not knowing what is there, writing over it could destroy it.
             self._go_read_only("unwritable", f"progress will not be kept: {self._describe_read(exc)}")
-            document = _empty_document()
+            document = empty_document()
         self._current = self._progress_in(document)
         return self._current
 
@@ -285,7 +168,7 @@ class ProgressStore:
             with self._locked():
                 document = self._read_or_recover_locked()
                 changed = change(self._progress_in(document))
-                self._write(_with_entry(document, self._pack_id, changed))
+                self._write(with_entry(document, self._pack_id, changed))
         except _LockTimeout:
             self._lock_timed_out()
         except OSError as exc:
@@ -301,7 +184,7 @@ class ProgressStore:
         touched, so a bad number is an error, not a half-applied change."""
         chosen = frozenset(numbers)
         for number in chosen:
-            _check_episode(number, "episode")
+            check_episode(number, "episode")
 
         def change(progress: PackProgress) -> PackProgress:
             marked = progress.watched | chosen if watched else progress.watched - chosen
@@ -342,26 +225,26 @@ class ProgressStore:
             f"(waited {self._lock_timeout:g} s for {LOCK_NAME}); changes stay in this session only",
         )
 
-    def _progress_in(self, document: _Document) -> PackProgress:
+    def _progress_in(self, document: Document) -> PackProgress:
         entry = document["packs"].get(self._pack_id)
-        return PackProgress() if entry is None else _entry_progress(entry)
+        return PackProgress() if entry is None else entry_progress(entry)
 
-    def _read(self) -> _Document:
+    def _read(self) -> Document:
         """The validated file, or an empty document when there is none yet.
-        Raises `_Corrupt` for a damaged file and OSError when it cannot be
+        Raises `CorruptProgress` for a damaged file and OSError when it cannot be
         read at all (which is not the same: an unreadable file may be fine)."""
         try:
             data = self.path.read_bytes()
         except FileNotFoundError:
-            return _empty_document()
-        return _parse(data)
+            return empty_document()
+        return parse_document(data)
 
-    def _recover(self) -> _Document:
+    def _recover(self) -> Document:
         """Called by `load` on a damaged file: take the lock and move it aside.
         If that is impossible, leave the file alone and start empty."""
         if self._read_only:
             self._notify("ignored", f"progress file {self.path} is damaged; starting with no progress")
-            return _empty_document()
+            return empty_document()
         try:
             with self._locked():
                 return self._read_or_recover_locked()
@@ -369,21 +252,21 @@ class ProgressStore:
             self._lock_timed_out()
         except OSError as exc:
             self._go_read_only("unwritable", f"progress will not be kept: {self._describe(exc)}")
-        return _empty_document()
+        return empty_document()
 
-    def _read_or_recover_locked(self) -> _Document:
+    def _read_or_recover_locked(self) -> Document:
         """Read with the lock held; a damaged file is moved aside. OSError
         propagates: the caller cannot write safely over what it cannot read."""
         try:
             return self._read()
-        except _Corrupt as exc:
+        except CorruptProgress as exc:
             aside = self._move_aside()
             self._notify(
                 "corrupt",
                 f"progress file {self.path} could not be used ({exc}); "
                 f"moved it to {aside.name} and started with no progress",
             )
-            return _empty_document()
+            return empty_document()
 
     def _move_aside(self) -> Path:
         """Rename the damaged file to `progress.json.corrupt-<UTC time>`,
@@ -398,11 +281,11 @@ class ProgressStore:
         os.replace(self.path, aside)
         return aside
 
-    def _write(self, document: _Document) -> None:
+    def _write(self, document: Document) -> None:
         """Atomically replace the file: a reader (or a crash) sees the old
         file or the new one, never a mix, and a failed write removes its
         temp file and leaves the old file untouched."""
-        data = _serialize(document)
+        data = serialize_document(document)
         fd, temp = tempfile.mkstemp(prefix=f".{FILE_NAME}.", suffix=".tmp", dir=self._folder)
         try:
             with open(fd, "wb") as handle:
