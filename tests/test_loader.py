@@ -26,7 +26,7 @@ from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.errors import ContentError, Problem
 from soundtrack_tui.core.loader import MAX_FILE_BYTES, load_pack, read_pack
 from soundtrack_tui.core.model import Episode, Pack, Review
-from soundtrack_tui.core.sanitize import is_clean
+from soundtrack_tui.core.sanitize import sanitize
 
 if sys.version_info >= (3, 14):
     import tomllib
@@ -55,6 +55,11 @@ SEED_SOURCES = {"LB4": 4, "LB2": 2, "TRG2": 2}
 # Anything a terminal would act on: C0 but newline/tab, DEL, C1, surrogates,
 # bidi embeddings/overrides/isolates, and line separators other than "\n".
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def is_clean(text: str) -> bool:
+    """Nothing in `text` that the sanitizer would change."""
+    return sanitize(text) == text
 
 
 @pytest.fixture(scope="module")

@@ -45,7 +45,3 @@ def sanitize(text: str) -> str:
         return text
     return _UNSAFE.sub(_replacement, _LINE_BREAKS.sub("\n", text))
 
-
-def is_clean(text: str) -> bool:
-    """True when `sanitize` would leave `text` unchanged."""
-    return _UNSAFE.search(text) is None
