@@ -150,3 +150,19 @@ def test_sanitize_keeps_everything_else(text: str) -> None:
     assert is_clean(text) == (clean == text)
     kept = _REMOVED.sub("", text.replace("\r", ""))
     assert clean.replace(FFFD, "").replace("\n", "") == kept.replace(FFFD, "").replace("\n", "")
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    ["\u200e", "\u200f", "\u061c", "\U000e0001", "\U000e0041", "\U000e007f"],
+    ids=["LRM", "RLM", "ALM", "language-tag", "tag-A", "cancel-tag"],
+)
+def test_invisible_marks_and_tags_are_dropped(invisible: str) -> None:
+    assert sanitize(f"a{invisible}b") == "ab"
+
+
+def test_a_subdivision_flag_keeps_its_tags() -> None:
+    england = "\U0001f3f4\U000e0067\U000e0062\U000e0065\U000e006e\U000e0067\U000e007f"
+    assert sanitize(f"go {england}!") == f"go {england}!"
+    # Tags that do not finish a flag are a hidden message: gone.
+    assert sanitize("\U0001f3f4\U000e0067\U000e0062 x") == "\U0001f3f4 x"

@@ -15,6 +15,7 @@ from typing import Any
 
 from soundtrack_tui.core import schema
 from soundtrack_tui.core.errors import ContentError, LoadResult, Problem, Progress, Severity
+from soundtrack_tui.core.files import describe_os_error
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
     FORMAT_VERSION,
@@ -93,7 +94,9 @@ class _Loader:
             return None
         episodes, files = self.load_episodes()
         characters = self.load_characters()
-        self.warn_uncited(show_file, show_doc)
+        if not any(problem.is_error for problem in self.problems):
+            # With a file unread, its citations are unknown: no false alarms.
+            self.warn_uncited(show_file, show_doc)
         pack = Pack(show, MappingProxyType(episodes), characters, self.root)
         if self.run_lint:
             report_leaks(pack, files, self.root, self.problems)
@@ -250,7 +253,13 @@ class _Loader:
         files: dict[int, str] = {}
         if not folder.is_dir():
             return episodes, files
-        paths = sorted(folder.iterdir())
+        try:
+            paths = sorted(folder.iterdir())
+        except OSError as error:
+            self.problems.append(
+                Problem(str(folder), "", f"cannot list the folder: {describe_os_error(error)}")
+            )
+            return episodes, files
         for done, path in enumerate(paths, 1):
             if self.progress is not None and (done % 25 == 0 or done == len(paths)):
                 self.progress(done, len(paths))

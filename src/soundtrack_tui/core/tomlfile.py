@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from soundtrack_tui.core.errors import Problem, Severity
+from soundtrack_tui.core.files import UnreadableFile, read_capped
 from soundtrack_tui.core.tomlpos import Path as KeyPath
 from soundtrack_tui.core.tomlpos import format_path, key_positions, locate
 
@@ -122,18 +123,11 @@ def parse_file(
     """Read and parse one TOML file; problems go to `problems`, and the
     document is None when the file could not be read or parsed."""
     file = TomlFile(str(path), problems)
-    if not path.exists():
-        if required:
-            file.report((), "missing file")
-        return file, None
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            file.report((), f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit")
-            return file, None
-        data = path.read_bytes()
-    except OSError as error:
-        file.report((), f"cannot read: {error.strerror or error}")
+        data = read_capped(path, MAX_FILE_BYTES)
+    except UnreadableFile as error:
+        if required or not error.missing:
+            file.report((), str(error))
         return file, None
     text = _decode(file, data)
     if text is None:
