@@ -453,18 +453,63 @@ def test_read_only_file_system(folder: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert "read-only file system" in assert_memory_only(store)
 
 
-def test_unreadable_progress_file(folder: Path) -> None:
+def test_a_folder_in_place_of_the_file_is_moved_aside(folder: Path) -> None:
     (folder / FILE_NAME).mkdir(parents=True)  # a folder where the file should be
     store = ProgressStore(folder, PACK)
     assert store.load() == PackProgress()
+    [notice] = store.take_notices()
+    assert "not a regular file (a folder)" in notice and "moved it to" in notice
+    store.set_watched([1], True)
+    assert read_file(folder)["packs"] == {PACK: {**VALID_ENTRY}}
+    [aside] = corrupt_files(folder)
+    assert aside.is_dir()
+
+
+def test_a_fifo_in_place_of_the_file_is_moved_aside_not_waited_on(folder: Path) -> None:
+    folder.mkdir()
+    os.mkfifo(folder / FILE_NAME)
+    store = ProgressStore(folder, PACK)
+    assert store.load() == PackProgress()  # would block forever on open()
+    [notice] = store.take_notices()
+    assert "not a regular file (a FIFO)" in notice
+    assert not store.read_only
+    store.set_watched([1], True)
+    assert read_file(folder)["packs"][PACK]["watched"] == [1]
+
+
+def test_a_huge_file_is_damage_not_progress(folder: Path) -> None:
+    folder.mkdir()
+    with open(folder / FILE_NAME, "wb") as handle:
+        handle.truncate(2 * 1024**3)  # sparse: 2 GiB that take no disk
+    store = ProgressStore(folder, PACK)
+    assert store.load() == PackProgress()  # no MemoryError
+    [notice] = store.take_notices()
+    assert "over the 16,777,216-byte limit" in notice
+    assert len(corrupt_files(folder)) == 1
+
+
+def test_a_duplicate_key_is_damage_not_a_silent_loss(folder: Path) -> None:
+    folder.mkdir()
+    first = json.dumps({PACK: VALID_ENTRY})
+    (folder / FILE_NAME).write_text(f'{{"version": 1, "packs": {first}, "packs": {{}}}}', encoding="utf-8")
+    store = ProgressStore(folder, PACK)
+    assert store.load() == PackProgress()
+    [notice] = store.take_notices()
+    assert "the key 'packs' appears twice" in notice
+    [aside] = corrupt_files(folder)
+    assert '"packs": {}' in aside.read_text(encoding="utf-8")  # kept, not lost
+
+
+def test_a_symlinked_lock_is_never_followed(folder: Path, tmp_path: Path) -> None:
+    folder.mkdir()
+    target = tmp_path / "victim"
+    (folder / LOCK_NAME).symlink_to(target)
+    store = ProgressStore(folder, PACK)
+    store.set_watched([1], True)
+    assert not target.exists()  # not created through the link
     assert store.read_only
     [notice] = store.take_notices()
-    assert notice.startswith("progress will not be kept: cannot read")
-    store.set_watched([1], True)
-    assert store.current.watched == {1}
-    assert store.take_notices() == []
-    assert (folder / FILE_NAME).is_dir()
-    assert corrupt_files(folder) == []
+    assert f"{folder / LOCK_NAME} is a symlink, which is never followed" in notice
 
 
 # -- damaged files ------------------------------------------------------------------

@@ -20,12 +20,14 @@ from pathlib import Path
 
 class UnreadableFile(Exception):
     """Why a file could not be read, as a short phrase for one error line
-    ("not a regular file (a FIFO)"); `missing` tells a file that is simply
-    not there from every other reason."""
+    ("not a regular file (a FIFO)"). `missing` tells a file that is simply
+    not there from every other reason; `os_error` is set when the system
+    refused (permissions, I/O), as opposed to the file being wrong."""
 
-    def __init__(self, reason: str, *, missing: bool = False) -> None:
+    def __init__(self, reason: str, *, missing: bool = False, os_error: OSError | None = None) -> None:
         super().__init__(reason)
         self.missing = missing
+        self.os_error = os_error
 
 
 def kind_of(mode: int) -> str:
@@ -75,7 +77,7 @@ def read_capped(path: Path, limit: int, *, follow_symlinks: bool = True) -> byte
                 raise UnreadableFile(f"file grew past the {limit:,}-byte limit while being read")
         return b"".join(chunks)
     except OSError as error:
-        raise UnreadableFile(f"cannot read: {describe_os_error(error)}") from None
+        raise UnreadableFile(f"cannot read: {describe_os_error(error)}", os_error=error) from None
     finally:
         os.close(fd)
 
@@ -91,7 +93,7 @@ def _unreadable(path: Path, error: OSError, follow_symlinks: bool) -> Unreadable
         return UnreadableFile("a symlink loop")
     if error.errno == errno.ENXIO:  # a socket, or a FIFO opened for writing
         return UnreadableFile("not a regular file")
-    return UnreadableFile(f"cannot read: {describe_os_error(error)}")
+    return UnreadableFile(f"cannot read: {describe_os_error(error)}", os_error=error)
 
 
 def describe_os_error(error: OSError) -> str:

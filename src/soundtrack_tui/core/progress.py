@@ -33,6 +33,7 @@ from pathlib import Path
 
 import platformdirs
 
+from soundtrack_tui.core.files import UnreadableFile, read_capped
 from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.progress_document import (
     CorruptProgress,
@@ -58,6 +59,10 @@ APP_NAME = "soundtrack"
 STATE_DIR_ENV = "SOUNDTRACK_STATE_DIR"
 FILE_NAME = "progress.json"
 LOCK_NAME = "progress.lock"
+
+# Far more than any real progress file (a thousand shows of a thousand
+# episodes each is about 6 MB): anything bigger is damage, not progress.
+MAX_PROGRESS_BYTES = 16 * 1024 * 1024
 
 # How long to sleep between non-blocking lock attempts: short enough that a
 # waiting window feels instant once the other one lets go.
@@ -234,9 +239,13 @@ class ProgressStore:
         Raises `CorruptProgress` for a damaged file and OSError when it cannot be
         read at all (which is not the same: an unreadable file may be fine)."""
         try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return empty_document()
+            data = read_capped(self.path, MAX_PROGRESS_BYTES)
+        except UnreadableFile as error:
+            if error.missing:
+                return empty_document()
+            if error.os_error is not None:
+                raise error.os_error from None
+            raise CorruptProgress(str(error)) from None
         return parse_document(data)
 
     def _recover(self) -> Document:
@@ -316,7 +325,10 @@ class ProgressStore:
         blocking until `lock_timeout`, so a hung instance can never freeze
         this one. The lock file is never deleted: removing it would let two
         instances lock two different files."""
-        fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o666)
+        # Not through a symlink: whoever planted one would have this
+        # program create or truncate the file it points at.
+        flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        fd = os.open(self.lock_path, flags, 0o666)
         try:
             deadline = time.monotonic() + self._lock_timeout
             while not _try_lock(fd):
@@ -349,6 +361,8 @@ class ProgressStore:
         folder = self._folder
         if self._not_a_folder(exc):
             return f"{folder} is not a folder"
+        if exc.errno == errno.ELOOP:
+            return f"{self.lock_path} is a symlink, which is never followed"
         if exc.errno == errno.ENOSPC:
             return f"no space left on the device holding {folder}"
         if exc.errno == errno.EROFS:

@@ -67,6 +67,16 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """An object whose keys are all different: with a key twice, `json`
+    keeps the last, which would silently drop the progress in the first."""
+    keys = [key for key, _ in pairs]
+    for key in keys:
+        if keys.count(key) > 1:
+            raise CorruptProgress(f"the key {key!r} appears twice")
+    return dict(pairs)
+
+
 def parse_document(data: bytes) -> Document:
     """Decode and validate the whole file. Every pack entry is checked, not
     only ours: one bad entry means something wrote garbage, and keeping the
@@ -78,7 +88,7 @@ def parse_document(data: bytes) -> Document:
     except UnicodeDecodeError as exc:
         raise CorruptProgress(f"not UTF-8 text (byte {exc.start})") from None
     try:
-        document = json.loads(text, parse_constant=_reject_constant)
+        document = json.loads(text, parse_constant=_reject_constant, object_pairs_hook=_unique_keys)
     except json.JSONDecodeError as exc:
         raise CorruptProgress(f"invalid JSON at line {exc.lineno} column {exc.colno}") from None
     except (ValueError, RecursionError) as exc:
