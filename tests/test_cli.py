@@ -192,3 +192,25 @@ def test_cli_path_never_imports_textual() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("where", ["/dev/null", "a-file"])
+def test_watched_never_reports_progress_it_did_not_keep(tmp_path: Path, where: str) -> None:
+    target = tmp_path / where if where == "a-file" else Path(where)
+    if where == "a-file":
+        target.write_text("not a folder\n", encoding="utf-8")
+    result = run("watched", "1", "--state-dir", str(target), state=tmp_path / "unused")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr == f"soundtrack: could not mark episode 1 as watched: {target} is not a folder\n"
+
+
+def test_watched_fails_when_another_instance_holds_the_lock(state: Path) -> None:
+    fcntl = pytest.importorskip("fcntl")
+    state.mkdir(parents=True)
+    with open(state / "progress.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        result = run("watched", "2", state=state)
+    assert result.returncode == 1
+    assert "could not mark episode 2 as watched: another soundtrack is using" in result.stderr
+    assert not (state / "progress.json").exists()

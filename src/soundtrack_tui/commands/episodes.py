@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from soundtrack_tui.commands.session import Session
+from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.policy import EpisodeView, ReviewView
 from soundtrack_tui.exit_codes import EXIT_OK
@@ -146,6 +146,12 @@ def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int
     listed = ", ".join(str(n) for n in chosen)
     plural = "s" if len(chosen) > 1 else ""
     state = "watched" if watched else "not watched"
+    if session.store.read_only:
+        # The change lives only in this process, which is about to end.
+        reasons = session.store.take_notices()
+        why = reasons[-1] if reasons else f"cannot write in {session.store.folder}"
+        why = why.removeprefix("progress will not be kept: ")
+        raise CommandError(f"could not mark episode{plural} {listed} as {state}: {why}")
     count = len(progress.watched & set(session.pack.numbers))
     Output().line(
         (f"Marked episode{plural} {listed} as {state}", ""),
