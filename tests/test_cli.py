@@ -68,9 +68,9 @@ def test_show_respects_the_gate(state: Path) -> None:
     assert locked["source_note"] is None
     human = run("show", "3", state=state).stdout
     assert "hidden until you have watched episode 3" in human
-    revealed = json.loads(run("show", "3", "--json", "--spoilers", state=state).stdout)
+    revealed = json.loads(run("show", "4", "--json", "--spoilers", state=state).stdout)
     assert len(revealed["recap"]) >= 3
-    assert revealed["reviews"][0]["label"] == "written after episode 3"
+    assert revealed["reviews"][0]["label"] == "written after episode 4"
 
 
 def test_show_after_watching(state: Path) -> None:
