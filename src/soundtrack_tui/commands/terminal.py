@@ -14,12 +14,25 @@ from soundtrack_tui.output import error
 def terminal_problem() -> str | None:
     """Why the UI cannot start here, or None. Textual does not notice a
     missing terminal: it would write escape codes into the pipe and hang."""
-    if not sys.stdin.isatty() or not sys.stdout.isatty():
-        return "stdin and stdout must both be a terminal"
+    streams = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
+    # A closed stream is None, or a file whose isatty() raises.
+    not_terminals = [name for name, stream in streams if not _is_terminal(stream)]
+    if len(not_terminals) == 1:
+        return f"{not_terminals[0]} is not a terminal"
+    if not_terminals:
+        names = ", ".join(not_terminals[:-1]) + f" and {not_terminals[-1]}"
+        return f"{names} are not terminals"
     term = os.environ.get("TERM", "")
     if term in ("", "dumb"):
         return f"TERM is {'empty' if not term else 'dumb'}"
     return None
+
+
+def _is_terminal(stream: object) -> bool:
+    try:
+        return bool(stream is not None and stream.isatty())  # type: ignore[attr-defined]
+    except (OSError, ValueError):
+        return False
 
 
 def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
