@@ -8,13 +8,15 @@ fast and usable in pipes and scripts.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
 import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from soundtrack_tui import __version__
-from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
+from soundtrack_tui.exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
 
 class _Parser(argparse.ArgumentParser):
@@ -89,23 +91,54 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _prepare_streams()
     args = build_parser().parse_args(argv)
+    if sys.stdout is None and args.command:
+        sys.stderr.write("soundtrack: standard output is closed; nothing to write to\n")
+        return EXIT_CONTENT
     try:
-        if args.command == "check":
-            from soundtrack_tui.commands import check
-
-            return check(args.path or args.content)
-        if args.command:
-            from soundtrack_tui.commands import run
-
-            return run(args.command, args)
-        return _run_ui(args)
+        code = _dispatch(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a full device says so here, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         # The reader went away (`soundtrack list | head`): not an error.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except OSError as failure:
+        # Writing the output failed (a full device, an I/O error): one line.
+        from soundtrack_tui.core.files import describe_os_error
+
+        sys.stderr.write(f"soundtrack: cannot write the output: {describe_os_error(failure)}\n")
+        # Whatever is left in the buffer cannot be written either.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_CONTENT
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "check":
+        from soundtrack_tui.commands import check
+
+        return check(args.path or args.content)
+    if args.command:
+        from soundtrack_tui.commands import run
+
+        return run(args.command, args)
+    return _run_ui(args)
+
+
+def _prepare_streams() -> None:
+    """Text the terminal's encoding cannot show becomes "?" rather than a
+    traceback (PYTHONIOENCODING=ascii, a Latin-1 locale), and a closed
+    stderr becomes a sink, so reporting a problem never fails."""
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the life of the process
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="replace")
 
 
 def _run_ui(args: argparse.Namespace) -> int:

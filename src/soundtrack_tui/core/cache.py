@@ -89,7 +89,9 @@ _PAGE = mmap.PAGESIZE
 
 # What the payload may contain besides builtin containers and strings.
 _ALLOWED: dict[str, frozenset[str]] = {
-    "soundtrack_tui.core.model": frozenset({"Show", "Source", "Review", "Episode", "Character", "Note", "Track"}),
+    "soundtrack_tui.core.model": frozenset(
+        {"Show", "Source", "Review", "Episode", "Character", "Note", "Track"}
+    ),
     "soundtrack_tui.core.errors": frozenset({"Problem", "Severity"}),
     "datetime": frozenset({"date"}),
 }
