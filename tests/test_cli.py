@@ -214,3 +214,17 @@ def test_watched_fails_when_another_instance_holds_the_lock(state: Path) -> None
     assert result.returncode == 1
     assert "could not mark episode 2 as watched: another soundtrack is using" in result.stderr
     assert not (state / "progress.json").exists()
+
+
+@pytest.mark.parametrize("typed", ["٣", "３", "3\u200f"])
+def test_episode_numbers_are_ascii_digits(state: Path, typed: str) -> None:
+    result = run("show", typed, state=state)
+    assert result.returncode == 2
+    assert "not an episode number" in result.stderr
+    assert result.stdout == ""
+
+
+def test_a_typed_escape_code_is_not_echoed_raw(state: Path) -> None:
+    result = run("show", "\x1b]0;owned\x07", state=state)
+    assert result.returncode == 2
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr

@@ -392,5 +392,29 @@ def test_a_terminal_on_stdin_but_a_pipe_on_stdout_exits_2(tmp_path: Path) -> Non
     assert result.returncode == 2
     assert result.stdout == b""
     [line] = result.stderr.decode("utf-8").splitlines()
-    assert "stdin and stdout must both be a terminal" in line
+    assert "stdout and stderr are not terminals" in line
     assert b"\x1b" not in result.stderr
+
+
+def test_a_redirected_stderr_alone_keeps_the_browser_from_drawing_into_it(tmp_path: Path) -> None:
+    """`soundtrack 2>log` would draw the whole UI into the log while the
+    terminal stayed blank: the check names the one stream at fault."""
+    master, slave = pty.openpty()
+    log = tmp_path / "log"
+    try:
+        with open(log, "wb") as sink:
+            result = subprocess.run(
+                [str(SOUNDTRACK), "--content", str(HOSTILE)],
+                stdin=slave,
+                stdout=slave,
+                stderr=sink,
+                env=child_env(tmp_path, "xterm-256color"),
+                timeout=TIMEOUT,
+            )
+    finally:
+        os.close(slave)
+        os.close(master)
+    assert result.returncode == 2
+    [line] = log.read_text(encoding="utf-8").splitlines()
+    assert "(stderr is not a terminal)" in line
+    assert "\x1b" not in log.read_text(encoding="utf-8")

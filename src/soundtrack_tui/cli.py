@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from soundtrack_tui import __version__
+from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
 
 
@@ -23,7 +24,9 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error as one line, exit code 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+        # The message quotes what was typed, which may hold escape codes.
+        line = sanitize(f"{self.prog}: error: {message} (see {self.prog} --help)").replace("\n", " ")
+        self.exit(EXIT_USAGE, line + "\n")
 
 
 def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
@@ -37,10 +40,12 @@ def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
 
 
 def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not an episode number: {text!r}") from None
+    # ASCII digits only: int() also reads "٣" or "３", which a user would
+    # not know were taken as episode 3.
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.lstrip("+-").isdigit()):
+        raise argparse.ArgumentTypeError(f"not an episode number: {text!r}")
+    value = int(stripped)
     if value < 1:
         raise argparse.ArgumentTypeError(f"episode numbers start at 1: {text!r}")
     return value
