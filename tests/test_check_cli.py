@@ -247,3 +247,20 @@ def test_usage_errors_are_one_line_exit_2(args: tuple[str, ...], tmp_path: Path)
     assert "Traceback" not in stderr
     assert stderr.startswith("soundtrack: error: ") or stderr.startswith("soundtrack check: error: ")
     assert_terminal_safe(result.stderr)
+
+
+def test_a_broken_show_toml_does_not_hide_the_other_files_problems(tmp_path: Path) -> None:
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    show = root / "show.toml"
+    show.write_text(show.read_text(encoding="utf-8").replace("episode_count = 3", 'episode_count = "3"'))
+    episode = root / "episodes" / "02.toml"
+    episode.write_text(
+        episode.read_text(encoding="utf-8").replace("runtime_minutes = 47", 'runtime_minutes = "47"')
+    )
+    result = run_cli("check", str(root), state=tmp_path)
+    lines = result.stdout.decode("utf-8").splitlines()
+    assert f"{show}:7:1: episode_count: expected an integer, found a string" in lines
+    assert f"{episode}:3:1: runtime_minutes: expected an integer, found a string" in lines
+    assert lines[-1].endswith(": 2 errors, 0 warnings")
+    assert result.returncode == 1

@@ -37,6 +37,7 @@ __all__ = ["MAX_FILE_BYTES", "LoadResult", "Progress", "load_pack", "read_pack"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EPISODE_FILE = re.compile(r"^[0-9]{2,}$")
+MAX_EPISODES = 100_000
 _URL_SCHEMES = ("https://", "http://")
 # A "previously on" reads in a breath: the format asks for 60 to 90 words.
 SUMMARY_WORDS = range(60, 91)
@@ -91,6 +92,12 @@ class _Loader:
             return None
         show = self.build_show(show_file, show_doc)
         if show is None:
+            # Still read the rest: an author fixing show.toml wants every
+            # other problem in the same run. Episode numbers are checked
+            # against the largest count the format allows.
+            self.episode_count = self.episode_count or MAX_EPISODES
+            self.load_episodes()
+            self.load_characters()
             return None
         episodes, files = self.load_episodes()
         characters = self.load_characters()
@@ -122,8 +129,8 @@ class _Loader:
             file.report(("id",), "must be lowercase letters, digits and hyphens (like 'soundtrack-1')")
             pack_id = None
         count = values.get("episode_count")
-        if count is not None and not 1 <= count <= 100_000:
-            file.report(("episode_count",), "must be between 1 and 100000")
+        if count is not None and not 1 <= count <= MAX_EPISODES:
+            file.report(("episode_count",), f"must be between 1 and {MAX_EPISODES}")
             count = None
         year = values.get("year")
         if year is not None and not 1880 <= year <= 2200:
