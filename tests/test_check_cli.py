@@ -258,7 +258,7 @@ def test_a_broken_show_toml_does_not_hide_the_other_files_problems(tmp_path: Pat
     episode.write_text(
         episode.read_text(encoding="utf-8").replace("runtime_minutes = 47", 'runtime_minutes = "47"')
     )
-    result = run_cli("check", str(root), state=tmp_path)
+    result = run_cli("check", str(root), cwd=tmp_path, state=tmp_path)
     lines = result.stdout.decode("utf-8").splitlines()
     assert f"{show}:7:1: episode_count: expected an integer, found a string" in lines
     assert f"{episode}:3:1: runtime_minutes: expected an integer, found a string" in lines

@@ -80,6 +80,7 @@ class _Loader:
         self.source_keys: set[str] = set()
         self.cited: set[str] = set()
         self.episode_count = 0
+        self.readable_format = True
 
     def load(self) -> Pack | None:
         if not self.root.is_dir():
@@ -91,6 +92,8 @@ class _Loader:
         if show_doc is None:
             return None
         show = self.build_show(show_file, show_doc)
+        if show is None and not self.readable_format:
+            return None  # a format this version cannot read: its files would only add noise
         if show is None:
             # Still read the rest: an author fixing show.toml wants every
             # other problem in the same run. Episode numbers are checked
@@ -123,6 +126,7 @@ class _Loader:
             file.report(
                 ("format",), f"unsupported format {version}; this soundtrack reads format {FORMAT_VERSION}"
             )
+            self.readable_format = False
             return None
         pack_id = values.get("id")
         if pack_id is not None and not _ID.match(pack_id):
