@@ -264,3 +264,22 @@ def test_a_broken_show_toml_does_not_hide_the_other_files_problems(tmp_path: Pat
     assert f"{episode}:3:1: runtime_minutes: expected an integer, found a string" in lines
     assert lines[-1].endswith(": 2 errors, 0 warnings")
     assert result.returncode == 1
+
+
+def test_check_warns_about_what_it_does_not_read(tmp_path: Path) -> None:
+    root = tmp_path / "pack"
+    shutil.copytree(VALID, root)
+    (root / "Episodes").mkdir()
+    (root / "characters.toml").rename(root / "character.toml")
+    (root / "episodes" / "03.toml").rename(root / "episodes" / "03.txt")
+    (root / "README.md").write_text("notes for the author\n")
+    (root / "episodes" / ".DS_Store").write_bytes(b"")
+    result = run_cli("check", str(root), cwd=tmp_path, state=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout.decode("utf-8").splitlines()[:4] == [
+        f"{root / 'Episodes'}: warning: not read by soundtrack (did you mean 'episodes'?)",
+        f"{root / 'character.toml'}: warning: not read by soundtrack (did you mean 'characters.toml'?)",
+        f"{root / 'episodes' / '03.txt'}: warning: not read: episode files end in .toml"
+        " (did you mean 03.toml?)",
+        f"{root / 'episodes'}: warning: episode 3 has no file; shown as 'no recap yet'",
+    ]

@@ -16,6 +16,7 @@ from typing import Any
 from soundtrack_tui.core import schema
 from soundtrack_tui.core.errors import ContentError, LoadResult, Problem, Progress, Severity
 from soundtrack_tui.core.files import describe_os_error
+from soundtrack_tui.core.layout import layout_warnings
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
     FORMAT_VERSION,
@@ -110,6 +111,7 @@ class _Loader:
         pack = Pack(show, MappingProxyType(episodes), characters, self.root)
         if self.run_lint:
             report_leaks(pack, files, self.root, self.problems)
+            self.problems.extend(layout_warnings(self.root, show.episode_count))
         return pack
 
     # -- files ------------------------------------------------------------
