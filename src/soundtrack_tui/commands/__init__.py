@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from soundtrack_tui.commands.check import check
-from soundtrack_tui.commands.episodes import cmd_list, cmd_show, cmd_unwatched, cmd_watched
+from soundtrack_tui.commands.episodes import cmd_level, cmd_list, cmd_show, cmd_unwatched, cmd_watched
+from soundtrack_tui.commands.people import cmd_characters
 from soundtrack_tui.commands.reading import cmd_search, cmd_story, cmd_tracks
 from soundtrack_tui.commands.session import CommandError, Session, pack_path
 from soundtrack_tui.commands.terminal import run_ui, terminal_problem
@@ -40,6 +41,8 @@ COMMANDS = {
     "unwatched": cmd_unwatched,
     "story": cmd_story,
     "tracks": cmd_tracks,
+    "characters": cmd_characters,
+    "level": cmd_level,
 }
 
 

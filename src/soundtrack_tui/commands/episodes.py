@@ -8,7 +8,7 @@ from typing import Any
 
 from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
-from soundtrack_tui.core.policy import EpisodeView, ReviewView
+from soundtrack_tui.core.policy import LEVEL_WORDS, EpisodeView, Level, ReviewView
 from soundtrack_tui.exit_codes import EXIT_OK
 from soundtrack_tui.output import Output, print_json
 
@@ -30,7 +30,7 @@ def _status(view: EpisodeView) -> tuple[str, str]:
         return "watched", "green"
     if view.locked:
         return "locked", "yellow"
-    return "", ""
+    return "not watched", "dim"
 
 
 def _list_row(view: EpisodeView) -> list[tuple[str, str]]:
@@ -87,7 +87,7 @@ def cmd_show(session: Session, args: Any) -> int:
     elif view.paragraphs is None:
         out.paragraph(
             f"The recap is hidden until you have watched episode {number}. "
-            f"Run `soundtrack watched {number}` once you have, or add --spoilers.",
+            f"Run `{session.hint(f'watched {number}')}` once you have, or add --spoilers.",
             "yellow",
         )
     else:
@@ -133,11 +133,31 @@ def _review_json(view: ReviewView) -> dict[str, Any]:
 
 
 def cmd_watched(session: Session, args: Any) -> int:
-    return _set_watched(session, args.numbers, True)
+    return _set_watched(session, [n for numbers in args.ranges for n in numbers], True)
 
 
 def cmd_unwatched(session: Session, args: Any) -> int:
-    return _set_watched(session, args.numbers, False)
+    return _set_watched(session, [n for numbers in args.ranges for n in numbers], False)
+
+
+def cmd_level(session: Session, args: Any) -> int:
+    """Show the saved spoiler level, or save a new one."""
+    if args.level is None:
+        level = session.store.current.level
+        Output().line((f"Spoiler level: {level.value}", ""), (f"  ({LEVEL_WORDS[level]})", "dim"))
+        return EXIT_OK
+    level = Level.parse(args.level)
+    session.store.set_level(level)
+    if session.store.read_only:
+        raise CommandError(f"could not save the spoiler level: {_why_not_saved(session)}")
+    Output().line((f"Spoiler level set to {level.value}", ""), (f"  ({LEVEL_WORDS[level]})", "dim"))
+    return EXIT_OK
+
+
+def _why_not_saved(session: Session) -> str:
+    reasons = session.store.take_notices()
+    why = reasons[-1] if reasons else f"cannot write in {session.store.folder}"
+    return why.removeprefix("progress will not be kept: ")
 
 
 def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int:
@@ -148,10 +168,7 @@ def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int
     state = "watched" if watched else "not watched"
     if session.store.read_only:
         # The change lives only in this process, which is about to end.
-        reasons = session.store.take_notices()
-        why = reasons[-1] if reasons else f"cannot write in {session.store.folder}"
-        why = why.removeprefix("progress will not be kept: ")
-        raise CommandError(f"could not mark episode{plural} {listed} as {state}: {why}")
+        raise CommandError(f"could not mark episode{plural} {listed} as {state}: {_why_not_saved(session)}")
     count = len(progress.watched & set(session.pack.numbers))
     Output().line(
         (f"Marked episode{plural} {listed} as {state}", ""),

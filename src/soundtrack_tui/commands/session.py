@@ -3,6 +3,7 @@ viewer they imply, and the one-line failure a command may end with."""
 
 from __future__ import annotations
 
+import shlex
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +27,14 @@ def pack_path(content: str | None) -> Path:
     return Path(content) if content else bundled_pack()
 
 
+def command_line(command: str, content: str | None) -> str:
+    """ "soundtrack watched 3 --content night-shift", quoted for a shell."""
+    words = ["soundtrack", command]
+    if content:
+        words.append(f"--content {shlex.quote(content)}")
+    return " ".join(words)
+
+
 @dataclass
 class Session:
     """A loaded pack, its progress store and the viewer they imply."""
@@ -33,6 +42,12 @@ class Session:
     pack: Pack
     store: ProgressStore
     spoilers: bool
+    content: str | None = None  # as typed, for hints that name the pack
+
+    def hint(self, command: str) -> str:
+        """`soundtrack COMMAND`, with the pack named when it is not the
+        bundled one, ready to copy."""
+        return command_line(command, self.content)
 
     @classmethod
     def open(cls, content: str | None, state: str | None, spoilers: bool = False) -> Session:
@@ -45,11 +60,11 @@ class Session:
         if result.errors or result.pack is None:
             first = result.errors[0] if result.errors else "the pack could not be loaded"
             count = len(result.errors)
-            more = f" (run soundtrack check for all {count} problems)" if count > 1 else ""
+            more = f" (run {command_line('check', content)} for all {count} problems)" if count > 1 else ""
             raise CommandError(f"{first}{more}")
         store = ProgressStore(state_dir(state), result.pack.show.id)
         store.load()
-        return cls(result.pack, store, spoilers)
+        return cls(result.pack, store, spoilers, content)
 
     @property
     def viewer(self) -> Viewer:

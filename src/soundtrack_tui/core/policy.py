@@ -17,6 +17,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Track
+from soundtrack_tui.core.textnorm import squash
 
 
 class Level(str, Enum):
@@ -36,6 +37,13 @@ class Level(str, Enum):
 
 
 DEFAULT_LEVEL = Level.STANDARD
+
+# What each level means, in the words every screen and command uses.
+LEVEL_WORDS = {
+    Level.STRICT: "locked episodes show only their number",
+    Level.STANDARD: "locked episodes show title, facts and logline",
+    Level.OFF: "everything is shown",
+}
 
 
 class Viewer(NamedTuple):
@@ -127,6 +135,9 @@ class Previously(NamedTuple):
     summary: str
 
 
+SHOWN_ALIASES = 3
+
+
 class NoteView(NamedTuple):
     note: Note
     new: bool  # revealed by the episode most recently watched
@@ -140,6 +151,32 @@ class CharacterView(NamedTuple):
     @property
     def has_new(self) -> bool:
         return any(note.new for note in self.notes)
+
+    def more_later(self, level: Level) -> str | None:
+        """What the card says about notes still locked. Never a count (how
+        many notes a character has left tells who matters later), and
+        nothing at all at the strict level, where even that is a hint."""
+        if not self.hidden_notes or level is Level.STRICT:
+            return None
+        return "More in later episodes."
+
+    @property
+    def shown_aliases(self) -> tuple[str, ...]:
+        """The few aliases a card shows: the first that are not just the
+        name (or an alias already shown) spelt or spaced another way, so
+        "Seon-woo" shows and "Sunwoo" beside "Han Sun-woo" does not. Every
+        alias stays searchable."""
+        seen = [squash(self.character.name)]
+        shown: list[str] = []
+        for alias in self.character.aliases:
+            key = squash(alias)
+            if not key or any(key in other or other in key for other in seen):
+                continue
+            seen.append(key)
+            shown.append(alias)
+            if len(shown) == SHOWN_ALIASES:
+                break
+        return tuple(shown)
 
 
 def shows_title(viewer: Viewer, number: int) -> bool:

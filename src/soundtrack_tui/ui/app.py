@@ -24,7 +24,7 @@ from textual.screen import Screen
 from soundtrack_tui.core import indexer
 from soundtrack_tui.core.errors import Problem
 from soundtrack_tui.core.model import Pack
-from soundtrack_tui.core.policy import Level, Viewer
+from soundtrack_tui.core.policy import LEVEL_WORDS, Level, Viewer
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.ui.heap import settle_heap
@@ -268,11 +268,7 @@ class SoundtrackApp(App[int]):
             "Switch between your spoiler level and showing everything",
             main.action_toggle_spoilers,
         )
-        for level, words in (
-            (Level.STRICT, "locked episodes show only their number"),
-            (Level.STANDARD, "locked episodes show title, facts and logline"),
-            (Level.OFF, "show everything"),
-        ):
+        for level, words in LEVEL_WORDS.items():
             yield SystemCommand(
                 f"Spoiler level: {level.value}",
                 f"Save this level: {words}",

@@ -1,0 +1,147 @@
+"""The command line's grammar: commands, options, and what N, RANGE and
+QUERY may be.
+
+argparse only, no core import beyond the sanitizer: parsing runs before
+anything else, on every call.
+"""
+
+from __future__ import annotations
+
+import argparse
+from typing import NoReturn
+
+from soundtrack_tui import __version__
+from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.exit_codes import EXIT_USAGE
+
+LEVELS = ("strict", "standard", "off")
+
+EPILOG = """\
+N is an episode number (3). RANGE is N or two numbers with a dash, both
+included (1-3); several may follow each other (soundtrack watched 1-3 5).
+QUERY is one or more words that must all appear; the last may be the start
+of a word, and words in double quotes are a phrase (soundtrack search
+'"tarot card"').
+
+examples:
+  soundtrack                      browse in the terminal
+  soundtrack watched 1-2          you have seen the first two episodes
+  soundtrack show 3 --spoilers    read episode 3 before watching it
+  soundtrack search "sun woo"     every mention of him you may see
+  soundtrack level strict         locked episodes show only their number
+  soundtrack new my-show --title "My Show" --episodes 12
+"""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that reports a usage error as one line, exit code 2."""
+
+    def error(self, message: str) -> NoReturn:
+        # The message quotes what was typed, which may hold escape codes.
+        line = sanitize(f"{self.prog}: error: {message} (see {self.prog} --help)").replace("\n", " ")
+        self.exit(EXIT_USAGE, line + "\n")
+
+
+def _number(text: str) -> int:
+    # ASCII digits only: int() also reads "٣" or "３", which a user would
+    # not know were taken as episode 3.
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.lstrip("+-").isdigit()):
+        raise argparse.ArgumentTypeError(f"not an episode number: {text!r}")
+    value = int(stripped)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"episode numbers start at 1: {text!r}")
+    return value
+
+
+def episode_range(text: str) -> list[int]:
+    """ "3" or "1-3" as the episode numbers it names."""
+    first, dash, last = text.strip().partition("-")
+    if not dash:
+        return [_number(text)]
+    low, high = _number(first), _number(last)
+    if low > high:
+        raise argparse.ArgumentTypeError(f"a range runs from low to high: {text!r}")
+    return list(range(low, high + 1))
+
+
+def _count(text: str) -> int:
+    value = _number(text)
+    if value > 100_000:
+        raise argparse.ArgumentTypeError(f"at most 100000 episodes: {text!r}")
+    return value
+
+
+def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
+    """--content, --state-dir and --spoilers work before or after the
+    command name."""
+    parser.add_argument(
+        "--content", metavar="DIR", default=default, help="a pack folder (default: the bundled Soundtrack #1)"
+    )
+    parser.add_argument(
+        "--state-dir", metavar="DIR", default=default, help="where progress is kept (or SOUNDTRACK_STATE_DIR)"
+    )
+    parser.add_argument(
+        "--spoilers",
+        action="store_true",
+        default=False if default is None else default,
+        help="show everything, spoilers included (saves nothing)",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="soundtrack",
+        description="A spoiler-aware browser for the K-drama Soundtrack #1. "
+        "Without a command, starts the terminal UI.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"soundtrack {__version__}")
+    _common(parser)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    keep = argparse.SUPPRESS
+
+    def command(name: str, help: str, *, json: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(
+            name,
+            help=help,
+            description=help,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _common(sub, keep)
+        if json:
+            sub.add_argument("--json", action="store_true", help="machine-readable output")
+        return sub
+
+    command("list", "the episodes, with watched and locked marks", json=True)
+    show = command("show", "one episode, as far as your progress allows", json=True)
+    show.add_argument("number", type=_number, metavar="N")
+    search = command("search", "search recaps, characters, reviews and songs", json=True)
+    search.add_argument("query", nargs="+", metavar="QUERY")
+    search.add_argument("--limit", type=_number, default=50, help="most results to print (default 50)")
+    for name, verb in (
+        ("watched", "mark episodes as watched"),
+        ("unwatched", "mark episodes as not watched"),
+    ):
+        command(name, verb).add_argument("ranges", type=episode_range, nargs="+", metavar="RANGE")
+    command("story", "the story so far as Markdown, safe to share", json=True)
+    command("tracks", "the show's soundtrack, as far as your progress allows", json=True)
+    command("characters", "the characters you have met, as far as your progress allows", json=True)
+    level = command("level", "show or set how much a locked episode shows")
+    level.add_argument("level", nargs="?", choices=LEVELS, metavar="LEVEL", help=" | ".join(LEVELS))
+    check = commands.add_parser(
+        "check", help="validate a content pack", description="validate a content pack"
+    )
+    check.add_argument("path", nargs="?", metavar="PATH", help="pack folder (default: the bundled pack)")
+    check.add_argument("--content", metavar="DIR", default=keep, help=argparse.SUPPRESS)
+    new = commands.add_parser(
+        "new",
+        help="start a new content pack that check accepts",
+        description="write a skeleton pack (show.toml, one file per episode, characters.toml) to fill in",
+    )
+    new.add_argument("path", metavar="DIR", help="the folder to create; it must not exist yet")
+    new.add_argument("--title", required=True, help="the show's title")
+    new.add_argument("--episodes", type=_count, required=True, metavar="N", help="how many episodes")
+    return parser
