@@ -97,3 +97,19 @@ def test_help_explains_n_range_and_query(state: Path) -> None:
     for word in ("N is an episode number", "RANGE is N or two numbers", "QUERY is one or more words"):
         assert word in text
     assert "soundtrack watched 1-2" in text
+
+
+@pytest.mark.parametrize("query", ["", "   "])
+def test_an_empty_search_is_a_usage_error(state: Path, query: str) -> None:
+    result = run_soundtrack("search", query, state=state)
+    assert result.returncode == 2
+    assert "empty query" in result.stderr
+    assert result.stdout == ""
+
+
+def test_search_all_and_limit(state: Path) -> None:
+    every = json.loads(run_soundtrack("search", "the", "--all", "--json", "--spoilers", state=state).stdout)
+    two = json.loads(run_soundtrack("search", "the", "--limit", "2", "--json", "--spoilers", state=state).stdout)
+    assert len(two["hits"]) == 2
+    assert len(every["hits"]) > 50  # past the default limit
+    assert every["hits"][:2] == two["hits"]

@@ -120,7 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("number", type=_number, metavar="N")
     search = command("search", "search recaps, characters, reviews and songs", json=True)
     search.add_argument("query", nargs="+", metavar="QUERY")
-    search.add_argument("--limit", type=_number, default=50, help="most results to print (default 50)")
+    most = search.add_mutually_exclusive_group()
+    most.add_argument("--limit", type=_number, default=50, help="most results to print (default 50)")
+    most.add_argument("--all", action="store_true", help="every visible result")
     for name, verb in (
         ("watched", "mark episodes as watched"),
         ("unwatched", "mark episodes as not watched"),

@@ -7,19 +7,25 @@ import sys
 from collections.abc import Sequence
 from typing import Any
 
-from soundtrack_tui.commands.session import Session
+from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.story import story_json, story_markdown, story_so_far
-from soundtrack_tui.exit_codes import EXIT_OK
+from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
 from soundtrack_tui.output import Output, print_json
+
+# --all: more than any pack has texts, so every visible hit.
+ALL_RESULTS = 10**9
 
 
 def cmd_search(session: Session, args: Any) -> int:
     from soundtrack_tui.core.cache import load_index_cached
 
     query = " ".join(args.query)
-    results = load_index_cached(session.pack).search(query, session.viewer, limit=args.limit)
+    if not query.strip():
+        raise CommandError("search: an empty query finds nothing; give a word to look for", EXIT_USAGE)
+    limit = ALL_RESULTS if args.all else args.limit
+    results = load_index_cached(session.pack).search(query, session.viewer, limit=limit)
     if args.json:
         print_json(
             {
