@@ -31,6 +31,7 @@ from soundtrack_tui.core.search.documents import Field
 from soundtrack_tui.core.search.index import DEFAULT_LIMIT, SearchIndex
 from soundtrack_tui.core.search.query import Query, parse_query
 from soundtrack_tui.core.search.results import EpisodeMatches, Hit, RecapMatch, SearchResults, Target
+from soundtrack_tui.core.search.session import SearchAnswer, SearchRequest, SearchSession
 
 __all__ = [
     "DEFAULT_LIMIT",
@@ -39,8 +40,11 @@ __all__ = [
     "Hit",
     "Query",
     "RecapMatch",
+    "SearchAnswer",
     "SearchIndex",
+    "SearchRequest",
     "SearchResults",
+    "SearchSession",
     "Target",
     "parse_query",
 ]
