@@ -134,9 +134,12 @@ class Ranker:
         bucket, and is then kept for the following keystrokes."""
         seg, tables = reading.seg, self.tables
         low, high = seg.tail or (seg.exact[0], seg.exact[0] + 1)
-        if reading.tally is None and seg.width == 1:
+        # Postings hold each document once per token, with a weight of at
+        # least one: their count bounds the occurrences without summing.
+        budget = 8 * len(bucket)
+        if reading.tally is None and seg.width == 1 and tables.posting_count(low, high) <= budget:
             docs, weights = tables.weighted_postings(low, high)
-            if (len(docs) if high - low == 1 else sum(weights)) <= 8 * len(bucket):
+            if (len(docs) if high - low == 1 else sum(weights)) <= budget:
                 reading.tally = _tally_of(docs, weights, high - low == 1)
         if reading.tally is not None:
             return map(reading.tally.get, bucket, repeat(0))

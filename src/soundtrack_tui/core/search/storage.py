@@ -241,6 +241,10 @@ class TokenTables:
         token (so a document may repeat)."""
         return self.postings.rows(low, high)
 
+    def posting_count(self, low: int, high: int) -> int:
+        """`len(posting_docs(low, high))`, without making it."""
+        return self.postings.offsets[high] - self.postings.offsets[low]
+
     def weighted_postings(self, low: int, high: int) -> tuple[Sequence[int], Sequence[int]]:
         """`posting_docs(low, high)` and, aligned, how often each holds its token."""
         start, stop = self.postings.offsets[low], self.postings.offsets[high]
