@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import Counter
+from functools import partial
 from types import MappingProxyType
 
 from soundtrack_tui.core.model import Pack
@@ -20,7 +21,7 @@ from soundtrack_tui.core.search.documents import (
     sources,
 )
 from soundtrack_tui.core.search.query import parse_query
-from soundtrack_tui.core.search.ranking import Ranker, Run
+from soundtrack_tui.core.search.ranking import Ranker, Run, kind_of
 from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Spans
 from soundtrack_tui.core.search.spans import Locator, roles
 from soundtrack_tui.core.search.storage import TokenTables
@@ -108,9 +109,7 @@ class SearchIndex:
         # choosing which of a character's names stands for it (visible or not).
         named = matched.intersection(documents.alias_owner)
         adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
-        matched = documents.one_per_character(
-            matched, lambda d: int(adjacent is not None and d not in adjacent)
-        )
+        matched = documents.one_per_character(matched, partial(kind_of, adjacent=adjacent))
         visible = matched & seen
         hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(documents.gates.__getitem__, hidden)))
@@ -118,13 +117,15 @@ class SearchIndex:
         ranked = self._ranker.rank(run, visible, adjacent, limit, locator)
         locator.keep(frozenset(d for d, _ in ranked))
         hits = tuple(hit for _, hit in ranked)
-        in_order = MappingProxyType({gate: locked[gate] for gate in sorted(locked)})
-        return SearchResults(hits, in_order, len(visible))
+        by_gate = MappingProxyType({gate: locked[gate] for gate in sorted(locked)})
+        return SearchResults(hits, by_gate, len(visible))
 
     def episode_matches(self, query: str, viewer: Viewer, episode: int) -> EpisodeMatches:
         """Every match of `query` that `viewer` may see in episode
         `episode`'s title, logline, recap paragraphs and reviews, with the
-        spans a search hit on each would target. Worked out for that
+        spans a search hit on each would target. The query's terms are
+        resolved as a search resolves them (and shared with it through the
+        term cache); matching and spans are then worked out for that
         episode's documents only, so, unlike a search's `limit` hits, it
         finds every matching paragraph however common the words are."""
         parsed = parse_query(query)

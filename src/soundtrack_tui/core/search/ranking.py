@@ -75,9 +75,15 @@ class Run:
         return None if self.whole is None else self._terms.together(self.whole, within, key)
 
 
+def kind_of(d: int, adjacent: frozenset[int] | None) -> int:
+    """0 when the query's words stand together in document `d` as typed
+    (`adjacent`, None for a one-word query), else 1."""
+    return 0 if adjacent is None or d in adjacent else 1
+
+
 def kinds(docs: set[int], adjacent: frozenset[int] | None) -> Iterator[tuple[int, set[int]]]:
-    """The documents of each kind (0: words together, 1: apart), the second
-    made only if asked for."""
+    """The documents of each kind (see `kind_of`), the second made only if
+    asked for."""
     if adjacent is None:
         yield 0, docs
         return
