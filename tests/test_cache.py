@@ -533,9 +533,9 @@ def test_an_index_is_built_once_then_loaded_with_the_same_answers(
     assert builds.count == 1
     assert answers(second) == answers(first)
     # The index refers to the pack it was loaded for, not to a copy.
-    texts = second._texts  # type: ignore[attr-defined]
-    assert texts.episodes[1] is again.episodes[1]
-    assert texts.characters[0] is again.characters[0]
+    stored = second.__getstate__()
+    assert stored["episodes"][1] is again.episodes[1]  # type: ignore[index]
+    assert stored["characters"][0] is again.characters[0]  # type: ignore[index]
 
 
 def test_an_index_entry_is_rebuilt_when_the_pack_changes_or_is_damaged(

@@ -48,9 +48,10 @@ def test_a_big_pack_is_indexed_by_a_child_process(
     assert cache.index_file(pack).is_file()
     assert answers(index) == answers(SearchIndex.build(loaded))
     # The stored index is mapped, not copied, and refers to this pack.
-    assert isinstance(index._bags, memoryview)  # type: ignore[attr-defined]
-    assert isinstance(index._blob, memoryview)  # type: ignore[attr-defined]
-    assert index._texts.episodes[1] is loaded.episodes[1]  # type: ignore[attr-defined]
+    stored = index.__getstate__()
+    assert isinstance(stored["bags"], memoryview)
+    assert isinstance(stored["blob"], memoryview)
+    assert stored["episodes"][1] is loaded.episodes[1]  # type: ignore[index]
     # Next start: straight from the cache, no child.
     no_child(monkeypatch)
     assert answers(indexer.load_index(pack_of(pack))) == answers(index)

@@ -10,6 +10,7 @@ import pickle
 import re
 import subprocess
 import sys
+import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -29,6 +30,11 @@ from soundtrack_tui.core.search import (
     SearchResults,
     parse_query,
 )
+from soundtrack_tui.core.search import terms as terms_module
+from soundtrack_tui.core.search.ranking import Run
+from soundtrack_tui.core.search.spans import Locator
+from soundtrack_tui.core.search.storage import Codec, TokenTables
+from soundtrack_tui.core.search.terms import Recent, Term, Terms
 from soundtrack_tui.core.textnorm import squash
 
 OFF = Viewer(level=Level.OFF)
@@ -383,7 +389,8 @@ def test_phrases_and_prefixes_work_whatever_the_vocabulary_size(words: int) -> N
         2, overrides={2: make_episode(2, recap=[filler, "the midnight train leaves", "train at midnight"])}
     )
     index = SearchIndex.build(pack)
-    assert index._codec.width == (2 if words < 16_000 else 3)  # type: ignore[attr-defined]
+    vocabulary = len(index.__getstate__()["vocab"])  # type: ignore[arg-type]
+    assert Codec(vocabulary).width == (2 if words < 16_000 else 3)
     assert [hit.snippet for hit in index.search('"midnight train"', OFF).hits] == [
         "the midnight train leaves"
     ]
@@ -699,27 +706,43 @@ def test_results_keep_only_their_hits_documents(index: SearchIndex) -> None:
     results = index.search("the sun", OFF, limit=2)
     assert len(results.hits) == 2 and results.total > 2
     hit_docs = {hit._doc for hit in results.hits}
-    kept = [docs for _, docs, _, _ in results.hits[0]._locator._roles if docs is not None]
+    locator = results.hits[0]._locator
+    assert isinstance(locator, Locator)
+    kept = [docs for _, docs, _, _ in locator.roles if docs is not None]
     assert kept and all(docs <= hit_docs for docs in kept)
     assert [hit.snippet for hit in results.hits] == [
         hit.snippet for hit in index.search("the sun", OFF).hits[:2]
     ]
 
 
-def test_the_term_caches_stay_within_their_budget(
-    index: SearchIndex, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Cached terms and adjacency sets hold at most `_TERM_CACHE_IDS`
+def test_the_term_caches_stay_within_their_budget(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cached terms and adjacency sets hold at most `TERM_CACHE_IDS`
     document ids between them (a term's tallies, filled in later, aside),
     beyond the newest entry."""
-    from soundtrack_tui.core import search
 
-    def ids(term: search._Term) -> int:
+    def ids(term: Term) -> int:
         return len(term.docs) + sum(len(reading.docs) for reading in term.readings)
 
-    monkeypatch.setattr(search, "_TERM_CACHE_IDS", 6)
+    monkeypatch.setattr(terms_module, "TERM_CACHE_IDS", 6)
+    terms = Terms(TokenTables.restored(SearchIndex.build(story_pack()).__getstate__()), threading.Lock())
     for text in ["the", "the tarot", "sun-woo studio", "eun soo", "card reader", "min-ji"]:
-        index.search(text, OFF)
-        terms, adjacent = index._terms.values(), index._adjacent.values()  # type: ignore[attr-defined]
-        assert len(terms) == 1 or sum(map(ids, terms)) <= 6
+        run = Run(terms, parse_query(text))
+        run.adjacent(run.matched(), text)
+        cached, adjacent = terms.cache.values(), terms.adjacency.values()
+        assert len(cached) == 1 or sum(map(ids, cached)) <= 6
         assert len(adjacent) == 1 or sum(map(len, adjacent)) <= 6
+    assert len(terms.cache.values()) < 6  # something was evicted
+
+
+def test_a_recent_cache_evicts_the_oldest_beyond_its_size_or_weight() -> None:
+    recent: Recent[str, list[int]] = Recent(threading.Lock(), 3, len)
+    recent.budget = 5
+    for key, value in [("a", [1]), ("b", [1, 2]), ("c", [1]), ("d", [1])]:
+        recent.put(key, value)
+    assert recent.get("a") is None and recent.values() == [[1, 2], [1], [1]]  # size 3
+    recent.put("e", [1, 2, 3])
+    assert recent.values() == [[1], [1], [1, 2, 3]]
+    recent.put("f", [1, 1])
+    assert recent.values() == [[1, 2, 3], [1, 1]]  # weight 5
+    recent.put("f", [1] * 9)
+    assert recent.values() == [[1] * 9]  # the newest always stays

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from soundtrack_tui.core.textnorm import Squashed, fold, squash, words
+from soundtrack_tui.core.textnorm import Squashed, fold, fold_char, squash, words
 
 
 @pytest.mark.parametrize(
@@ -148,13 +148,11 @@ def test_find_hits_start_and_end_on_words(parts: list[str], separator: str, data
 def _words_reference(text: str) -> list[tuple[str, int, int]]:
     """`words` as first written, a character at a time: what the faster
     one must reproduce exactly."""
-    from soundtrack_tui.core.textnorm import _fold_char
-
     result: list[tuple[str, int, int]] = []
     current: list[str] = []
     start = -1
     for index, char in enumerate(text):
-        folded = _fold_char(char)
+        folded = fold_char(char)
         if folded:
             if start < 0:
                 start = index

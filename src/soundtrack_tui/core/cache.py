@@ -100,7 +100,7 @@ _ALLOWED: dict[str, frozenset[str]] = {
 # The pack's episodes and reviews it refers to are stored as references
 # (see _IndexPickler) and resolved against the pack it is loaded for.
 _INDEX_ALLOWED: dict[str, frozenset[str]] = {
-    "soundtrack_tui.core.search": frozenset({"SearchIndex", "_Texts", "_Csr"}),
+    "soundtrack_tui.core.search.index": frozenset({"SearchIndex"}),
     "array": frozenset({"array", "_array_reconstructor"}),  # arrays too small for the blob
 }
 # The modules that decide what an index holds.

@@ -22,10 +22,11 @@ _HANGUL_FIRST, _HANGUL_LAST = "\uac00", "\ud7a3"  # the precomposed syllables
 
 
 @lru_cache(maxsize=8192)
-def _fold_char(char: str) -> str | None:
+def fold_char(char: str) -> str | None:
     """Case- and accent-folded form of one character: None for a separator,
     "" for a mark that belongs to the word but folds away (a combining
-    accent written separately)."""
+    accent written separately). The one definition of folding: words, the
+    lint and the search index's per-character tokens all come here."""
     if not char.isalnum():
         return "" if unicodedata.category(char) in ("Mn", "Mc", "Me") else None
     if _HANGUL_FIRST <= char <= _HANGUL_LAST:
@@ -81,7 +82,7 @@ def _split_with_marks(marks: str) -> re.Pattern[str]:
 @lru_cache(maxsize=1 << 16)
 def _fold_word(word: str) -> str:
     """One word, folded. Cached: a pack has far fewer distinct words than words."""
-    return word.lower() if word.isascii() else "".join([_fold_char(char) or "" for char in word])
+    return word.lower() if word.isascii() else "".join([fold_char(char) or "" for char in word])
 
 
 def squash(text: str) -> str:

@@ -1,0 +1,161 @@
+"""`SearchIndex`: a pack's text indexed once at load, answering each keystroke."""
+
+from __future__ import annotations
+
+import threading
+from array import array
+from collections import Counter
+from functools import partial
+from types import MappingProxyType
+
+from soundtrack_tui.core.model import Pack
+from soundtrack_tui.core.policy import Viewer
+from soundtrack_tui.core.search.documents import (
+    LOGLINE,
+    RECAP,
+    REVIEW,
+    TIER_OF,
+    TITLE,
+    Documents,
+    Visibility,
+    sources,
+)
+from soundtrack_tui.core.search.query import parse_query
+from soundtrack_tui.core.search.ranking import Ranker, Run, kind_of
+from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Spans
+from soundtrack_tui.core.search.spans import Locator, roles
+from soundtrack_tui.core.search.storage import TokenTables
+from soundtrack_tui.core.search.terms import Recent, Terms
+from soundtrack_tui.core.search.tokens import tokenize
+
+__all__ = ["DEFAULT_LIMIT", "SearchIndex"]
+
+DEFAULT_LIMIT = 200
+_ITEM = array("I").itemsize
+
+
+class SearchIndex:
+    """A pack's text, indexed once at load; `search` answers each keystroke.
+
+    Immutable after `build`, apart from small caches: the documents each
+    recent viewer may see, and recently resolved query terms. `search` and
+    `episode_matches` may be called from several threads at once; the
+    caches share one lock per index.
+
+    What an index stores (`__getstate__`) is the documents' and the tokens'
+    arrays and one bytes object, which a cache entry maps rather than
+    loads, and references to the pack's episodes, characters and series
+    reviews; the rest is derived again on load.
+    """
+
+    __slots__ = ("_documents", "_lock", "_ranker", "_seen", "_tables", "_terms")
+
+    def __init__(self, documents: Documents, tables: TokenTables) -> None:
+        """Use `build`; this wires the search around laid-out tables."""
+        self._documents = documents
+        self._tables = tables
+        self._derive()
+
+    def _derive(self) -> None:
+        self._lock = threading.Lock()
+        self._terms = Terms(self._tables, self._lock)
+        self._ranker = Ranker(self._tables, self._documents)
+        self._seen: Recent[Viewer, Visibility] = Recent(self._lock, 4)
+
+    def __getstate__(self) -> dict[str, object]:
+        return {**self._documents.stored(), **self._tables.stored()}
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        self._documents = Documents.restored(state)
+        self._tables = TokenTables.restored(state)
+        self._derive()
+
+    @classmethod
+    def build(cls, pack: Pack) -> SearchIndex:
+        """Index every searchable text of `pack` (see `Field`)."""
+        first_seen: dict[str, int] = {}
+        encoded = [(story, place, _encode(text, first_seen)) for story, place, text in sources(pack)]
+        # Ids follow field tier, then story order. Ranking works one tier at
+        # a time, so sorted ids are story order there, the final
+        # tie-breaker; and what a viewer sees first (titles and names,
+        # loglines, the early episodes) sits together in the tables, so a
+        # search reads few of their pages. Texts were encoded as they came,
+        # so they are never all held at once.
+        encoded.sort(key=lambda source: (TIER_OF[source[1][0]], source[0]))
+        vocab = sorted(first_seen)
+        rank = array("I", bytes(_ITEM * len(vocab)))
+        for new, word in enumerate(vocab):
+            rank[first_seen[word]] = new
+        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, sequence in encoded]
+        places = [place for _, place, _ in encoded]
+        del encoded  # before the tables are laid out: the build's peak
+        return cls(Documents(pack, places), TokenTables(vocab, sequences))
+
+    def __len__(self) -> int:
+        """Number of indexed documents."""
+        return len(self._documents)
+
+    def search(self, query: str, viewer: Viewer, *, limit: int = DEFAULT_LIMIT) -> SearchResults:
+        """Documents matching `query` that `viewer` may see, best first (at
+        most `limit` of them), and a count of the hidden ones per gate."""
+        parsed = parse_query(query)
+        if parsed.empty:
+            return SearchResults()
+        documents = self._documents
+        seen, moved = self._visible(viewer)
+        run = Run(self._terms, parsed)
+        matched = run.matched()
+        # Adjacency is wanted for ranking the visible matches and for
+        # choosing which of a character's names stands for it (visible or not).
+        named = matched.intersection(documents.alias_owner)
+        adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
+        matched = documents.one_per_character(matched, partial(kind_of, adjacent=adjacent))
+        visible = matched & seen
+        hidden = matched - seen
+        locked = Counter(map(moved.get, hidden, map(documents.gates.__getitem__, hidden)))
+        locator = Locator(self._tables, documents, roles(run.highlight, run.strong, adjacent))
+        ranked = self._ranker.rank(run, visible, adjacent, limit, locator)
+        locator.keep(frozenset(d for d, _ in ranked))
+        hits = tuple(hit for _, hit in ranked)
+        by_gate = MappingProxyType({gate: locked[gate] for gate in sorted(locked)})
+        return SearchResults(hits, by_gate, len(visible))
+
+    def episode_matches(self, query: str, viewer: Viewer, episode: int) -> EpisodeMatches:
+        """Every match of `query` that `viewer` may see in episode
+        `episode`'s title, logline, recap paragraphs and reviews, with the
+        spans a search hit on each would target. The query's terms are
+        resolved as a search resolves them (and shared with it through the
+        term cache); matching and spans are then worked out for that
+        episode's documents only, so, unlike a search's `limit` hits, it
+        finds every matching paragraph however common the words are."""
+        parsed = parse_query(query)
+        if parsed.empty:
+            return EpisodeMatches(episode)
+        seen = self._visible(viewer)[0]
+        run = Run(self._terms, parsed)
+        mine = [d for d in self._documents.of_episode(episode) if d in seen]
+        matched = run.matched(frozenset(mine))
+        locator = Locator(self._tables, self._documents, roles(run.highlight, (), None))
+        found: dict[int, list[tuple[int, Spans]]] = {TITLE: [], LOGLINE: [], RECAP: [], REVIEW: []}
+        for d in mine:
+            if d in matched:
+                found[self._documents.fields[d]].append((self._documents.items[d], locator.spans(d)))
+        title, logline = (next((spans for _, spans in found[field]), ()) for field in (TITLE, LOGLINE))
+        return EpisodeMatches(episode, title, logline, tuple(found[RECAP]), tuple(found[REVIEW]))
+
+    def _visible(self, viewer: Viewer) -> Visibility:
+        """`Documents.visibility`, cached: the viewer changes when an
+        episode is marked, not per keystroke."""
+        cached = self._seen.get(viewer)
+        if cached is None:
+            cached = self._documents.visibility(viewer)
+            self._seen.put(viewer, cached)
+        return cached
+
+
+def _encode(text: str, ids: dict[str, int]) -> array[int]:
+    """Token ids of `text` (new tokens get the next ids)."""
+    tokens = tokenize(text)[0]
+    for token in set(tokens).difference(ids):
+        ids[token] = len(ids)
+    return array("I", map(ids.__getitem__, tokens))

@@ -1,0 +1,303 @@
+"""Query terms read as indexed tokens, and the documents they occur in.
+
+A term is one or more consecutive query words squashed together ("sun
+woo" -> "sunwoo"); a reading (`Seg`) is one way to cut it into vocabulary
+tokens, the last possibly a prefix still being typed. Where a reading
+occurs comes from postings for one token, or from the pair table and an
+exact byte search for several. `Terms` resolves and caches them per index.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import operator
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Set as AbstractSet
+from itertools import accumulate, chain, compress, repeat
+from typing import Generic, TypeVar
+
+from soundtrack_tui.core.search.storage import TokenTables, repeated
+from soundtrack_tui.core.search.tokens import CHAR_LEVEL
+
+__all__ = ["Reading", "Recent", "Seg", "Term", "Terms", "starts"]
+
+MAX_GROUP = 3  # consecutive query words that may be squashed into one name
+_MAX_TERM_CHARS = 160  # longest squashed term we try to segment
+_MAX_SEGMENTATIONS = 16  # ways of cutting one term into indexed words
+_MAX_TAIL_FANOUT = 4096  # prefix expansions worth a pair lookup each
+_MIN_TAIL = 2  # a prefix that follows other words needs this many letters
+# Document ids the term cache may hold (sets and tallies), and the
+# adjacency cache too. Each costs ~60 bytes: at a thousand episodes one
+# common word holds ~17,000, and unbounded, a few keystrokes of cached terms
+# took 40 MB. Smaller, a long query's earlier terms (the "s" of "eun-soo s")
+# are evicted and worked out again: the p95 keystroke got 1-4 ms slower.
+TERM_CACHE_IDS = 3 << 15
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+
+
+class Seg:
+    """One way to read a term as consecutive indexed tokens: `exact` ids,
+    then optionally one token whose id lies in `tail` (a prefix range).
+    `needle` is the exact part as stored in a document's byte sequence."""
+
+    __slots__ = ("exact", "needle", "tail", "width")
+
+    def __init__(self, exact: tuple[int, ...], tail: tuple[int, int] | None, needle: bytes) -> None:
+        self.exact = exact
+        self.tail = tail
+        self.needle = needle
+        self.width = len(exact) + (tail is not None)
+
+
+class Reading:
+    """A reading and the documents it occurs in. `tally` (occurrences per
+    document) is filled while a multi-token reading is found, and for a
+    single token the first time ranking needs it in bulk; it lives as long
+    as the cached term, so the next keystroke reuses it."""
+
+    __slots__ = ("docs", "seg", "tally")
+
+    def __init__(self, seg: Seg, docs: frozenset[int], tally: Mapping[int, int] | None = None) -> None:
+        self.seg = seg
+        self.docs = docs
+        self.tally = tally
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Term:
+    """A squashed term: its readings that occur somewhere, and the union of
+    their documents. `implied` readings are cut at every one of the query's
+    own word boundaries ("eun"+"soo" for the words "eun soo"): a document
+    holding one also matches the words one by one, so they never add a
+    match. They are only located inside hits (and, for the whole query,
+    resolved to documents to rank adjacency), which saves counting them in
+    thousands of documents."""
+
+    readings: tuple[Reading, ...]
+    implied: tuple[Seg, ...]
+    docs: frozenset[int]
+
+    def weight(self) -> int:
+        """Document ids the term holds (its readings' tallies, filled in
+        later, included)."""
+        return len(self.docs) + sum(len(r.docs) + len(r.tally or ()) for r in self.readings)
+
+
+class Recent(Generic[_K, _V]):
+    """A small cache of recent answers: the oldest entries are evicted
+    beyond `size` of them or, with `weight`, beyond `TERM_CACHE_IDS` in
+    weight (the newest entry is always kept). Weights are taken anew each
+    time: a term's tallies grow after it is cached. Searches run in worker
+    threads and a superseded one may still be finishing, so eviction
+    (iterate, then delete) holds `lock`, which an index shares among its
+    caches; reads are single dict lookups and need none."""
+
+    __slots__ = ("_entries", "_lock", "_size", "_weight", "budget")
+
+    def __init__(self, lock: threading.Lock, size: int, weight: Callable[[_V], int] | None = None) -> None:
+        self._entries: dict[_K, _V] = {}
+        self._lock = lock
+        self._size = size
+        self._weight = weight
+        self.budget = TERM_CACHE_IDS
+
+    def get(self, key: _K) -> _V | None:
+        return self._entries.get(key)
+
+    def put(self, key: _K, value: _V) -> None:
+        weight = self._weight
+        with self._lock:
+            cache = self._entries
+            cache.pop(key, None)
+            cache[key] = value
+            total = sum(map(weight, cache.values())) if weight else 0
+            while len(cache) > 1 and (len(cache) > self._size or total > self.budget):
+                evicted = cache.pop(next(iter(cache)))
+                total -= weight(evicted) if weight else 0
+
+    def values(self) -> list[_V]:
+        return list(self._entries.values())
+
+
+_Lattice = tuple[list[list[int]], list[tuple[int, int] | None], frozenset[int], Mapping[str, int]]
+_Cut = tuple[tuple[int, ...], tuple[int, int] | None]
+
+
+class Terms:
+    """Resolves query terms against one index's tables, and keeps recently
+    resolved ones (typing "the tarot" asks for "the" at every keystroke
+    after the third)."""
+
+    __slots__ = ("adjacency", "cache", "tables")
+
+    def __init__(self, tables: TokenTables, lock: threading.Lock) -> None:
+        self.tables = tables
+        self.cache: Recent[tuple[str, frozenset[int], bool, bool], Term] = Recent(lock, 64, Term.weight)
+        self.adjacency: Recent[object, frozenset[int]] = Recent(lock, 16, len)
+
+    def term(self, text: str, bounds: frozenset[int], prefix: bool, split: bool = True) -> Term:
+        """Documents where the squashed `text` occurs as consecutive tokens,
+        however the text splits into indexed words ("sunwoo" is "sun woo").
+        `bounds` are the offsets in `text` where the query's own words end.
+        With `split`, readings implied by the separate words are set aside."""
+        key = (text, bounds, prefix, split)
+        term = self.cache.get(key)
+        if term is None:
+            readings: list[Reading] = []
+            implied: list[Seg] = []
+            for seg in self._segmentations(text, bounds, prefix):
+                if split and len(bounds) > 1 and bounds <= self._cuts(seg, len(text)):
+                    implied.append(seg)
+                elif (reading := self._read(seg)).docs:
+                    readings.append(reading)
+            term = Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
+            self.cache.put(key, term)
+        return term
+
+    def together(self, term: Term, within: AbstractSet[int], key: object) -> frozenset[int]:
+        """The documents of `term`, its implied readings included: where the
+        query's words stand together. Implied readings, the costly part, are
+        looked for only `within` the documents the caller will ask about;
+        the answer is cached under `key`, which must name what makes
+        `within` (the query and the viewer)."""
+        found = self.adjacency.get(key)
+        if found is None:
+            found = term.docs.union(*(frozenset(self._run_docs(seg, False, within)) for seg in term.implied))
+            self.adjacency.put(key, found)
+        return found
+
+    # ------------------------------------------------------------ readings
+
+    def _cuts(self, seg: Seg, length: int) -> frozenset[int]:
+        """Offsets in the squashed term (of `length`) where a token of `seg` ends."""
+        return frozenset((*accumulate(len(self.tables.vocab[token]) for token in seg.exact), length))
+
+    def _segmentations(self, text: str, bounds: frozenset[int], prefix: bool) -> list[Seg]:
+        """Ways to cut `text` into vocabulary tokens (the last one possibly a
+        prefix), the cut at the query's own word boundaries first."""
+        if not text or len(text) > _MAX_TERM_CHARS:
+            return []
+        steps, tails = self._lattice(text, prefix)
+        found: list[_Cut] = []
+        _walk(text, 0, (), (steps, tails, bounds, self.tables.ids), found)
+        return [Seg(exact, tail, self.tables.codec.pack(exact)) for exact, tail in found]
+
+    def _lattice(self, text: str, prefix: bool) -> tuple[list[list[int]], list[tuple[int, int] | None]]:
+        """For each position i: the ends j such that text[i:j] is a token
+        and text[j:] can still be cut, and the prefix range of text[i:].
+        A prefix after other tokens needs two letters, or "ane" would match
+        every "a new"."""
+        n, ids, longest = len(text), self.tables.ids, self.tables.longest
+        steps: list[list[int]] = [[] for _ in range(n)]
+        tails: list[tuple[int, int] | None] = [None] * n
+        alive = [False] * n + [True]
+        for i in range(n - 1, -1, -1):
+            char_level = CHAR_LEVEL.match(text, i) is not None
+            if prefix and not char_level and (i == 0 or n - i >= _MIN_TAIL):
+                tails[i] = self.tables.prefix_range(text[i:])
+            ends = (i + 1,) if char_level else range(min(n, i + longest), i, -1)
+            steps[i] = [j for j in ends if alive[j] and text[i:j] in ids and not (j == n and tails[i])]
+            alive[i] = bool(steps[i]) or tails[i] is not None
+        return steps, tails
+
+    def _read(self, seg: Seg) -> Reading:
+        """Where `seg` occurs. One token: straight from postings. Several:
+        candidates from the pair table, then an exact byte search in each."""
+        if seg.tail is not None and not seg.exact:
+            return Reading(seg, frozenset(self.tables.posting_docs(*seg.tail)))
+        if seg.width == 1:
+            return Reading(seg, frozenset(self.tables.posting_docs(seg.exact[0], seg.exact[0] + 1)))
+        counts = Counter(self._run_docs(seg, True))
+        return Reading(seg, frozenset(counts), counts)
+
+    def _run_docs(self, seg: Seg, each: bool, within: AbstractSet[int] | None = None) -> Iterator[int]:
+        """Documents holding the multi-token `seg` (only those `within`, if
+        given), once per occurrence when `each`. Candidates come from the
+        pair table; a prefix tail is either expanded into whole needles
+        (exact ids + one tail id, each searched where its last pair occurs)
+        or checked token by token in the candidates, whichever touches
+        fewer rows."""
+        tables = self.tables
+        pool = tables.pair_candidates(seg.exact)
+        if pool is not None and not pool:
+            return iter(())
+        if seg.tail is None:
+            return self._needle_docs(pool or (), seg.needle, each, within)
+        low, high = seg.tail
+        first = seg.exact[0]
+        docs = _only(tables.posting_docs(first, first + 1) if pool is None else pool, within)
+        if high - low > min(_MAX_TAIL_FANOUT, 2 * len(docs)):
+            found = [len(starts(tables, d, seg)) for d in docs]
+            return repeated(docs, found) if each else compress(docs, found)
+        last = seg.exact[-1]
+        needles = (
+            (tables.pair_row(last, token), seg.needle + tables.codec.code(token))
+            for token in range(low, high)
+        )
+        return chain.from_iterable(
+            self._needle_docs(row, needle, each, within) for row, needle in needles if row
+        )
+
+    def _needle_docs(
+        self, docs: Iterable[int], needle: bytes, each: bool, within: AbstractSet[int] | None = None
+    ) -> Iterator[int]:
+        """Those of `docs` (and `within`) holding `needle`, once per
+        occurrence when `each`."""
+        pool = _only(docs, within)
+        data = self.tables.datas(pool)
+        if each:
+            return repeated(pool, map(bytes.count, data, repeat(needle)))
+        return compress(pool, map(operator.contains, data, repeat(needle)))
+
+
+def starts(tables: TokenTables, d: int, seg: Seg) -> list[int]:
+    """Token positions where `seg` occurs in document `d`, in order. A
+    prefix tail after exact tokens is checked from whichever side is
+    rarer in the document ("the" + "ta…": the "ta…" words)."""
+    data, codec = tables.data(d), tables.codec
+    if seg.tail is None:
+        return codec.positions(data, seg.needle)
+    low, high = seg.tail
+    if not seg.exact:
+        return _tail_positions(tables, d, data, seg.tail)
+    after, needle, width = len(seg.exact), seg.needle, codec.width
+    if tables.range_count(d, low, high) <= data.count(needle):
+        tails = _tail_positions(tables, d, data, seg.tail)
+        return [i - after for i in tails if i >= after and data[(i - after) * width : i * width] == needle]
+    last = len(data) // width - after
+    return [
+        i for i in codec.positions(data, needle) if i < last and low <= codec.token(data, i + after) < high
+    ]
+
+
+def _tail_positions(tables: TokenTables, d: int, data: bytes, tail: tuple[int, int]) -> list[int]:
+    """Positions in `d` (whose codes are `data`) of the tokens whose ids lie
+    in `tail`: the sorted ids say which of them occur, bytes.find says where."""
+    codec = tables.codec
+    present = tables.range_tokens(d, *tail)
+    return sorted(i for token in present for i in codec.positions(data, codec.code(token)))
+
+
+def _walk(text: str, i: int, pieces: tuple[int, ...], lattice: _Lattice, found: list[_Cut]) -> None:
+    """Depth-first enumeration of the cuts of `text` from position i, the
+    query's own word boundaries tried first, at most _MAX_SEGMENTATIONS."""
+    steps, tails, bounds, ids = lattice
+    if len(found) >= _MAX_SEGMENTATIONS:
+        return
+    if i == len(text):
+        found.append((pieces, None))
+        return
+    tail = tails[i]
+    if tail is not None:
+        found.append((pieces, tail))
+    for j in sorted(steps[i], key=lambda j: j not in bounds):
+        _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
+
+
+def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
+    """`docs` as a list, keeping only those `within` when it is given."""
+    return list(docs if within is None else filter(within.__contains__, docs))

@@ -1,0 +1,70 @@
+"""How search cuts text into indexed tokens.
+
+The tokens are `textnorm`'s folded words, except that scripts written
+without spaces between words (Hangul, kana, CJK ideographs) are split one
+character per token, so "선우" finds "한선우는" the way a reader expects.
+Folding itself lives in `textnorm` only.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+
+from soundtrack_tui.core import textnorm
+
+__all__ = ["CHAR_LEVEL", "tokenize"]
+
+CHAR_LEVEL = re.compile(
+    "[\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+
+
+def tokenize(text: str) -> tuple[list[str], list[int]]:
+    """Indexed tokens of `text` and their flat [start, end, start, end, ...]
+    offsets: words, with Hangul, kana and CJK characters split off one per
+    token. Only the words holding such characters are looked at again."""
+    tokens, offsets = textnorm.split_words(text)
+    if text.isascii():
+        return tokens, offsets
+    starts = offsets[::2]
+    touched = sorted({bisect_right(starts, match.start()) - 1 for match in CHAR_LEVEL.finditer(text)} - {-1})
+    if not touched:
+        return tokens, offsets
+    split: list[str] = []
+    spans: list[int] = []
+    done = 0
+    for index in touched:
+        split += tokens[done:index]
+        spans += offsets[2 * done : 2 * index]
+        for piece, start, end in _split_char_level(text, offsets[2 * index], offsets[2 * index + 1]):
+            split.append(piece)
+            spans += (start, end)
+        done = index + 1
+    return split + tokens[done:], spans + offsets[2 * done :]
+
+
+def _split_char_level(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
+    """The tokens of the word text[start:end]: each Hangul/kana/CJK character
+    alone, other runs together. Marks stay with the token before them."""
+    run: list[str] = []
+    run_start = last_end = -1
+    for index in range(start, end):
+        folded = textnorm.fold_char(text[index]) or ""
+        if folded and CHAR_LEVEL.match(folded):
+            if run:
+                yield "".join(run), run_start, last_end
+                run = []
+            yield folded, index, index + 1
+            last_end = -1
+        elif folded:
+            if not run:
+                run_start = index
+            run.append(folded)
+            last_end = index + 1
+        elif run:
+            last_end = index + 1
+    if run:
+        yield "".join(run), run_start, last_end
