@@ -109,7 +109,9 @@ def test_an_empty_search_is_a_usage_error(state: Path, query: str) -> None:
 
 def test_search_all_and_limit(state: Path) -> None:
     every = json.loads(run_soundtrack("search", "the", "--all", "--json", "--spoilers", state=state).stdout)
-    two = json.loads(run_soundtrack("search", "the", "--limit", "2", "--json", "--spoilers", state=state).stdout)
+    two = json.loads(
+        run_soundtrack("search", "the", "--limit", "2", "--json", "--spoilers", state=state).stdout
+    )
     assert len(two["hits"]) == 2
     assert len(every["hits"]) > 50  # past the default limit
     assert every["hits"][:2] == two["hits"]
