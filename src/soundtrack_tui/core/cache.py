@@ -70,9 +70,9 @@ __all__ = [
     "load_pack_cached",
 ]
 
-CACHE_FORMAT = (
-    4  # 4: episode summaries and tracks; 2: Episode keeps its recap as UTF-8; 3: large buffers mapped
-)
+# Raised whenever what an entry holds changes shape, so older entries are
+# rebuilt rather than misread.
+CACHE_FORMAT = 5
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 
@@ -113,6 +113,7 @@ CODE_MODULES = (
     "cache",
     "errors",
     "files",
+    "layout",
     "lint",
     "loader",
     "model",
@@ -271,13 +272,14 @@ class _BlobPickler(pickle.Pickler):
 
 
 class _IndexPickler(_BlobPickler):
-    """Also writes the pack's episodes, characters and series reviews as references."""
+    """Also writes the pack's episodes, characters, series reviews and tracks as references."""
 
     def __init__(self, out: io.BytesIO, blob: _Blob, *, pack: Pack) -> None:
         super().__init__(out, blob)
         self._refs: dict[int, tuple[str, int]] = {id(e): ("episode", n) for n, e in pack.episodes.items()}
         self._refs.update((id(r), ("series review", i)) for i, r in enumerate(pack.show.reviews))
         self._refs.update((id(c), ("character", i)) for i, c in enumerate(pack.characters))
+        self._refs.update((id(t), ("track", i)) for i, t in enumerate(pack.show.tracks))
 
     def persistent_id(self, obj: Any) -> tuple[Any, ...] | None:
         return self._refs.get(id(obj)) or super().persistent_id(obj)
@@ -327,6 +329,8 @@ class _IndexUnpickler(_BlobUnpickler):
             return self._pack.episodes[number]
         if kind == "series review":
             return self._pack.show.reviews[number]
+        if kind == "track":
+            return self._pack.show.tracks[number]
         if kind == "character":
             return self._pack.characters[number]
         return super().persistent_load(pid)

@@ -18,22 +18,25 @@ from collections.abc import Callable, Iterator, Sequence
 from itertools import accumulate, chain, compress
 from typing import Literal
 
-from soundtrack_tui.core.model import Character, Episode, Pack, Review
+from soundtrack_tui.core.model import Character, Episode, Pack, Review, Track
 from soundtrack_tui.core.policy import Viewer, shows_title
 from soundtrack_tui.core.search.storage import id_type
 
 __all__ = ["Doc", "Documents", "Field", "Place", "sources"]
 
-Field = Literal["title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"]
+Field = Literal[
+    "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review", "track"
+]
 
 # A document's place in the pack: (field, owner, item). The owner is the
 # episode number (title, logline, recap, review), the character's index
 # (name, alias, intro, note) or the series review's index; the item is the
-# paragraph, review, alias or note index (0 where there is one text).
+# paragraph, review, alias or note index (0 where there is one text). A
+# track's owner is its index in the soundtrack.
 FIELDS: tuple[Field, ...] = (
-    "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review"
+    "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review", "track"
 )  # fmt: skip
-TITLE, LOGLINE, RECAP, REVIEW, NAME, ALIAS, INTRO, NOTE, SERIES = range(len(FIELDS))
+TITLE, LOGLINE, RECAP, REVIEW, NAME, ALIAS, INTRO, NOTE, SERIES, TRACK = range(len(FIELDS))
 TIERS = 3
 # Ranking tiers: names and titles, then loglines, then prose.
 TIER_OF = tuple(
@@ -46,7 +49,7 @@ Source = tuple[Story, Place, str]  # a document and its text, to index
 
 def sources(pack: Pack) -> Iterator[Source]:
     """Every searchable text, with its place in story order."""
-    return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack))
+    return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack), _track_docs(pack))
 
 
 def _episode_docs(pack: Pack) -> Iterator[Source]:
@@ -80,6 +83,12 @@ def _series_docs(pack: Pack) -> Iterator[Source]:
         yield (review.after_episode, 6, index, 0), (SERIES, index, 0), review.text
 
 
+def _track_docs(pack: Pack) -> Iterator[Source]:
+    """The soundtrack's songs, each gated by the episode that reveals it."""
+    for index, track in enumerate(pack.show.tracks):
+        yield (track.episode, 7, index, 0), (TRACK, index, 0), track.text
+
+
 @dataclasses.dataclass(frozen=True, slots=True)
 class Doc:
     """A document's gates and where a hit on it points, made when needed."""
@@ -92,6 +101,7 @@ class Doc:
     review_index: int | None = None
     note_index: int | None = None
     alias_index: int | None = None
+    track_index: int | None = None
 
 
 Visibility = tuple[frozenset[int], dict[int, int]]  # documents seen; hidden ones counted elsewhere
@@ -114,12 +124,14 @@ class Documents:
         "owners",
         "series",
         "tier_starts",
+        "tracks",
     )
-    STORED = ("characters", "classes", "episodes", "fields", "gates", "items", "owners", "series")
+    STORED = ("characters", "classes", "episodes", "fields", "gates", "items", "owners", "series", "tracks")
 
     episodes: dict[int, Episode]
     characters: tuple[Character, ...]
     series: tuple[Review, ...]
+    tracks: tuple[Track, ...]
     fields: array[int]
     owners: array[int]
     items: array[int]
@@ -133,6 +145,7 @@ class Documents:
         self.episodes = dict(pack.episodes)
         self.characters = pack.characters
         self.series = pack.show.reviews
+        self.tracks = pack.show.tracks
         fields, owners, items = zip(*places, strict=True) if places else ((), (), ())
         self.fields = array("B", fields)
         self.owners = array(id_type(max(owners, default=0)), owners)
@@ -188,6 +201,8 @@ class Documents:
             )
         if field == SERIES:
             return Doc(self.series[owner].after_episode, review_index=owner)
+        if field == TRACK:
+            return Doc(self.tracks[owner].episode, track_index=owner)
         person = self.characters[owner]
         first = person.first_episode
         return Doc(
@@ -206,6 +221,8 @@ class Documents:
             return (
                 self.episodes[owner].reviews[self.items[d]].outlet if field == REVIEW else f"Episode {owner}"
             )
+        if field == TRACK:
+            return self.tracks[owner].title
         return self.series[owner].outlet if field == SERIES else self.characters[owner].name
 
     def episode(self, d: int) -> int | None:
@@ -217,6 +234,8 @@ class Documents:
         field, owner, item = self.fields[d], self.owners[d], self.items[d]
         if field == SERIES:
             return self.series[owner].text
+        if field == TRACK:
+            return self.tracks[owner].text
         if field <= REVIEW:
             episode = self.episodes[owner]
             if field == RECAP:
