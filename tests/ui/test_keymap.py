@@ -32,6 +32,25 @@ def test_every_binding_we_define_has_an_id_and_a_description() -> None:
             assert seen.setdefault(binding.id, binding.action) == binding.action, binding.id
 
 
+def test_declared_bindings_match_textuals_own_merge() -> None:
+    """`declared_bindings` reads BINDINGS class by class, as Textual merges
+    them for a widget; a Textual release that merges differently fails here."""
+    from soundtrack_tui.ui.app import binding_owners
+    from soundtrack_tui.ui.bindings import declared_bindings
+
+    for title, owner in binding_owners():
+        ours = [(key, binding) for key, binding in declared_bindings(owner)]
+        textuals = list(owner._merge_bindings())
+        assert ours == textuals, title
+
+
+def test_remapped_keys_are_stored_as_textual_names_them() -> None:
+    assert parse_keymap('help = "?"\nsearch = "/, ctrl+f"', {"help", "search"}) == {
+        "help": "question_mark",
+        "search": "slash,ctrl+f",
+    }
+
+
 def test_ids_are_unique_per_meaning() -> None:
     ids = binding_ids()
     assert {"toggle-watched", "peek", "toggle-spoilers", "search", "quit", "help"} <= ids

@@ -32,7 +32,8 @@ from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore
 from soundtrack_tui.ui.heap import collect_often
-from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
+from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected, StoryRequested
+from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.key_bar import KeyBar
@@ -44,7 +45,6 @@ from soundtrack_tui.ui.widgets.show_header import ShowHeader
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import Hit, SearchIndex, SearchResults
-    from soundtrack_tui.ui.app import SoundtrackApp
     from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
 
 BoundWidget = TypeVar("BoundWidget", bound=Widget)
@@ -214,14 +214,6 @@ class MainScreen(Screen[None]):
             self.set_reactive(getattr(MainScreen, name), value)
 
     # -- composition -------------------------------------------------------
-
-    @property
-    def soundtrack_app(self) -> SoundtrackApp:
-        from soundtrack_tui.ui.app import SoundtrackApp
-
-        app = self.app
-        assert isinstance(app, SoundtrackApp)
-        return app
 
     def compose(self) -> ComposeResult:
         # Classes and bound values are set before anything mounts: set
@@ -467,7 +459,7 @@ class MainScreen(Screen[None]):
         self.viewer = policy.Viewer(progress.watched, self.viewer.level, None)
         state = "watched" if watched else "not watched"
         self.notify(f"Episode {number} marked {state}.", markup=False, timeout=3)
-        self.soundtrack_app.show_store_notices()
+        show_store_notices(self.store, self.notify)
 
     def action_peek(self) -> None:
         view = self.current
@@ -493,13 +485,13 @@ class MainScreen(Screen[None]):
     def set_level(self, level: Level, *, save: bool) -> None:
         if save:
             self.store.set_level(level)
-            self.soundtrack_app.show_store_notices()
+            show_store_notices(self.store, self.notify)
         self.viewer = Viewer(self.viewer.watched, level, self.viewer.peek)
         words = "everything is shown" if level is Level.OFF else f"spoiler level {level.value}"
         self.notify(f"Spoilers: {words}.", markup=False, timeout=3)
 
     def action_story(self) -> None:
-        self.soundtrack_app.show_story(self.viewer.with_peek(None))
+        self.post_message(StoryRequested(self.viewer.with_peek(None)))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Hide keys from the footer when they would do nothing."""
