@@ -22,7 +22,6 @@ LEGEND = (
     ("⊘", "locked: not watched yet"),
     ("◐", "peeking"),
     ("·", "not watched, shown because spoilers are on"),
-    ("▶", "the selected row"),
 )
 
 

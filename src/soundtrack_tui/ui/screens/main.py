@@ -51,7 +51,6 @@ BoundWidget = TypeVar("BoundWidget", bound=Widget)
 
 WIDE = 120
 MEDIUM = 80
-SHORT = 8  # rows: below, header, tabs, keys and a pane's minimum may not fit (see app.tcss)
 CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
 SAVE_DELAY = 1.0
@@ -61,12 +60,12 @@ CHARACTER_FIELDS = frozenset({"name", "alias", "intro", "note"})
 REVIEW_FIELDS = frozenset({"review", "series review"})
 
 
+LAYOUTS = [(0, "narrow"), (MEDIUM, "medium"), (WIDE, "wide")]
+"""The layout for each width from a number of columns up."""
+
+
 def layout_for(width: int) -> str:
-    if width >= WIDE:
-        return "wide"
-    if width >= MEDIUM:
-        return "medium"
-    return "narrow"
+    return next(name for columns, name in reversed(LAYOUTS) if width >= columns)
 
 
 def recap_marks(hit: Hit) -> list[RecapMark]:
@@ -89,6 +88,7 @@ class MainScreen(Screen[None]):
     """Browse the episodes of one pack."""
 
     AUTO_FOCUS = "#episodes"
+    HORIZONTAL_BREAKPOINTS = [(columns, f"-{name}") for columns, name in LAYOUTS]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
@@ -218,10 +218,11 @@ class MainScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         # Classes and bound values are set before anything mounts: set
         # afterwards, each would restyle or rebuild what is already there.
+        # The breakpoint class too, which Textual would add only on the
+        # first resize: every widget would be styled twice.
         mode = layout_for(self.app.size.width)
-        self.set_class(self.app.size.height < SHORT, "-short")
+        self.add_class(f"-{mode}")
         self.set_reactive(MainScreen.layout_mode, mode)
-        self._set_layout_classes()
         self._apply_pane()  # before `_composed`: the screen's own classes only
         header = ShowHeader(self.pack.show.title, self.pack.numbers, id="header")
         yield self._bound(header, viewer=MainScreen.viewer)
@@ -331,19 +332,13 @@ class MainScreen(Screen[None]):
     # -- panes and layout ---------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self.set_class(event.size.height < SHORT, "-short")
         self._apply_layout(layout_for(event.size.width))
 
     def _apply_layout(self, mode: str) -> None:
         self.layout_mode = mode
 
     def watch_layout_mode(self) -> None:
-        self._set_layout_classes()
         self._apply_pane()
-
-    def _set_layout_classes(self) -> None:
-        for name in ("wide", "medium", "narrow"):
-            self.set_class(self.layout_mode == name, f"-{name}")
 
     def watch_pane(self) -> None:
         self._apply_pane()
