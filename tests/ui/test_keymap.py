@@ -96,7 +96,7 @@ async def test_remapped_key_works_everywhere(make_app: AppFactory, config_path: 
         await pilot.press("m")
         assert screen.viewer.watched == frozenset({1})
         await pilot.press("ctrl+f")
-        assert screen.searching
+        assert screen.panes.searching
         await pilot.press("escape")
         await pilot.press("question_mark")
         await pilot.pause()

@@ -139,7 +139,7 @@ async def test_the_focused_pane_is_marked_without_colour(make_app: AppFactory, s
         await settle(pilot)
         for pane in ("episodes", "recap", "characters", "reviews"):
             screen = main_screen(app)
-            assert screen.pane == pane
+            assert screen.panes.pane == pane
             focused = title_attributes(app, titles[pane])
             assert {"reverse", "bold"} <= focused, (pane, focused)
             for other, title in titles.items():

@@ -116,7 +116,7 @@ class SoundtrackApp(App[int]):
 
     def _main_screen(self, pack: Pack, store: ProgressStore) -> MainScreen:
         level = Level.OFF if self.spoilers else store.current.level
-        return MainScreen(pack, store, level=level, key_label=self.key_label)
+        return MainScreen(pack, store, level=level, key_label=self.key_label, load_index=indexer.load_index)
 
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:

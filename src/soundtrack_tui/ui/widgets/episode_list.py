@@ -109,7 +109,7 @@ class EpisodeList(OptionList):
             self._prompts.clear()
         self._built = (self.viewer, self.only)
         numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
-        options = [Option(self._prompt(number), id=f"e{number}") for number in numbers]
+        options = [Option(self._row_prompt(number), id=f"e{number}") for number in numbers]
         if not options:
             options = [Option(Content.styled("no episode matches", "dim italic"), disabled=True)]
         self._numbers = numbers
@@ -118,7 +118,7 @@ class EpisodeList(OptionList):
             self.set_options(options)
         self._highlight(self.selected)
 
-    def _prompt(self, number: int) -> Content:
+    def _row_prompt(self, number: int) -> Content:
         prompt = self._prompts.get(number)
         if prompt is None:
             width = len(str(self.pack.show.episode_count))
