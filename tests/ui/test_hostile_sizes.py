@@ -167,7 +167,7 @@ async def test_hostile_pack_through_a_burst_of_random_resizes(make_app: AppFacto
         await pilot.pause()
         assert app.is_running
         assert app.size == (120, 40)
-        assert main_screen(app).layout_mode == "wide"
+        assert main_screen(app).panes.layout == "wide"
         rendered(app)
         assert_panes_apart(app)
 
@@ -288,7 +288,7 @@ async def test_huge_text_works_and_stays_in_its_pane(make_app: AppFactory, huge_
         assert screen.results is not None and screen.results.hits
         await pilot.press("enter", "n", "N")
         await pilot.pause()
-        assert screen.pane == "recap"
+        assert screen.panes.pane == "recap"
         assert_panes_apart(app)
 
         for width, height in [(40, 15), (300, 100), (1, 1), (120, 40)]:

@@ -18,18 +18,47 @@ def write_keys(config_path: Path, text: str) -> None:
     (config_path / "keys.toml").write_text(text, encoding="utf-8")
 
 
-def test_every_binding_we_define_has_an_id_and_a_description() -> None:
+def test_every_binding_we_define_has_an_id_and_a_tooltip() -> None:
+    """Ours: declared by a class of this package, in the help's contexts
+    (and the classes they build on) or on the loading screen."""
     from textual.binding import Binding
 
     from soundtrack_tui.ui.app import binding_owners
+    from soundtrack_tui.ui.screens.loading import LoadingScreen
 
+    ours = {
+        cls
+        for _, owner in [*binding_owners(), ("Loading", LoadingScreen)]
+        for cls in owner.__mro__
+        if cls.__module__.startswith("soundtrack_tui.")
+    }
     seen: dict[str, str] = {}
-    for title, owner in binding_owners():
-        for binding in Binding.make_bindings(owner.__dict__.get("BINDINGS", [])):
-            assert binding.id, (title, binding.key)
+    for cls in ours:
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            assert binding.id, (cls.__name__, binding.key)
             assert binding.description and binding.tooltip, binding.id
             # One id, one meaning: an id reused must be the same action.
             assert seen.setdefault(binding.id, binding.action) == binding.action, binding.id
+    assert {"next-pane", "loading-quit", "list-open"} <= seen.keys()
+
+
+def test_declared_bindings_match_textuals_own_merge() -> None:
+    """`declared_bindings` reads BINDINGS class by class, as Textual merges
+    them for a widget; a Textual release that merges differently fails here."""
+    from soundtrack_tui.ui.app import binding_owners
+    from soundtrack_tui.ui.bindings import declared_bindings
+
+    for title, owner in binding_owners():
+        ours = [(key, binding) for key, binding in declared_bindings(owner)]
+        textuals = list(owner._merge_bindings())
+        assert ours == textuals, title
+
+
+def test_remapped_keys_are_stored_as_textual_names_them() -> None:
+    assert parse_keymap('help = "?"\nsearch = "/, ctrl+f"', {"help", "search"}) == {
+        "help": "question_mark",
+        "search": "slash,ctrl+f",
+    }
 
 
 def test_ids_are_unique_per_meaning() -> None:
@@ -77,7 +106,7 @@ async def test_remapped_key_works_everywhere(make_app: AppFactory, config_path: 
         await pilot.press("m")
         assert screen.viewer.watched == frozenset({1})
         await pilot.press("ctrl+f")
-        assert screen.searching
+        assert screen.panes.searching
         await pilot.press("escape")
         await pilot.press("question_mark")
         await pilot.pause()

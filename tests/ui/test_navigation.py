@@ -76,7 +76,7 @@ async def test_tab_and_shift_tab_cycle_the_panes(make_app: AppFactory) -> None:
         assert seen == ["recap", "characters", "reviews", "episodes"]
         await pilot.press("shift+tab")
         assert screen.focused is not None and screen.focused.id == "reviews"
-        assert screen.pane == "reviews"
+        assert screen.panes.pane == "reviews"
 
 
 async def test_enter_opens_the_episode_in_the_recap(make_app: AppFactory) -> None:

@@ -96,7 +96,7 @@ async def test_palette_commands(make_app: AppFactory) -> None:
         assert isinstance(app.screen, StoryScreen)
         await pilot.press("escape")
         await run_palette(pilot, app, "search")
-        assert screen.searching
+        assert screen.panes.searching
 
 
 async def test_palette_theme_command_is_available(make_app: AppFactory) -> None:
@@ -123,6 +123,6 @@ async def test_escape_backs_out_of_narrow_panes(make_app: AppFactory) -> None:
     async with app.run_test(size=(60, 20)) as pilot:
         screen = main_screen(app)
         await pilot.press("enter")
-        assert screen.pane == "recap"
+        assert screen.panes.pane == "recap"
         await pilot.press("escape")
-        assert screen.pane == "episodes"
+        assert screen.panes.pane == "episodes"

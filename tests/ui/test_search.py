@@ -46,7 +46,7 @@ async def test_slash_opens_search_and_results_follow_each_keystroke(make_app: Ap
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         await pilot.press("slash")
-        assert screen.searching
+        assert screen.panes.searching
         assert isinstance(screen.focused, Input)
         await type_query(pilot, app, "jen")
         first = results_text(app)
@@ -98,7 +98,7 @@ async def test_the_list_is_filtered_while_searching(make_app: AppFactory) -> Non
         assert numbers == sorted(screen.only)
         assert 4 not in numbers  # no Jennifer in episode 4
         await pilot.press("escape")
-        assert not screen.searching
+        assert not screen.panes.searching
         assert len(options_text(episodes)) == 4
 
 
@@ -122,8 +122,9 @@ async def test_enter_on_a_result_jumps_and_n_walks_the_matches(make_app: AppFact
         hit = panel._hits[listing.options[target].id or ""]
         listing.highlighted = target
         await pilot.press("enter")
+        await settle(app)  # the recap's marks are found in a worker
         await pilot.pause()
-        assert not screen.searching
+        assert not screen.panes.searching
         assert screen.selected == hit.episode
         assert screen.focused is not None and screen.focused.id == "recap"
         marks = screen.recap_marks
@@ -192,8 +193,8 @@ async def test_enter_in_the_box_takes_the_best_result(make_app: AppFactory) -> N
         await type_query(pilot, app, "jennifer")
         await pilot.press("enter")
         await pilot.pause()
-        assert not screen.searching
-        assert screen.pane in ("recap", "characters")
+        assert not screen.panes.searching
+        assert screen.panes.pane in ("recap", "characters")
 
 
 async def test_s_from_the_results_reveals_locked_matches(make_app: AppFactory) -> None:
@@ -224,7 +225,7 @@ async def test_keys_typed_right_after_slash_reach_the_search_box(make_app: AppFa
         await settle(app)
         await pilot.pause()
         screen = main_screen(app)
-        assert screen.searching
+        assert screen.panes.searching
         assert screen.query_one("#search-input", Input).value == "jay/x"
         assert screen.selected == before  # "j" did not move the selection
 
@@ -257,31 +258,43 @@ async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> 
         assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]
 
 
+class SlowBuild:
+    """Index builds wait until `release` is set (at most 10 s); `finished`
+    says whether one came to an end."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+        self.finished = threading.Event()
+
+
 @pytest.fixture
-def release(monkeypatch: pytest.MonkeyPatch) -> Iterator[threading.Event]:
-    """Index builds wait until the returned event is set (at most 10 s)."""
-    release = threading.Event()
+def slow_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowBuild]:
+    slow = SlowBuild()
     real_build = SearchIndex.build
 
-    def slow_build(pack: Pack) -> SearchIndex:
-        release.wait(10)
-        return real_build(pack)
+    def build(pack: Pack) -> SearchIndex:
+        slow.release.wait(10)
+        try:
+            return real_build(pack)
+        finally:
+            slow.finished.set()
 
-    monkeypatch.setattr(SearchIndex, "build", staticmethod(slow_build))
-    yield release
-    release.set()
+    monkeypatch.setattr(SearchIndex, "build", staticmethod(build))
+    yield slow
+    slow.release.set()
 
 
-async def test_indexing_never_holds_up_quitting(make_app: AppFactory, release: threading.Event) -> None:
-    """A thousand episodes take seconds to index: the build runs in a daemon
-    thread, which the interpreter does not wait for at exit."""
+async def test_quitting_while_indexing_exits_cleanly(make_app: AppFactory, slow_build: SlowBuild) -> None:
+    """A big pack can take seconds to index: quitting meanwhile ends the app
+    at once, and the index that arrives after is dropped without a word."""
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        builders = [thread for thread in threading.enumerate() if thread.name == "search-index"]
-        assert builders and all(thread.daemon for thread in builders)
         await pilot.press("q")
+        assert not slow_build.finished.is_set()
+        slow_build.release.set()
     assert app.return_code == 0
+    assert not app.is_running
 
 
 async def test_a_failed_index_is_reported_and_searches_do_not_hang(
@@ -301,7 +314,7 @@ async def test_a_failed_index_is_reported_and_searches_do_not_hang(
 
 
 async def test_a_query_typed_while_indexing_says_so_then_gets_its_results(
-    make_app: AppFactory, release: threading.Event
+    make_app: AppFactory, slow_build: SlowBuild
 ) -> None:
     app = make_app(watched=[1])
     async with app.run_test(size=(120, 40)) as pilot:
@@ -310,7 +323,7 @@ async def test_a_query_typed_while_indexing_says_so_then_gets_its_results(
         await pilot.pause()
         assert "Indexing the pack" in summary_text(app)
         assert results_text(app) == []
-        release.set()
+        slow_build.release.set()
         await settle(app)
         await pilot.pause()
         assert any("Jennifer" in row for row in results_text(app))

@@ -35,7 +35,7 @@ async def test_a_burst_of_resizes(make_app: AppFactory) -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert app.is_running
-        assert main_screen(app).layout_mode == "wide"
+        assert main_screen(app).panes.layout == "wide"
 
 
 async def test_wide_shows_all_four_panes(make_app: AppFactory) -> None:
@@ -73,7 +73,7 @@ async def test_medium_shows_the_list_and_tabs(make_app: AppFactory) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
         screen = main_screen(app)
-        assert screen.layout_mode == "medium"
+        assert screen.panes.layout == "medium"
         assert screen.query_one("#pane-tabs").display
         assert screen.query_one("#episodes").display
         shown = [pane for pane in ("recap", "characters", "reviews") if screen.query_one(f"#{pane}").display]
@@ -90,7 +90,7 @@ async def test_narrow_shows_one_pane_at_a_time(make_app: AppFactory) -> None:
     async with app.run_test(size=(60, 20)) as pilot:
         await pilot.pause()
         screen = main_screen(app)
-        assert screen.layout_mode == "narrow"
+        assert screen.panes.layout == "narrow"
 
         def visible() -> list[str]:
             return [
@@ -113,5 +113,5 @@ async def test_tab_strip_click_switches_panes(make_app: AppFactory) -> None:
         screen = main_screen(app)
         await pilot.click("#tab-reviews")
         await pilot.pause()
-        assert screen.pane == "reviews"
+        assert screen.panes.pane == "reviews"
         assert screen.query_one("#reviews").display

@@ -94,7 +94,7 @@ async def test_a_damaged_file_is_kept_aside_and_the_app_works(
         assert any("could not be used" in toast for toast in toasts(app))
         await use_the_app(pilot)
         assert main_screen(app).viewer.watched == {1, 2}
-        assert options_text(main_screen(app).query_one(EpisodeList))[0].startswith("  1 ✓")
+        assert options_text(main_screen(app).query_one(EpisodeList))[0].startswith("1 ✓")
         assert app.is_running
         # Said once, however many saves follow.
         assert len(matching(app, "could not be used")) == 1

@@ -17,18 +17,21 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
-from textual.binding import Binding, BindingsMap, BindingType
+from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
 
 from soundtrack_tui.core import indexer
 from soundtrack_tui.core.errors import Problem
 from soundtrack_tui.core.model import Pack
-from soundtrack_tui.core.policy import LEVEL_WORDS, Level, Viewer
+from soundtrack_tui.core.policy import LEVEL_WORDS, Level
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.ui import bindings
 from soundtrack_tui.ui.heap import settle_heap
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
+from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
+from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
@@ -37,7 +40,6 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from soundtrack_tui.core.errors import LoadResult
-    from soundtrack_tui.ui.screens.help import KeySection
 
 DEFAULT_THEME = "textual-dark"
 MAX_PROBLEMS_SHOWN = 5
@@ -114,7 +116,7 @@ class SoundtrackApp(App[int]):
 
     def _main_screen(self, pack: Pack, store: ProgressStore) -> MainScreen:
         level = Level.OFF if self.spoilers else store.current.level
-        return MainScreen(pack, store, level=level, key_label=self.key_label)
+        return MainScreen(pack, store, level=level, key_label=self.key_label, load_index=indexer.load_index)
 
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
@@ -172,68 +174,22 @@ class SoundtrackApp(App[int]):
                 markup=False,
                 timeout=10,
             )
-        self.show_store_notices()
-
-    def show_store_notices(self) -> None:
-        """Progress notices are plain text (they quote file paths)."""
-        if self.store is None:
-            return
-        for notice in self.store.take_notices():
-            self.notify(notice, severity="warning", markup=False, timeout=10)
+        show_store_notices(self.store, self.notify)
 
     def watch_theme(self, theme: str) -> None:
         if self._theme_ready and self.store is not None and theme != self.store.current.theme:
             self.store.set_theme(theme)
-            self.show_store_notices()
+            show_store_notices(self.store, self.notify)
 
     # -- keys ---------------------------------------------------------------
 
     def key_label(self, binding_id: str) -> str:
         """The key the user presses for `binding_id` now, remaps included."""
-        for _, binding in binding_sections_raw():
-            if binding.id == binding_id:
-                key = self.keymap_config.keymap.get(binding_id, binding.key)
-                first = key.split(",")[0].strip()
-                return self.get_key_display(binding.with_key(first))
-        return binding_id
+        return bindings.key_label(binding_owners, self.keymap_config.keymap, self.get_key_display, binding_id)
 
-    def help_sections(self) -> list[KeySection]:
-        from soundtrack_tui.ui.screens.help import KeyRow, KeySection
-
-        sections: list[KeySection] = []
+    def help_sections(self) -> list[bindings.KeySection]:
         keymap = self.keymap_config.keymap
-        for title, owner in binding_owners():
-            rows: list[KeyRow] = []
-            # The search box inherits Input's editing keys: standard, and
-            # too many to be useful here; list only its own.
-            own_only = owner is SearchBox
-            bindings = (
-                BindingsMap(owner.__dict__.get("BINDINGS", [])) if own_only else owner._merge_bindings()
-            )
-            if keymap:
-                bindings.apply_keymap(self._keymap)
-            seen: dict[tuple[str, str | None, str], list[str]] = {}
-            jumps: list[tuple[str, str]] = []
-            for key, binding in bindings:
-                if binding.system or binding.action in _HIDDEN_ACTIONS:
-                    continue
-                display = self.get_key_display(binding.with_key(key))
-                if binding.action.startswith("jump("):
-                    jumps.append((display, binding.id or ""))
-                    continue
-                label = binding.description or binding.tooltip or binding.action
-                entry = (label, binding.id, binding.tooltip)
-                seen.setdefault(entry, []).append(display)
-            for (label, binding_id, tooltip), keys in seen.items():
-                description = tooltip or label
-                rows.append(KeyRow(" ".join(dict.fromkeys(keys)), description, binding_id))
-            if jumps:
-                keys_shown = " ".join(display for display, _ in jumps)
-                ids = f"{jumps[0][1]} … {jumps[-1][1]}" if len(jumps) > 1 else jumps[0][1]
-                rows.append(KeyRow(keys_shown, "Jump to that episode", ids))
-            if rows:
-                sections.append(KeySection(title, rows))
-        return sections
+        return bindings.help_sections(binding_owners, keymap, self.get_key_display, own_only=[SearchBox])
 
     # -- actions ---------------------------------------------------------------
 
@@ -245,17 +201,17 @@ class SoundtrackApp(App[int]):
             return
         self.push_screen(HelpScreen(self.help_sections(), str(keys_file())))
 
-    def show_story(self, viewer: Viewer) -> None:
+    def on_story_requested(self, message: StoryRequested) -> None:
         if self.pack is not None:
             from soundtrack_tui.ui.screens.story import StoryScreen
 
-            self.push_screen(StoryScreen(self.pack, viewer))
+            self.push_screen(StoryScreen(self.pack, message.viewer))
 
-    def show_tracks(self, viewer: Viewer) -> None:
+    def on_tracks_requested(self, message: TracksRequested) -> None:
         if self.pack is not None:
             from soundtrack_tui.ui.screens.soundtrack import SoundtrackScreen
 
-            self.push_screen(SoundtrackScreen(self.pack, viewer))
+            self.push_screen(SoundtrackScreen(self.pack, message.viewer))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
@@ -286,9 +242,6 @@ class SoundtrackApp(App[int]):
         yield SystemCommand("Help", "Every key and what it does", self.action_help)
 
 
-_HIDDEN_ACTIONS = frozenset({"help_quit", "scroll_left", "scroll_right"})
-
-
 def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
     """Every class with BINDINGS, titled as the help screen shows them. The
     two screens a user opens on demand come last and are imported only when
@@ -309,15 +262,9 @@ def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
     yield "Help", HelpScreen
 
 
-def binding_sections_raw() -> Iterable[tuple[str, Binding]]:
-    for title, owner in binding_owners():
-        for _, binding in owner._merge_bindings():
-            yield title, binding
-
-
 def binding_ids() -> set[str]:
     """Every binding id a keys.toml may name."""
-    return {binding.id for _, binding in binding_sections_raw() if binding.id}
+    return bindings.binding_ids(binding_owners)
 
 
 def run(

@@ -10,16 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from functools import partial
-from typing import TYPE_CHECKING
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import FuzzySearch
 
 from soundtrack_tui.core import policy
-
-if TYPE_CHECKING:
-    from soundtrack_tui.ui.app import SoundtrackApp
+from soundtrack_tui.ui.screens.main import MainScreen
 
 MAX_DISCOVERY = 50
 
@@ -35,28 +32,25 @@ def highlight(text: str, offsets: Sequence[int]) -> Content:
 class EpisodeCommands(Provider):
     """ "Go to episode N: Title", titles as the spoiler policy allows."""
 
-    def _entries(self) -> list[tuple[int, str]]:
-        from soundtrack_tui.ui.app import SoundtrackApp
+    def _main(self) -> MainScreen | None:
+        """The browsing screen, wherever it is in the stack (the palette may
+        open over help or the story)."""
+        return next((screen for screen in self.app.screen_stack if isinstance(screen, MainScreen)), None)
 
-        app = self.app
-        if not isinstance(app, SoundtrackApp) or app.main is None:
+    def _entries(self) -> list[tuple[int, str]]:
+        main = self._main()
+        if main is None:
             return []
-        main = app.main
         return [
             (number, f"Go to episode {policy.episode_view(main.pack, main.viewer, number).heading}")
             for number in main.pack.numbers
         ]
 
     def _go(self, number: int) -> None:
-        app = self._app()
-        if app is not None and app.main is not None:
-            app.main.action_jump(number)
-            app.main.show_pane("recap")
-
-    def _app(self) -> SoundtrackApp | None:
-        from soundtrack_tui.ui.app import SoundtrackApp
-
-        return self.app if isinstance(self.app, SoundtrackApp) else None
+        main = self._main()
+        if main is not None:
+            main.action_jump(number)
+            main.show_pane("recap")
 
     async def discover(self) -> Hits:
         for number, text in self._entries()[:MAX_DISCOVERY]:

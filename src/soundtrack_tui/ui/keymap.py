@@ -24,6 +24,7 @@ from types import MappingProxyType
 from typing import NamedTuple
 
 import platformdirs
+from textual.binding import Binding
 from textual.keys import Keys, key_to_character
 
 CONFIG_DIR_ENV = "SOUNDTRACK_CONFIG_DIR"
@@ -86,8 +87,15 @@ def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
         for key in keys:
             if not valid_key(key):
                 raise ValueError(f"{binding_id}: {key!r} is not a key Textual knows")
-        keymap[binding_id] = ",".join(keys)
+        keymap[binding_id] = ",".join(normalized(key) for key in keys)
     return keymap
+
+
+def normalized(key: str) -> str:
+    """`key` as Textual names it in bindings (`?` is `question_mark`), so a
+    remapped key compares equal to the same key bound by default."""
+    (binding,) = Binding.make_bindings([Binding(key, "")])
+    return binding.key
 
 
 def load_keymap(path: Path, known_ids: Callable[[], Collection[str]]) -> KeymapConfig:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from textual.message import Message
 
+from soundtrack_tui.core.policy import Viewer
+
 
 class EpisodeSelected(Message):
     """The highlight moved to episode `number` (keys, mouse or a jump)."""
@@ -23,9 +25,17 @@ class EpisodeChosen(Message):
         self.number = number
 
 
-class WatchedToggled(Message):
-    """The user asked to flip the watched mark of episode `number`."""
+class StoryRequested(Message):
+    """The user asked for the story so far, as `viewer` may see it."""
 
-    def __init__(self, number: int) -> None:
+    def __init__(self, viewer: Viewer) -> None:
         super().__init__()
-        self.number = number
+        self.viewer = viewer
+
+
+class TracksRequested(Message):
+    """The user asked for the soundtrack, as `viewer` may see it."""
+
+    def __init__(self, viewer: Viewer) -> None:
+        super().__init__()
+        self.viewer = viewer

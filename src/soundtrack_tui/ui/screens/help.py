@@ -6,7 +6,6 @@ keymap applied, so a key remapped in keys.toml shows its new key here."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,26 +15,13 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-
-@dataclass(frozen=True)
-class KeyRow:
-    keys: str
-    description: str
-    binding_id: str | None
-
-
-@dataclass(frozen=True)
-class KeySection:
-    title: str
-    rows: Sequence[KeyRow]
-
+from soundtrack_tui.ui.bindings import KeySection
 
 LEGEND = (
     ("✓", "watched"),
     ("⊘", "locked: not watched yet"),
     ("◐", "peeking"),
     ("·", "not watched, shown because spoilers are on"),
-    ("▶", "the selected row"),
 )
 
 

@@ -3,24 +3,23 @@ marks, as the spoiler policy allows.
 
 An OptionList rather than one widget per episode, so a pack of a thousand
 episodes scrolls as smoothly as the bundled four: only visible rows render.
+The highlight is OptionList's own (app.tcss adds reverse video for NO_COLOR
+terminals, where its background colour is gone).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
-from textual.geometry import Size
 from textual.reactive import reactive
-from textual.visual import VisualType
+from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
-from soundtrack_tui.ui.widgets.marked_option_list import GUTTER, MarkedOptionList
 
 WATCHED = "✓"
 LOCKED = "⊘"
@@ -40,7 +39,7 @@ def status_mark(view: EpisodeRow) -> tuple[str, str]:
 
 
 def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
-    """One row: gutter, number, status mark, title or why it is missing.
+    """One row: number, status mark, title or why it is missing.
 
     Built as one string with spans: `Content.assemble` would clean and
     measure each of the six parts separately, a thousand rows at a time."""
@@ -50,35 +49,15 @@ def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
         title, title_style = view.title, ""
     else:
         title, title_style = ("no recap yet" if not view.has_file else "title hidden"), "dim italic"
-    head = f"{GUTTER}{number} {mark} "
+    head = f"{number} {mark} "
     mark_at = len(head) - len(mark) - 1
-    spans = [
-        Span(len(GUTTER), len(GUTTER) + len(number), "bold"),
-        Span(mark_at, mark_at + len(mark), mark_style),
-    ]
+    spans = [Span(0, len(number), "bold"), Span(mark_at, mark_at + len(mark), mark_style)]
     if title_style:
         spans.append(Span(len(head), len(head) + len(title), title_style))
     return Content(head + title, spans)
 
 
-class EpisodeOption(Option):
-    """An episode row whose text is made when it is first drawn: of a
-    thousand rows, a screenful ever is."""
-
-    def __init__(self, number: int, make: Callable[[int], Content]) -> None:
-        super().__init__("", id=f"e{number}")
-        self.number = number
-        self._make: Callable[[int], Content] | None = make
-
-    @property
-    def prompt(self) -> VisualType:
-        if self._make is not None:
-            self._prompt = self._make(self.number)
-            self._make = None
-        return self._prompt
-
-
-class EpisodeList(MarkedOptionList):
+class EpisodeList(OptionList):
     """Episodes of the pack; the highlight is the selected episode.
 
     Fed by the main screen through data binding (`viewer`, `selected`,
@@ -130,43 +109,22 @@ class EpisodeList(MarkedOptionList):
             self._prompts.clear()
         self._built = (self.viewer, self.only)
         numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
-        options: list[Option] = [EpisodeOption(number, self._prompt) for number in numbers]
+        options = [Option(self._row_prompt(number), id=f"e{number}") for number in numbers]
         if not options:
-            options = [Option(Content.styled(GUTTER + "no episode matches", "dim italic"), disabled=True)]
+            options = [Option(Content.styled("no episode matches", "dim italic"), disabled=True)]
         self._numbers = numbers
         self._index = {number: index for index, number in enumerate(numbers)}
         with self.prevent(self.OptionHighlighted):
             self.set_options(options)
         self._highlight(self.selected)
 
-    def _prompt(self, number: int) -> Content:
+    def _row_prompt(self, number: int) -> Content:
         prompt = self._prompts.get(number)
         if prompt is None:
             width = len(str(self.pack.show.episode_count))
             prompt = episode_prompt(episode_row(self.pack, self.viewer, number), width)
             self._prompts[number] = prompt
         return prompt
-
-    def _update_lines(self) -> None:
-        """Index the rows as lines, knowing each is exactly one line.
-
-        `OptionList` measures every option's wrapped height up front, which
-        is a third of the first paint at a thousand episodes; our rows never
-        wrap (`text-wrap: nowrap`) and have no dividers. Pinned to Textual
-        8.2's line cache; tests/ui/test_episode_list.py checks the result
-        against the stock method."""
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        for index in range(len(cache.heights), len(self.options)):
-            cache.index_to_line[index] = len(cache.lines)
-            cache.heights[index] = 1
-            cache.lines.append((index, 0))
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        virtual_size = Size(width, len(cache.lines))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
 
     def _highlight(self, number: int) -> None:
         index = self._index.get(number)
@@ -181,13 +139,13 @@ class EpisodeList(MarkedOptionList):
             return None
         return self._numbers[index]
 
-    def on_option_list_option_highlighted(self, event: MarkedOptionList.OptionHighlighted) -> None:
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         number = self.number_at(event.option_index)
         if number is not None and number != self.selected:
             self.post_message(EpisodeSelected(number))
 
-    def on_option_list_option_selected(self, event: MarkedOptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         number = self.number_at(event.option_index)
         if number is not None:

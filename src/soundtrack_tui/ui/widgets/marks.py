@@ -1,12 +1,18 @@
 """Where a search result points, in terms the panes understand.
 
-The main screen turns a search hit into one of these; the pane it names
-highlights the spans and scrolls them into view.
+The main screen turns a search hit into one of these (`pane_for` says which
+pane shows it); that pane highlights the spans and scrolls them into view.
 """
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from soundtrack_tui.core.model import Review
+    from soundtrack_tui.core.policy import ReviewView
+    from soundtrack_tui.core.search import Hit
 
 Spans = tuple[tuple[int, int], ...]
 
@@ -52,3 +58,51 @@ class TextMark(NamedTuple):
     part: str
     spans: Spans = ()
     item: int | None = None  # not `index`, which would hide tuple.index
+
+
+CHARACTER_FIELDS = frozenset({"name", "alias", "intro", "note"})
+REVIEW_FIELDS = frozenset({"review", "series review"})
+
+
+def pane_for(field: str) -> str:
+    """The pane that shows a hit in `field`."""
+    if field in CHARACTER_FIELDS:
+        return "characters"
+    if field in REVIEW_FIELDS:
+        return "reviews"
+    if field == "track":
+        return "tracks"  # the soundtrack overlay, not a pane of the screen
+    return "recap"
+
+
+def recap_marks(hit: Hit) -> list[RecapMark]:
+    """The marks a recap hit puts in its paragraph."""
+    paragraph = hit.target.paragraph
+    if hit.field != "recap" or paragraph is None:
+        return []
+    return [RecapMark(paragraph, start, end) for start, end in hit.target.spans]
+
+
+def character_mark(hit: Hit) -> TextMark | None:
+    target = hit.target
+    if target.character_id is None:
+        return None
+    item = target.alias_index if hit.field == "alias" else target.note_index
+    return TextMark(target.character_id, hit.field, target.spans, item)
+
+
+def review_mark(hit: Hit, series_reviews: Sequence[Review], shown: Sequence[ReviewView]) -> TextMark | None:
+    """An episode review's mark, or a series review's among those `shown`
+    (the reviews pane names series blocks by their place in that list)."""
+    index = hit.target.review_index
+    if index is None:
+        return None
+    if hit.field != "series review":
+        return TextMark(f"episode-{index}", "text", hit.target.spans)
+    if not 0 <= index < len(series_reviews):
+        return None
+    visible = [view.review for view in shown]
+    review = series_reviews[index]
+    if review not in visible:
+        return None
+    return TextMark(f"series-{visible.index(review)}", "text", hit.target.spans)

@@ -18,13 +18,12 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from soundtrack_tui.ui.heap import release_drawn_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
-from soundtrack_tui.ui.widgets.marked_option_list import MarkedOptionList
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import Hit, SearchResults
@@ -39,12 +38,14 @@ FIELD_NAMES = {
     "intro": "intro",
     "note": "note",
     "series review": "review",
+    "track": "song",
 }
 
 
 SHORT_FIELDS = frozenset({"title", "name", "alias"})
 CHARACTERS = -1
 SERIES = -2
+TRACKS = -3
 PAGE = 40
 """Results drawn per keystroke: more than a screenful, far fewer than a
 search returns. The next page is drawn as the cursor nears the end."""
@@ -54,9 +55,11 @@ INDEXING_HINT = "Indexing the pack… results follow as soon as it is ready."
 
 
 def group_key(hit: Hit) -> int:
-    """Episode number, or CHARACTERS / SERIES for hits outside an episode."""
+    """Episode number, or CHARACTERS / SERIES / TRACKS for hits outside an episode."""
     if hit.episode is not None:
         return hit.episode
+    if hit.field == "track":
+        return TRACKS
     return SERIES if hit.field == "series review" else CHARACTERS
 
 
@@ -74,7 +77,7 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     return list(groups.items())
 
 
-class ResultsList(MarkedOptionList):
+class ResultsList(OptionList):
     """Search results; group headings are disabled rows. Posts `NearEnd`
     when scrolled within a screen of the last row drawn."""
 
@@ -157,12 +160,9 @@ class SearchPanel(Vertical):
         self._entries: list[int | Hit] = []
         """What `results` lists, in order: a group key starts a heading."""
         self._drawn = 0
-        self.border_title = "Search"  # drawn only where the panel is (app.tcss)
+        self.border_title = "Search"
 
     def compose(self) -> ComposeResult:
-        top = Static(id="search-top")  # the frame's top edge and title (app.tcss)
-        top.border_title = "Search"
-        yield top
         yield SearchBox(placeholder="Search recaps, characters and reviews", id="search-input", compact=True)
         yield Static(Content(""), id="search-summary", markup=False)
         yield ResultsList(id="search-results", markup=False)
@@ -252,6 +252,8 @@ class SearchPanel(Vertical):
                 title = "Characters"
             elif entry == SERIES:
                 title = "Whole-series reviews"
+            elif entry == TRACKS:
+                title = "Soundtrack"
             else:
                 title = self.heading(entry)
             options.append(Option(Content.styled(title, "bold $accent"), disabled=True))
@@ -288,13 +290,13 @@ class SearchPanel(Vertical):
             tag = join([tag, Content.styled(hit.label, "dim italic")], " · ")
         return Content.assemble(tag, "\n", snippet)
 
-    def on_option_list_option_selected(self, event: MarkedOptionList.OptionSelected) -> None:
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
         hit = self._hits.get(event.option.id or "")
         if hit is not None:
             self.post_message(self.HitChosen(hit))
 
-    def on_option_list_option_highlighted(self, event: MarkedOptionList.OptionHighlighted) -> None:
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         if event.option_index >= self.results_list.option_count - NEAR_END:
             self._draw_more()

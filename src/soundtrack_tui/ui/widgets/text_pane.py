@@ -193,9 +193,10 @@ class TextPane(ScrollView, can_focus=True):
 
     def _add(self, segments: list[Segment], content: Content, style: Style, row: int | None = None) -> None:
         """Append `content`'s segments; those of row `row`'s text carry the
-        offsets a mouse selection is made of."""
+        offsets a mouse selection is made of. Style names such as `$warning`
+        are resolved against the running app's theme by `Content.render`."""
         x = 0
-        for text, text_style in content.render(style, end="", parse_style=self._get_style):
+        for text, text_style in content.render(style, end=""):
             combined = style + text_style
             rich = combined.rich_style if row is None else combined.rich_style_with_offset(x, row)
             segments.append(Segment(text, rich))
