@@ -13,6 +13,7 @@ from packs import make_episode, make_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import SearchIndex
+from soundtrack_tui.ui.search_controller import SearchController
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
 from soundtrack_tui.ui.widgets.text_pane import TextPane
@@ -141,6 +142,33 @@ async def test_enter_on_a_result_jumps_and_n_walks_the_matches(make_app: AppFact
         assert isinstance(recap, TextPane)
         styles = [str(span.style) for block in recap.blocks for span in block.content.spans]
         assert any("reverse" in style for style in styles)
+
+
+async def test_searches_and_recap_marks_are_worked_out_off_the_ui_thread(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    threads: list[threading.Thread] = []
+
+    def spied(method):  # type: ignore[no-untyped-def]
+        def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+            threads.append(threading.current_thread())
+            return method(self, *args, **kwargs)
+
+        return spy
+
+    monkeypatch.setattr(SearchController, "answer", spied(SearchController.answer))
+    monkeypatch.setattr(SearchController, "recap_marks", spied(SearchController.recap_marks))
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "sun-woo")
+        await pilot.press("escape", "2")  # the query stays marked in episode 2's recap
+        await settle(app)
+        await pilot.pause()
+        assert screen.recap_marks is not None and screen.recap_marks.episode == 2
+        assert screen.recap_marks.marks
+    assert threads and threading.main_thread() not in threads
 
 
 async def test_n_is_offered_only_when_there_are_matches(make_app: AppFactory) -> None:

@@ -160,6 +160,7 @@ class SearchPanel(Vertical):
         self._entries: list[int | Hit] = []
         """What `results` lists, in order: a group key starts a heading."""
         self._drawn = 0
+        self._children_ready = False
         self.border_title = "Search"
 
     def compose(self) -> ComposeResult:
@@ -203,8 +204,16 @@ class SearchPanel(Vertical):
             if results.highlighted is None:
                 results.action_first()
 
+    def on_mount(self) -> None:
+        self._children_ready = True
+        self._show(self.results)
+
     def watch_results(self, results: SearchResults | None) -> None:
-        self._show(results)
+        """Drawn from mount on: data binding may set `results` before this
+        panel's children are composed (seen when the screen is pushed over
+        the loading screen)."""
+        if self._children_ready:
+            self._show(results)
 
     def show_indexing(self) -> None:
         """A query typed while a big pack is still being indexed: say why
