@@ -13,17 +13,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, NamedTuple
 
 from soundtrack_tui.core.policy import Viewer
-from soundtrack_tui.ui.widgets.marks import RecapMark, RecapMarks, recap_marks
+from soundtrack_tui.ui.widgets.marks import RecapMark, RecapMarks
 from soundtrack_tui.ui.widgets.search_panel import first_page
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex, SearchResults
-
-MARK_LIMIT = 2000
-"""Hits searched for the marks in one recap: a word common enough across a
-big pack can push the shown episode's matches past it, leaving them
-unmarked."""
-
 
 class SearchAnswer(NamedTuple):
     query: str
@@ -73,13 +67,9 @@ class SearchController:
         """Every match of `query` in `episode`'s recap, in reading order (in a
         worker), `n`/`N` on `chosen` if it is one of them."""
         assert self.index is not None
-        results = self.index.search(query, viewer, limit=MARK_LIMIT)
-        found = {
-            mark
-            for hit in results.hits
-            if hit.episode == episode and hit.field == "recap"
-            for mark in recap_marks(hit)
-        }
-        marks = tuple(sorted(found))
-        current = marks.index(chosen) if chosen in found else 0
+        # That episode's own matches, all of them: a whole-pack search with
+        # a limit would miss them where a word is common across a big pack.
+        found = self.index.episode_matches(query, viewer, episode).recap_marks
+        marks = tuple(RecapMark(*match) for match in found)
+        current = marks.index(chosen) if chosen in marks else 0
         return MarksAnswer(query, viewer, RecapMarks(episode, marks, current))

@@ -18,7 +18,9 @@ Spans = tuple[tuple[int, int], ...]
 
 
 class RecapMark(NamedTuple):
-    """One match in a recap: paragraph index and span inside that paragraph."""
+    """One match in a recap: paragraph index and span inside that paragraph
+    (as `core.search.RecapMatch`, kept here so the first paint need not
+    import the search package)."""
 
     paragraph: int
     start: int
