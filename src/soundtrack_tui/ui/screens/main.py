@@ -31,7 +31,6 @@ from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore
-from soundtrack_tui.ui.heap import collect_often
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.widgets.characters_pane import CharactersPane
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -183,11 +182,13 @@ class MainScreen(Screen[None]):
         *,
         level: Level,
         key_label: Callable[[str], str],
+        load_index: Callable[[Pack], SearchIndex],
     ) -> None:
         super().__init__(id="main")
         self.pack = pack
         self.store = store
         self.key_label = key_label
+        self.load_index = load_index
         # Loaded or built off the UI thread once the first frame is drawn
         # (see on_mount): milliseconds for a small pack, seconds for a
         # thousand episodes the first time.
@@ -278,10 +279,8 @@ class MainScreen(Screen[None]):
         thread.start()
 
     def _index_pack(self, app: App[object]) -> None:
-        from soundtrack_tui.core.indexer import load_index  # not needed for the first paint
-
         try:
-            self._index = load_index(self.pack)
+            self._index = self.load_index(self.pack)
         except Exception as error:  # a bug: say so rather than search forever
             message = f"Search is unavailable: indexing failed ({type(error).__name__})"
             with contextlib.suppress(RuntimeError):  # the app may be gone
@@ -291,7 +290,6 @@ class MainScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.call_after_refresh(self._build_index)
-        self.call_after_refresh(collect_often)
         self._composed = True
         self._apply_layout(layout_for(self.size.width))
         self._apply_pane()

@@ -21,7 +21,6 @@ from textual.reactive import reactive
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
-from soundtrack_tui.ui.heap import release_drawn_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marked_option_list import MarkedOptionList
@@ -222,7 +221,6 @@ class SearchPanel(Vertical):
         self._entries = []
         self._drawn = 0
         listing.clear_options()
-        self.call_after_refresh(release_drawn_text)
         if results is None:
             summary.update(Content.styled(hint, "dim italic"))
             return
