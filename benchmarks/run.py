@@ -567,13 +567,17 @@ class Bench:
         cmd = [PYTHON, "-c", HEADLESS, "", "ours", pack.marker, str(pack.path), str(state)]
         return self._checked(launch(_stamped(cmd), self.env(cache)), f"headless UI on {pack.label}")
 
-    def _startup_target(self, pack: Pack, state: str, ratio: float) -> tuple[str, str]:
+    def _startup_target(
+        self, pack: Pack, state: str, ratio: float, first: float | None = None
+    ) -> tuple[str, str]:
+        """`first`: seconds to the first output on screen (tmux only): a
+        cold start of a big pack is judged on how soon it shows progress."""
         if pack.size == 4 and not self.args.quick:
             return ("≤ 1.15x bare", _verdict(ratio <= 1.15)) if state == "warm" else ("", "")
         if pack is self.ui_big and state == "warm":
             return "≤ 1.6x bare", _verdict(ratio <= 1.6)
-        if pack is self.ui_big and state == "cold":
-            return "≤ 3x bare, progress shown", _verdict(ratio <= 3)
+        if pack is self.ui_big and state == "cold" and first is not None:
+            return "progress shown ≤ 0.3 s", _verdict(first <= 0.3)
         return "", ""
 
     @property
@@ -633,7 +637,7 @@ class Bench:
                 got = found[(pack.size, state)]
                 ours = median([f for _, f in got])
                 first = median([f for f, _ in got])
-                target, verdict = self._startup_target(pack, state, ours / base)
+                target, verdict = self._startup_target(pack, state, ours / base, first)
                 self.add(
                     f"UI first paint, tmux: {pack.label}, {state}",
                     f"{ours:.3f} s = {ours / base:.2f}x bare (first output {first:.3f} s)",
@@ -745,7 +749,7 @@ class Bench:
         peak = max(cold, warm)
         target = verdict = ""
         if bare and pack.size == 4 and not self.args.quick:
-            target, verdict = f"≤ bare + 10% = {bare * 1.1:.1f} MB", _verdict(peak <= bare * 1.1)
+            target, verdict = f"≤ 1.25x bare = {bare * 1.25:.1f} MB", _verdict(peak <= bare * 1.25)
         elif bare and pack is self.ui_big:
             budget = 3 * raw + bare
             target, verdict = f"≤ 3 x raw + bare = {budget:.1f} MB", _verdict(peak <= budget)

@@ -4,7 +4,6 @@ Subprocesses inherit the environment, so they are isolated too."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,3 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(name, str(home / folder))
     monkeypatch.setenv("HOME", str(home))
     return home
-
-
-@pytest.fixture(autouse=True)
-def no_children_left() -> Iterator[None]:
-    """No test leaves an indexer child running, or registered for the next
-    test's pack: a first start of the browser starts one (`core.indexer`)."""
-    yield
-    from soundtrack_tui.core import indexer
-
-    indexer.stop_children()
-    for child in list(indexer._children.values()):
-        child.close()
-    indexer._children.clear()

@@ -1,32 +1,27 @@
-"""A big pack is read and indexed by a child process that stores both in
-the cache; the browser maps the stored entries. Small packs and every
-failure fall back to doing the work in process."""
+"""A big pack not in the cache is read and indexed by a child process that
+stores both in the cache; the browser maps the stored entries. The child
+belongs to a `PackIndexer`, which ends and reaps it when closed, and it
+ends by itself when its parent is gone. Every failure falls back to doing
+the work in process."""
 
 from __future__ import annotations
 
 import io
+import os
 import pickle
+import subprocess
 import sys
 import threading
 import time
+import zlib
 from pathlib import Path
 
 import pytest
 
 from soundtrack_tui.core import cache, indexer
+from soundtrack_tui.core.indexer import IndexerClosed, PackIndexer
 from soundtrack_tui.core.search import SearchIndex
 from test_cache import Builds, Reads, answers, cache_home, pack, pack_of  # noqa: F401  (fixtures)
-
-
-@pytest.fixture
-def big(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every pack counts as big enough for a child."""
-    monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 1)
-
-
-def no_child(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(indexer, "start", lambda root: pytest.fail("child started"))
-
 
 FAILING = [
     [sys.executable, "-c", "raise SystemExit(3)"],  # fails
@@ -34,70 +29,124 @@ FAILING = [
     ["/nonexistent/python"],  # cannot start
 ]
 FAILING_IDS = ["exit-3", "lies", "missing"]
+SLEEPER = [sys.executable, "-c", "import time; time.sleep(60)"]
 
 
-def test_a_big_pack_is_indexed_by_a_child_process(
+def _exists(pid: int) -> bool:
+    """Is there a process `pid`, running or exited but not yet reaped?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _alive(pid: int) -> bool:
+    """Is the process `pid` still running (a zombie, exited but not yet
+    reaped by whoever adopted it, counts as gone)?"""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rpartition(")")[2].split()[0] != "Z"
+    except FileNotFoundError:
+        return False
+    except OSError:  # no /proc here
+        return _exists(pid)
+
+
+def test_only_a_pack_of_fifty_episodes_or_more_is_big(tmp_path: Path) -> None:
+    episodes = tmp_path / "pack" / "episodes"
+    episodes.mkdir(parents=True)
+    for number in range(1, indexer.CHILD_MIN_EPISODES):
+        (episodes / f"{number:03d}.toml").write_text("", encoding="utf-8")
+    (episodes / "notes.txt").write_text("", encoding="utf-8")
+    assert not indexer.is_big(tmp_path / "pack")
+    (episodes / "999.toml").write_text("", encoding="utf-8")
+    assert indexer.is_big(tmp_path / "pack")
+    assert not indexer.is_big(tmp_path / "nowhere")
+
+
+def test_the_child_reads_the_pack_and_goes_on_to_index_it(
     pack: Path,  # noqa: F811
-    big: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    builds = Builds(monkeypatch)
-    loaded = pack_of(pack)
-    index = indexer.load_index(loaded)
-    assert builds.count == 0  # not in this process
-    assert cache.index_file(pack).is_file()
-    assert answers(index) == answers(SearchIndex.build(loaded))
-    # The stored index is mapped, not copied, and refers to this pack.
-    stored = index.__getstate__()
-    assert isinstance(stored["bags"], memoryview)
-    assert isinstance(stored["blob"], memoryview)
-    assert stored["episodes"][1] is loaded.episodes[1]  # type: ignore[index]
-    # Next start: straight from the cache, no child.
-    no_child(monkeypatch)
-    assert answers(indexer.load_index(pack_of(pack))) == answers(index)
-
-
-def test_a_cold_start_maps_the_pack_the_child_read_and_it_goes_on_to_index(
-    pack: Path,  # noqa: F811
-    big: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     reads, builds = Reads(monkeypatch), Builds(monkeypatch)
     seen: list[tuple[int, int]] = []
-    assert indexer.start(pack)
-    result = indexer.load_pack(pack, lambda done, total: seen.append((done, total)))
-    assert reads.count == 0 and builds.count == 0  # read by the child
-    assert seen and seen[-1] == (4, 4)  # its progress, passed on
-    assert result.pack is not None and result.pack == pack_of(pack)
-    assert isinstance(result.pack.episodes[1].recap_utf8, memoryview)  # mapped from its entry
-    # The same child indexes it: another one would fail here.
-    monkeypatch.setattr(indexer, "_command", lambda root: FAILING[0])
-    index = indexer.load_index(result.pack)
-    assert builds.count == 0 and not indexer._children
+    with PackIndexer(pack) as child:
+        assert child.start()
+        result = child.load_pack(lambda done, total: seen.append((done, total)))
+        assert reads.count == 0 and builds.count == 0  # read by the child
+        assert seen and seen[-1] == (4, 4)  # its progress, passed on
+        assert result.pack is not None and result.pack == pack_of(pack)
+        assert isinstance(result.pack.episodes[1].recap_utf8, memoryview)  # mapped from its entry
+        # The same child indexes it: another one would fail here.
+        child.command = FAILING[0]
+        index = child.load_index(result.pack)
+        assert builds.count == 0 and not child.running  # done, and reaped
     assert answers(index) == answers(SearchIndex.build(result.pack))
+    # The stored index is mapped, not copied, and refers to this pack.
+    stored = index.__getstate__()
+    assert isinstance(stored["bags"], memoryview)
+    assert isinstance(stored["blob"], memoryview)
+    assert stored["episodes"][1] is result.pack.episodes[1]  # type: ignore[index]
+
+
+def test_with_both_entries_stored_no_child_starts(pack: Path) -> None:  # noqa: F811
+    loaded = pack_of(pack)
+    cache.load_index_cached(loaded)
+    with PackIndexer(pack, command=FAILING[0]) as child:
+        assert not child.start()
+        assert child.load_pack().pack == loaded
+        assert answers(child.load_index(loaded)) == answers(SearchIndex.build(loaded))
+
+
+def test_an_index_missing_from_the_cache_is_built_by_a_new_child(
+    pack: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The pack is stored but not its index (a first start quit while
+    indexing): the index still comes from a child, not from this process."""
+    loaded = pack_of(pack)
+    builds = Builds(monkeypatch)
+    with PackIndexer(pack) as child:
+        index = child.load_index(loaded)
+    assert builds.count == 0 and cache.index_file(pack).is_file()
+    assert answers(index) == answers(SearchIndex.build(loaded))
 
 
 @pytest.fixture(params=FAILING, ids=FAILING_IDS)
-def failing_child(request: pytest.FixtureRequest, big: None, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every child fails, each way a child can."""
-    monkeypatch.setattr(indexer, "_command", lambda root: request.param)
+def failing(request: pytest.FixtureRequest) -> list[str]:
+    """Each way a child can fail."""
+    command: list[str] = request.param
+    return command
 
 
 def test_a_child_that_fails_leaves_the_reading_to_this_process(
     pack: Path,  # noqa: F811
-    failing_child: None,
+    failing: list[str],
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     reads = Reads(monkeypatch)
     seen: list[tuple[int, int]] = []
-    result = indexer.load_pack(pack, lambda done, total: seen.append((done, total)))
+    with PackIndexer(pack, command=failing) as child:
+        result = child.load_pack(lambda done, total: seen.append((done, total)))
     assert reads.count == 1 and seen == [(4, 4)]
     assert result.pack is not None and not result.errors
 
 
+def test_a_child_that_fails_leaves_the_indexing_to_this_process(
+    pack: Path,  # noqa: F811
+    failing: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    loaded = pack_of(pack)
+    builds = Builds(monkeypatch)
+    with PackIndexer(pack, command=failing) as child:
+        assert answers(child.load_index(loaded)) == answers(SearchIndex.build(loaded))
+    assert builds.count == 2  # the fallback, then the reference build above
+
+
 def test_with_no_writable_cache_the_pack_is_read_here(
     pack: Path,  # noqa: F811
-    big: None,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -107,75 +156,85 @@ def test_with_no_writable_cache_the_pack_is_read_here(
     blocked.write_text("", encoding="utf-8")
     monkeypatch.setenv(cache.CACHE_DIR_ENV, str(blocked / "cache"))
     reads = Reads(monkeypatch)
-    result = indexer.load_pack(pack)
+    with PackIndexer(pack) as child:
+        result = child.load_pack()
+        assert not child.running  # the child has exited and is reaped
     assert reads.count == 1 and result.pack is not None and not result.errors
-    assert not indexer._children  # the child has exited and is forgotten
 
 
-def test_a_broken_big_pack_is_reported_by_this_process(
+def test_a_broken_pack_is_reported_by_this_process(
     pack: Path,  # noqa: F811
-    big: None,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     (pack / "show.toml").write_text("title = [", encoding="utf-8")
     reads = Reads(monkeypatch)
-    result = indexer.load_pack(pack)
+    with PackIndexer(pack) as child:
+        result = child.load_pack()
     assert reads.count == 1  # after the child found it broken
     assert result.pack is None and result.errors
     assert str(result.errors[0]).startswith(str(pack / "show.toml"))
 
 
-def test_a_small_pack_a_child_read_is_indexed_by_that_child(
-    pack: Path,  # noqa: F811
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    """The browser has a child read any pack not in the cache (`ui.app.run`);
-    that child goes on to index it, whatever the pack's size."""
-    reads, builds = Reads(monkeypatch), Builds(monkeypatch)
-    result = indexer.load_pack(pack)
-    assert result.pack is not None and len(result.pack.episodes) < indexer.CHILD_MIN_EPISODES
-    assert reads.count == 0
-    index = indexer.load_index(result.pack)
-    assert builds.count == 0 and not indexer._children
-    assert answers(index) == answers(SearchIndex.build(result.pack))
-
-
-def test_a_small_pack_is_indexed_in_process(pack: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # noqa: F811
-    builds = Builds(monkeypatch)
-    no_child(monkeypatch)
-    indexer.load_index(pack_of(pack))
-    assert builds.count == 1
-
-
-def test_a_child_that_fails_leaves_the_indexing_to_this_process(
-    pack: Path,  # noqa: F811
-    failing_child: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    builds = Builds(monkeypatch)
+def test_closing_ends_and_reaps_a_child_still_at_work(pack: Path) -> None:  # noqa: F811
+    """Quitting the browser leaves nothing running behind it; a load still
+    waiting for the child returns at once rather than doing the work here."""
     loaded = pack_of(pack)
-    assert answers(indexer.load_index(loaded)) == answers(SearchIndex.build(loaded))
-    assert builds.count == 2  # the fallback, then the reference build above
+    child = PackIndexer(pack, command=SLEEPER)
+    assert child.start()
+    pid = child._process.pid  # type: ignore[union-attr]
+    outcome: list[BaseException] = []
+
+    def wait_for_index() -> None:
+        try:
+            child.load_index(loaded)
+        except BaseException as error:
+            outcome.append(error)
+
+    waiting = threading.Thread(target=wait_for_index, daemon=True)
+    waiting.start()
+    child.close()
+    assert not _exists(pid)  # killed and reaped: not even a zombie
+    waiting.join(timeout=60)
+    assert not waiting.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], IndexerClosed)
+    assert not child.start()  # closed for good
+    assert child.load_pack().pack is None  # nobody is waiting for it
+    child.close()  # again: nothing to do
 
 
-def test_quitting_ends_a_child_still_at_work(
-    pack: Path,  # noqa: F811
-    big: None,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    sleeper = [sys.executable, "-c", "import time; time.sleep(60)"]
-    monkeypatch.setattr(indexer, "_command", lambda root: sleeper)
-    loaded = pack_of(pack)
-    done = threading.Event()
-    thread = threading.Thread(target=lambda: (indexer.load_index(loaded), done.set()), daemon=True)
-    thread.start()
+def test_the_child_exits_when_its_parent_is_gone(pack: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A parent killed outright (no chance to close its indexer) leaves no
+    child behind: the child sees its stdin close and exits."""
+    slow = tmp_path / "slow.py"
+    slow.write_text(
+        "import sys, time\n"
+        "from soundtrack_tui.core import indexer\n"
+        "indexer.exit_with_parent(sys.stdin.buffer)\n"
+        "print('watching', flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    parent_code = (
+        "import subprocess, sys\n"
+        "child = subprocess.Popen([sys.executable, sys.argv[1]], stdin=subprocess.PIPE, stdout=sys.stdout)\n"
+        "print(child.pid, flush=True)\n"
+        "import time; time.sleep(60)\n"
+    )
+    parent = subprocess.Popen(
+        [sys.executable, "-c", parent_code, str(slow)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child_pid = int(parent.stdout.readline())
+    assert parent.stdout.readline().strip() == "watching"
+    parent.kill()
+    parent.wait()
     deadline = time.monotonic() + 30
-    while not indexer._children and time.monotonic() < deadline:
-        time.sleep(0.01)
-    (child,) = indexer._children.values()
-    indexer.stop_children()
-    assert child.process.wait(timeout=30) != 0  # killed, not finished
-    assert done.wait(timeout=60)  # and the caller still gets its index
+    while _alive(child_pid) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if _alive(child_pid):
+        os.kill(child_pid, 9)
+        pytest.fail("the child outlived its parent")
+    parent.stdout.close()
 
 
 def test_the_child_entry_point(pack: Path, tmp_path: Path) -> None:  # noqa: F811
@@ -222,8 +281,6 @@ def test_a_buffer_reference_outside_the_blob_is_a_miss(
     monkeypatch: pytest.MonkeyPatch,
     target: tuple[str, int, int, str],
 ) -> None:
-    import io
-
     from soundtrack_tui.core.loader import read_pack
 
     good = read_pack(pack)
@@ -232,34 +289,10 @@ def test_a_buffer_reference_outside_the_blob_is_a_miss(
     out = io.BytesIO()
     _Pointing(out, target).dump((p.show, dict(p.episodes), p.characters, []))
     payload = out.getvalue()
-    import zlib
-
-    stored = {"key": cache._header(pack), "length": len(payload), "crc": zlib.crc32(payload)}
+    stored = {"key": cache._key(pack), "length": len(payload), "crc": zlib.crc32(payload)}
     entry = cache.cache_file(pack)
     entry.parent.mkdir(parents=True, exist_ok=True)
-    entry.write_bytes(cache._MAGIC + pickle.dumps(stored, protocol=5) + payload)
-    reads = 0
-    real = cache._read_pack
-
-    def counting(*args: object, **kwargs: object) -> object:
-        nonlocal reads
-        reads += 1
-        return real(*args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(cache, "_read_pack", counting)
+    entry.write_bytes(cache.PACK_MAGIC + pickle.dumps(stored, protocol=5) + payload)
+    reads = Reads(monkeypatch)
     result = cache.load_pack_cached(pack)
-    assert reads == 1 and result.pack == p
-
-
-def test_the_cli_starts_the_reading_child_before_textual_only_when_needed(
-    pack: Path,  # noqa: F811
-) -> None:
-    from soundtrack_tui.commands import read_ahead
-
-    assert read_ahead(pack) is False
-    child = indexer._running(pack)
-    assert child is not None  # not in the cache: the child is at work
-    assert child.finish()
-    indexer._forget(pack)
-    assert read_ahead(pack) is True
-    assert indexer._running(pack) is None  # stored by then: nothing to start
+    assert reads.count == 1 and result.pack == p

@@ -3,7 +3,7 @@ folders (never the real home), the bundled pack, and app factories."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import pytest
@@ -77,17 +77,3 @@ def make_app() -> AppFactory:
         return SoundtrackApp(pack, store, spoilers=spoilers, problems=problems)
 
     return factory
-
-
-@pytest.fixture(autouse=True)
-def collector_as_found(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """`run` settles the heap and the first frame tightens the collector's
-    thresholds (`ui.heap`): neither carries over to the next test."""
-    import gc
-
-    from soundtrack_tui.ui import heap
-
-    monkeypatch.setattr(heap, "_settled", False)
-    thresholds = gc.get_threshold()
-    yield
-    gc.set_threshold(*thresholds)

@@ -13,6 +13,7 @@ import pytest
 from textual.widgets import Input
 
 from soundtrack_tui.core.cache import index_file, is_cached
+from soundtrack_tui.core.indexer import PackIndexer
 from soundtrack_tui.ui import app as app_module
 from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
 from soundtrack_tui.ui.screens.loading import LoadingScreen
@@ -48,7 +49,8 @@ async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
 
 
 async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> None:
-    app = SoundtrackApp(None, None, load_from=(large_pack, None))
+    child = PackIndexer(large_pack)
+    app = SoundtrackApp(None, None, load_from=(large_pack, None), indexer=child)
     async with app.run_test(size=(120, 40)) as pilot:
         assert isinstance(app.screen_stack[0], LoadingScreen)
         main = await _wait_for_main(app, pilot)
@@ -68,6 +70,7 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
         assert index_file(large_pack).is_file()
         await pilot.press("escape", "q")
     assert app.return_code == 0
+    assert child.closed and not child.running  # the app closed the child it held
 
 
 def test_a_pack_that_fails_to_load_exits_1_with_its_problems(

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import gc
 from pathlib import Path
 
 import pytest
 
 from soundtrack_tui.core import indexer
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.cache import index_file, is_cached
+from soundtrack_tui.core.cache import is_cached
+from soundtrack_tui.core.indexer import PackIndexer
 from soundtrack_tui.core.search import SearchIndex
 from soundtrack_tui.ui.app import SoundtrackApp, run
 from test_cache import Reads
@@ -27,57 +27,49 @@ def test_an_unloadable_pack_exits_1_before_textual(
     assert "soundtrack:" in err and "nowhere" in err
 
 
-def test_collection_is_back_on_after_start_up_and_after_a_failure(
+def test_a_small_first_start_reads_and_indexes_in_process(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """run() pauses the cyclic collector while it loads, then freezes what
-    start-up made; whatever happens, the collector runs again after."""
-    seen: dict[str, object] = {}
-
-    def fake_run(app: SoundtrackApp) -> int:
-        seen["enabled"], seen["frozen"] = gc.isenabled(), gc.get_freeze_count()
-        return 0
-
-    monkeypatch.setattr(SoundtrackApp, "run", fake_run)
-    monkeypatch.setenv("SOUNDTRACK_CACHE_DIR", str(tmp_path / "cache"))
-    try:
-        assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
-        assert seen["enabled"] is True
-        assert isinstance(seen["frozen"], int) and seen["frozen"] > 0
-        assert run(tmp_path / "nowhere", None, spoilers=False) == 1
-        assert gc.isenabled()
-    finally:
-        gc.unfreeze()
-        gc.enable()
-    capsys.readouterr()
-
-
-def test_a_first_start_has_a_child_read_and_index_the_pack(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """Not in the cache yet: the child reads the pack and stores it, this
-    process maps the entry and never runs the parser; the same child then
-    stores the index."""
+    """The bundled pack, not in the cache yet: read here (milliseconds), no
+    child process; its index is built here too, and both are stored."""
     monkeypatch.setenv("SOUNDTRACK_CACHE_DIR", str(tmp_path / "cache"))
     reads = Reads(monkeypatch)
     seen: dict[str, object] = {}
 
     def fake_run(app: SoundtrackApp) -> int:
         assert app.pack is not None
-        seen["cached"] = is_cached(bundled_pack())
-        seen["index"] = indexer.load_index(app.pack)
+        seen["indexer"] = app.indexer
+        seen["index"] = app.load_index(app.pack)
         return 0
 
     monkeypatch.setattr(SoundtrackApp, "run", fake_run)
-    try:
-        assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
-    finally:
-        gc.unfreeze()
-        gc.enable()
-        indexer.stop_children()
-    assert reads.count == 0 and seen["cached"] is True
+    assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
+    assert reads.count == 1 and seen["indexer"] is None
     assert isinstance(seen["index"], SearchIndex)
-    assert index_file(bundled_pack()).exists()
+    assert is_cached(bundled_pack()) and is_cached(bundled_pack(), "index")
+    capsys.readouterr()
+
+
+def test_a_big_first_start_has_the_app_hold_a_reading_child_and_closes_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not in the cache and big: a child reads the pack while Textual
+    starts; the app is given it (and loads behind a progress bar), and it
+    is closed, its process reaped, once the app is done."""
+    monkeypatch.setenv("SOUNDTRACK_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 1)  # the bundled pack counts as big
+    seen: dict[str, object] = {}
+
+    def fake_run(app: SoundtrackApp) -> int:
+        assert app.pack is None and app.load_from is not None  # the loading screen first
+        assert app.indexer is not None and app.indexer.running
+        seen["indexer"] = app.indexer
+        return 0
+
+    monkeypatch.setattr(SoundtrackApp, "run", fake_run)
+    assert run(bundled_pack(), str(tmp_path / "state"), spoilers=False) == 0
+    child = seen["indexer"]
+    assert isinstance(child, PackIndexer) and child.closed and not child.running
     capsys.readouterr()
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 from soundtrack_tui.commands.session import pack_path
 from soundtrack_tui.exit_codes import EXIT_USAGE
@@ -43,22 +42,7 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
             "soundtrack list, show N, search QUERY, story, watched N or check"
         )
         return EXIT_USAGE
-    path = pack_path(content)
-    cached = read_ahead(path)
     from soundtrack_tui.ui.app import run as run_app
 
-    code: int = run_app(path, state, spoilers=spoilers, cached=cached)
+    code: int = run_app(pack_path(content), state, spoilers=spoilers)
     return code
-
-
-def read_ahead(path: Path) -> bool:
-    """Start the child that reads a pack not in the cache yet (see
-    `ui.app.run`) before Textual is imported: its ~0.1 s of imports and
-    the child's reading then overlap. Returns whether the pack is cached."""
-    from soundtrack_tui.core import indexer
-    from soundtrack_tui.core.cache import is_cached
-
-    cached = is_cached(path)
-    if not cached:
-        indexer.start(path)
-    return cached

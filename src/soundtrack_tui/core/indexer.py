@@ -1,34 +1,30 @@
-"""Reads and indexes a big pack in a child process.
+"""Reads and indexes a big pack in a child process, for the browser.
 
-Parsing a thousand episodes of TOML takes ~0.3 s and ~22 MB more peak
-memory than mapping the cached result; indexing them is ~2.5 s of pure
-Python with a peak of ~85 MB. Done in the browser, both peaks stayed in its
-memory for good (freed heap is rarely given back to the system), and the
-indexing held the GIL, so keys were answered late. A child process does the
-work and stores each result in the cache (`cache.load_pack_cached`,
-`cache.load_index_cached`); the browser maps the stored entries, which
-costs ~0.1 s and only the pages it reads.
+Only for a pack of `CHILD_MIN_EPISODES` or more that is not in the cache
+yet: parsing a thousand episodes of TOML takes ~0.3 s and ~22 MB of peak
+memory, and indexing them ~2.5 s of pure Python with a peak of ~85 MB.
+Done in the browser, both peaks would stay in its memory for good (freed
+heap is rarely given back to the system) and the indexing would hold the
+GIL, so keys would be answered late. The child does the work and stores
+each result in the cache; the browser maps the stored entries, which costs
+~0.1 s and only the pages it reads. Smaller packs are read and indexed in
+the browser's own process in milliseconds.
 
-The child says how far it got on its stdout, one line each:
-`progress DONE TOTAL` while it reads episode files, `pack` once the parsed
-pack is stored, `index` once the index is. A cold start of the browser
-(`load_pack`) starts the child, shows its progress, and maps the pack as
-soon as `pack` arrives; the same child goes on to index it, and
-`load_index` waits for it rather than starting another.
+`PackIndexer` owns the child: the app starts it and closes it, which ends
+the child and reaps it. The child also ends by itself when its parent is
+gone, however that happened: it watches a pipe from the parent and exits
+when the pipe closes.
 
-The browser (`ui.app.run`) also has the child read a small pack that is
-not in the cache yet, waiting for it rather than showing progress: the
-parse and the index cost little time but ~2 MB that the browser would keep.
-Otherwise small packs, and any failure (no writable cache folder, a child
-that cannot start, dies or stores nothing), are read and indexed in the
-calling process as before. Run as
-`python -m soundtrack_tui.core.indexer PACK`; it exits 0 once both entries
-are stored.
+The child says how far it got on its stdout, one line each: `progress DONE
+TOTAL` while it reads episode files, `pack` once the parsed pack is stored,
+`index` once the index is. Any failure (no writable cache folder, a child
+that cannot start, dies or stores nothing) leaves the work to the calling
+process, as for a small pack. Run as `python -m soundtrack_tui.core.indexer
+PACK`; it exits 0 once both entries are stored.
 """
 
 from __future__ import annotations
 
-import atexit
 import contextlib
 import os
 import subprocess
@@ -36,16 +32,18 @@ import sys
 import threading
 from collections.abc import Sequence
 from pathlib import Path
+from types import TracebackType
 from typing import IO, TYPE_CHECKING
 
 from soundtrack_tui.core.cache import is_cached, load_index_cached, load_pack_cached
+from soundtrack_tui.core.errors import LoadResult
 
 if TYPE_CHECKING:
-    from soundtrack_tui.core.errors import LoadResult, Progress
+    from soundtrack_tui.core.errors import Progress
     from soundtrack_tui.core.model import Pack
     from soundtrack_tui.core.search import SearchIndex
 
-__all__ = ["CHILD_MIN_EPISODES", "load_index", "load_pack", "main", "start", "stop_children"]
+__all__ = ["CHILD_MIN_EPISODES", "IndexerClosed", "PackIndexer", "is_big", "main"]
 
 CHILD_MIN_EPISODES = 50  # smaller packs load and index in milliseconds, in process
 _NICE = 5  # once the pack is stored, the child yields the CPU to the browser
@@ -55,21 +53,139 @@ INDEX_STORED = "index"
 PROGRESS = "progress"
 
 
-class _Child:
-    """A running child for one pack, and what it has said so far. Its
-    output is read by one thread at a time: the loader until `pack`, then
-    the indexing thread until the end."""
+class IndexerClosed(RuntimeError):
+    """The `PackIndexer` was closed before the index was stored."""
 
-    def __init__(self, process: subprocess.Popen[str]) -> None:
-        self.process = process
+
+def is_big(root: str | Path) -> bool:
+    """Does the pack at `root` have `CHILD_MIN_EPISODES` episode files or more?"""
+    try:
+        with os.scandir(Path(root) / "episodes") as entries:
+            count = sum(1 for entry in entries if entry.name.endswith(".toml"))
+    except OSError:
+        return False
+    return count >= CHILD_MIN_EPISODES
+
+
+def child_command(root: Path) -> list[str]:
+    """How the child is run: this interpreter, this package, found on the
+    same import path (the environment is inherited unchanged)."""
+    return [sys.executable, "-m", "soundtrack_tui.core.indexer", os.fspath(root)]
+
+
+class PackIndexer:
+    """The child that reads and indexes the big pack at `root`, and what it
+    has said so far; use as a context manager, or `close` it.
+
+    `load_pack` and `load_index` block, so they run in worker threads; the
+    child's output is read by one of them at a time (the loader until
+    `pack`, then the index until the end). `command` runs the child (tests
+    give a failing one)."""
+
+    def __init__(self, root: str | Path, *, command: Sequence[str] | None = None) -> None:
+        self.root = Path(root)
+        self.command = list(command) if command is not None else child_command(self.root)
         self.said: set[str] = set()
+        self.closed = False
+        self._process: subprocess.Popen[str] | None = None
+        self._lock = threading.Lock()  # guards _process and closed
         self._reading = threading.Lock()
 
-    def read(self) -> str | None:
-        """The child's next line; None once it has exited."""
+    def __enter__(self) -> PackIndexer:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @property
+    def running(self) -> bool:
+        """Is a child started and not yet reaped?"""
+        return self._process is not None
+
+    def start(self) -> bool:
+        """Start the child unless it is running, closed, or both entries
+        are stored; True if a child is at work. Called as early as possible
+        on a cold start, so the child reads while the browser starts up."""
+        with self._lock:
+            if self._process is not None:
+                return True
+            if self.closed or (is_cached(self.root) and is_cached(self.root, "index")):
+                return False
+            self.said.clear()
+            try:
+                self._process = subprocess.Popen(
+                    self.command,
+                    stdin=subprocess.PIPE,  # never written: the child exits when it closes
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,  # the terminal belongs to the browser
+                    text=True,
+                    encoding="utf-8",
+                    errors="replace",
+                )
+            except OSError:
+                return False
+            return True
+
+    def close(self) -> None:
+        """End the child if it is still at work and reap it. Quitting the
+        browser must not leave work running behind it (a later start does
+        it again). A `load_pack` or `load_index` still waiting returns at
+        once. Idempotent."""
+        with self._lock:
+            self.closed = True
+            process, self._process = self._process, None
+        if process is not None:
+            _end(process, kill=True)
+
+    def load_pack(self, progress: Progress | None = None) -> LoadResult:
+        """The pack, read by the child (started here if `start` was not
+        called) and mapped from the cache once stored; `progress` gets the
+        child's reports. A child that fails or stores nothing leaves the
+        work to this process: `cache.load_pack_cached(root, progress)`,
+        which also reports a broken pack's errors. Once closed, an empty
+        result: nobody is waiting for it."""
+        self.start()
+        while PACK_STORED not in self.said and (line := self._read()) is not None:
+            kind, _, numbers = line.partition(" ")
+            if kind == PROGRESS and progress is not None:
+                with contextlib.suppress(ValueError):
+                    done, total = map(int, numbers.split())
+                    progress(done, total)
+        if PACK_STORED not in self.said:
+            if self.closed:
+                return LoadResult(None, [])
+            self._reap()
+        return load_pack_cached(self.root, progress)
+
+    def load_index(self, pack: Pack) -> SearchIndex:
+        """The search index of `pack`: from the cache; built by the child
+        (the one that read the pack if it is still at work, else a new one)
+        and then read from the cache; built here if the child fails. Raises
+        `IndexerClosed` if closed meanwhile: the app is quitting and must
+        not wait for an index built here."""
+        found = load_index_cached(pack, build=False)
+        if found is not None:
+            return found
+        if self.start():
+            while self._read() is not None:
+                pass
+            stored = INDEX_STORED in self.said and self._reap() == 0
+            found = load_index_cached(pack, build=False) if stored else None
+            if found is not None:
+                return found
+        if self.closed:
+            raise IndexerClosed(f"closed before the index of {self.root} was stored")
+        return load_index_cached(pack)
+
+    def _read(self) -> str | None:
+        """The child's next line; None once it has exited (or was never started)."""
         with self._reading:
-            stream = self.process.stdout
-            assert stream is not None
+            process = self._process
+            stream = process.stdout if process is not None else None
+            if stream is None:
+                return None
             try:
                 line = stream.readline()
             except (OSError, ValueError):  # closed under us
@@ -80,128 +196,25 @@ class _Child:
         self.said.add(line.partition(" ")[0])
         return line
 
-    def finish(self) -> bool:
-        """Wait for the child to exit; True if it stored the index."""
-        while self.read() is not None:
-            pass
-        return self.close() == 0 and INDEX_STORED in self.said
-
-    def close(self) -> int:
-        """Wait for the child; its exit code."""
-        code = self.process.wait()
-        if self.process.stdout is not None:
-            self.process.stdout.close()
-        return code
+    def _reap(self) -> int | None:
+        """Wait for the child, which has finished talking; its exit code."""
+        with self._lock:
+            process, self._process = self._process, None
+        return _end(process, kill=False) if process is not None else None
 
 
-_children: dict[str, _Child] = {}  # by the pack's absolute path
-_lock = threading.Lock()
-
-
-def _key(root: str | Path) -> str:
-    return os.path.abspath(root)
-
-
-def start(root: str | Path) -> _Child | None:
-    """The child for the pack at `root`, started unless one is running;
-    None if it cannot start. Called as early as possible on a cold start,
-    so the child reads while the browser is still starting up."""
-    running = _running(root)
-    if running is not None:
-        return running
-    env = dict(os.environ)
-    # The child imports this package from where the parent did.
-    package_parent = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, (package_parent, env.get("PYTHONPATH"))))
-    try:
-        process = subprocess.Popen(
-            _command(Path(root)),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the terminal belongs to the browser
-            env=env,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-        )
-    except OSError:
-        return None
-    child = _Child(process)
-    with _lock:
-        _children[_key(root)] = child
-    return child
-
-
-def _command(root: Path) -> list[str]:
-    return [sys.executable, "-m", "soundtrack_tui.core.indexer", os.fspath(root)]
-
-
-def _running(root: str | Path) -> _Child | None:
-    with _lock:
-        return _children.get(_key(root))
-
-
-def _forget(root: str | Path) -> None:
-    with _lock:
-        _children.pop(_key(root), None)
-
-
-def load_pack(root: str | Path, progress: Progress | None = None) -> LoadResult:
-    """The pack at `root`, read by the child (started here if `start` was
-    not called) and mapped from the cache once stored; `progress` gets the
-    child's reports. A child that fails or stores nothing leaves the work
-    to this process: `cache.load_pack_cached(root, progress)`, which also
-    reports a broken pack's errors. Blocks: call it off the UI thread."""
-    child = start(root)
-    if child is not None:
-        while (line := child.read()) is not None:
-            kind, _, numbers = line.partition(" ")
-            if kind == PACK_STORED:
-                break
-            if kind == PROGRESS and progress is not None:
-                with contextlib.suppress(ValueError):
-                    done, total = map(int, numbers.split())
-                    progress(done, total)
-        if PACK_STORED not in child.said:
-            child.close()
-            _forget(root)
-    return load_pack_cached(root, progress)
-
-
-def load_index(pack: Pack) -> SearchIndex:
-    """The search index of `pack`: from the cache; built by the child
-    that read the pack if it is still at work, or for a big pack not in the
-    cache by a new child, and then read from the cache; otherwise (small or
-    in-memory packs, or the child failed) built here. Blocks until done:
-    call it off the UI thread."""
-    root = pack.root
-    if root is not None:
-        child = _running(root)  # started by `load_pack`, for a pack of any size
-        if child is None and len(pack.episodes) >= CHILD_MIN_EPISODES:
-            found = load_index_cached(pack, build=False)
-            if found is not None:
-                return found
-            child = start(root)
-        if child is not None:
-            try:
-                stored = child.finish()
-            finally:
-                _forget(root)
-            found = load_index_cached(pack, build=False) if stored else None
-            if found is not None:
-                return found
-    return load_index_cached(pack)
-
-
-@atexit.register
-def stop_children() -> None:
-    """End the children still at work: quitting the browser must not leave
-    work running behind it (a later start does it again)."""
-    with _lock:
-        running = list(_children.values())
-    for child in running:
+def _end(process: subprocess.Popen[str], *, kill: bool) -> int:
+    """Wait for `process` (killed first if `kill`), close our pipe ends;
+    its exit code."""
+    if kill:
         with contextlib.suppress(OSError):
-            child.process.kill()
+            process.kill()
+    code = process.wait()
+    for stream in (process.stdin, process.stdout):
+        with contextlib.suppress(OSError, ValueError):
+            if stream is not None:
+                stream.close()
+    return code
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
@@ -237,5 +250,22 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     return 0
 
 
+def exit_with_parent(pipe: IO[bytes]) -> None:
+    """End this process as soon as `pipe` (its stdin, whose other end only
+    the browser holds and never writes) reaches end of file: the browser
+    has closed it or is gone, and nobody wants the work any more. Watched
+    by a daemon thread, which is why the exit is `os._exit` (documented
+    for leaving from a thread without running the main thread's cleanup):
+    a half-written entry is a temp file the next writer removes."""
+
+    def watch() -> None:
+        while pipe.read(4096):
+            pass
+        os._exit(1)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 if __name__ == "__main__":
+    exit_with_parent(sys.stdin.buffer)
     sys.exit(main())

@@ -7,8 +7,7 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
-import gc
-import os
+import contextlib
 import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -20,15 +19,15 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
 from textual.screen import Screen
+from textual.worker import get_current_worker
 
-from soundtrack_tui.core import indexer
 from soundtrack_tui.core.errors import Problem
+from soundtrack_tui.core.indexer import CHILD_MIN_EPISODES, PackIndexer, is_big
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import LEVEL_WORDS, Level
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.ui import bindings
-from soundtrack_tui.ui.heap import settle_heap
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
@@ -40,12 +39,13 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from soundtrack_tui.core.errors import LoadResult
+    from soundtrack_tui.core.search import SearchIndex
 
 DEFAULT_THEME = "textual-dark"
 MAX_PROBLEMS_SHOWN = 5
 # Episode files: an uncached pack this big loads behind a progress bar, read
 # by the child process that then indexes it (`core.indexer`).
-LARGE_PACK = indexer.CHILD_MIN_EPISODES
+LARGE_PACK = CHILD_MIN_EPISODES
 
 
 def _episode_commands() -> type[Provider]:
@@ -84,20 +84,20 @@ class SoundtrackApp(App[int]):
         problems: int = 0,
         keymap: KeymapConfig | None = None,
         load_from: tuple[Path, str | None] | None = None,
-        freeze_heap: bool = False,
+        indexer: PackIndexer | None = None,
     ) -> None:
         """`pack` and `store` ready, or both None with `load_from` = (pack
         folder, state dir override): then the app paints a loading screen at
-        once and reads the pack in a worker. `freeze_heap`: call
-        `settle_heap` once that pack is in (the real entry point does; tests
-        that build many apps in one process must not)."""
+        once and reads the pack in a worker. `indexer`: the child that reads
+        and indexes a big pack (`core.indexer`); the app closes it when it
+        closes."""
         super().__init__()
         self.pack = pack
         self.store = store
         self.spoilers = spoilers
         self.problems = problems
         self.load_from = load_from
-        self.freeze_heap = freeze_heap
+        self.indexer = indexer
         self.load_failure: list[Problem] = []
         self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids)
         self.main: MainScreen | None = None
@@ -116,7 +116,17 @@ class SoundtrackApp(App[int]):
 
     def _main_screen(self, pack: Pack, store: ProgressStore) -> MainScreen:
         level = Level.OFF if self.spoilers else store.current.level
-        return MainScreen(pack, store, level=level, key_label=self.key_label, load_index=indexer.load_index)
+        return MainScreen(pack, store, level=level, key_label=self.key_label, load_index=self.load_index)
+
+    def load_index(self, pack: Pack) -> SearchIndex:
+        """The search index of `pack`: by the child for a big pack, else
+        from the cache or built here. Blocks: the main screen calls it off
+        the UI thread."""
+        if self.indexer is not None:
+            return self.indexer.load_index(pack)
+        from soundtrack_tui.core.cache import load_index_cached
+
+        return load_index_cached(pack)
 
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
@@ -124,10 +134,15 @@ class SoundtrackApp(App[int]):
             return
         self._start()
 
+    def on_unmount(self) -> None:
+        if self.indexer is not None:
+            self.indexer.close()  # ends a child still at work; waiting loads return
+
     @work(thread=True, exit_on_error=False)
     def _load(self, pack_path: Path, state_override: str | None) -> None:
         """Read a large pack off the UI thread, reporting progress: a child
         process reads it (see `core.indexer`), this maps what it stored."""
+        from soundtrack_tui.core.cache import load_pack_cached
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 
         screen = self.screen
@@ -137,7 +152,12 @@ class SoundtrackApp(App[int]):
             if advance is not None:
                 self.call_from_thread(advance, done, total)
 
-        result = indexer.load_pack(pack_path, progress)
+        if self.indexer is not None:
+            result = self.indexer.load_pack(progress)
+        else:
+            result = load_pack_cached(pack_path, progress)
+        if get_current_worker().is_cancelled:
+            return  # the app closed meanwhile
         store = None
         if result.pack is not None:
             store = ProgressStore(state_dir(state_override), result.pack.show.id, lock_timeout=1.0)
@@ -150,8 +170,6 @@ class SoundtrackApp(App[int]):
             self.exit(1)
             return
         self.pack, self.store, self.problems = result.pack, store, len(result.errors)
-        if self.freeze_heap:
-            settle_heap()
         self.main = self._main_screen(result.pack, store)
         self.push_screen(self.main)  # over the loading screen, which stays beneath
         self._start()
@@ -267,53 +285,37 @@ def binding_ids() -> set[str]:
     return bindings.binding_ids(binding_owners)
 
 
-def run(
-    pack_path: Path, state_dir_override: str | None, *, spoilers: bool, cached: bool | None = None
-) -> int:
+def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> int:
     """Start the browser on the pack at `pack_path`; returns an exit code.
 
     A pack that could not be built at all is reported on stderr (exit 1);
-    one built with errors still runs, with a notice. A large pack not in
-    the cache yet loads behind a progress bar instead of a blank terminal.
-
-    A pack not in the cache is read and indexed by a child process, of any
-    size (`core.indexer`): this process maps what the child stores. Reading
-    the bundled pack here took ~1 MB (the TOML parser, the schema, the
-    parse itself) and indexing it ~1 MB more, which a first start then kept
-    for good (see `ui.heap`). A broken pack is never stored, so it is read
-    here again and reported, before Textual starts. `cached`: whether the
-    pack is in the cache, when the caller has just checked (`is_cached`
-    stats every file of the pack: ~3 ms at a thousand episodes)."""
+    one built with errors still runs, with a notice. A big pack (see
+    `core.indexer`) not in the cache yet loads behind a progress bar while
+    a child process reads and indexes it, started here so that it reads
+    while Textual starts up; the app holds that child and closes it. Any
+    other pack is read here, and a broken one is reported before Textual
+    starts (it is never stored, so it is read again every time)."""
     from soundtrack_tui.core.cache import is_cached, load_pack_cached
 
-    gc.disable()  # until settle_heap: start-up builds what lives on
-    try:
-        if cached is None:
-            cached = is_cached(pack_path)
-        if cached or _episode_files(pack_path) < LARGE_PACK:
-            result = load_pack_cached(pack_path) if cached else indexer.load_pack(pack_path)
+    cached = is_cached(pack_path)
+    child = PackIndexer(pack_path) if is_big(pack_path) else None
+    with child or contextlib.nullcontext():
+        if child is not None and not cached:
+            child.start()
+            load_from = (pack_path, state_dir_override)
+            app = SoundtrackApp(None, None, spoilers=spoilers, load_from=load_from, indexer=child)
+        else:
+            result = load_pack_cached(pack_path)
             if result.pack is None:
                 return _report_failure(result.errors or result.problems, pack_path)
             store = ProgressStore(state_dir(state_dir_override), result.pack.show.id, lock_timeout=1.0)
             store.load()
-            app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=len(result.errors))
-        else:
-            indexer.start(pack_path)  # reads while Textual starts up
-            load_from = (pack_path, state_dir_override)
-            app = SoundtrackApp(None, None, spoilers=spoilers, load_from=load_from, freeze_heap=True)
-    finally:
-        settle_heap()
-    code = app.run()
+            problems = len(result.errors)
+            app = SoundtrackApp(result.pack, store, spoilers=spoilers, problems=problems, indexer=child)
+        code = app.run()
     if app.load_failure:
         return _report_failure(app.load_failure, pack_path)
     return code if isinstance(code, int) else (app.return_code or 0)
-
-
-def _episode_files(pack_path: Path) -> int:
-    try:
-        return sum(1 for entry in os.scandir(pack_path / "episodes") if entry.name.endswith(".toml"))
-    except OSError:
-        return 0
 
 
 def _report_failure(errors: list[Problem], pack_path: Path) -> int:

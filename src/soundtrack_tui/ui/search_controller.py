@@ -19,6 +19,7 @@ from soundtrack_tui.ui.widgets.search_panel import first_page
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex, SearchResults
 
+
 class SearchAnswer(NamedTuple):
     query: str
     viewer: Viewer

@@ -26,7 +26,6 @@ from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, ReviewView, Viewer
 from soundtrack_tui.core.progress import ProgressStore
-from soundtrack_tui.ui.heap import collect_often
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected, StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.screens.main_keys import BROWSING_BINDINGS
@@ -143,7 +142,6 @@ class MainScreen(PanedScreen):
     def on_mount(self) -> None:
         # After the first frame: indexing must not delay it.
         self.call_after_refresh(self._load_index)
-        self.call_after_refresh(collect_often)
 
     def _heading(self, number: int) -> str:
         return policy.episode_view(self.pack, self.viewer, number).heading

@@ -21,7 +21,6 @@ from textual.reactive import reactive
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from soundtrack_tui.ui.heap import release_drawn_text
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 
@@ -231,7 +230,6 @@ class SearchPanel(Vertical):
         self._entries = []
         self._drawn = 0
         listing.clear_options()
-        self.call_after_refresh(release_drawn_text)
         if results is None:
             summary.update(Content.styled(hint, "dim italic"))
             return
