@@ -2,20 +2,32 @@
 soundtrack's main screen uses (Header, Footer, an OptionList, three Static
 text panes and an Input), laid out alike, with no data and no logic.
 
-    python benchmarks/bare_app.py        # runs it in the terminal
+    python benchmarks/bare_app.py          # runs it in the terminal
+    python benchmarks/bare_app.py --input  # the typing yardstick instead
 
 Whatever this costs to start is Textual's (and Python's) floor on this
 machine; soundtrack's start-up is reported as a ratio to it. The first
 option of the list is `MARKER`, which the runner waits for on screen.
+
+`--input` runs the yardstick for typing (`terminal_latency.py`): a line of
+text, `INPUT_MARKER`, and an Input that "/" shows and focuses, as
+soundtrack's "/" opens its search box. What a key costs there to show is
+Textual's and the terminal's floor for echoing a keystroke.
 """
 
 from __future__ import annotations
 
+import sys
+from collections.abc import Sequence
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Header, Input, OptionList, Static
 
 MARKER = "BARE-APP-READY"
+INPUT_MARKER = "BARE-INPUT-READY"
 
 CSS = """
 #list { width: 32; height: 1fr; border: round $surface-lighten-2; }
@@ -47,10 +59,31 @@ class BareApp(App[int]):
         self.query_one(OptionList).focus()
 
 
-def main() -> int:
-    BareApp().run()
+class BareInputApp(App[int]):
+    """A line of text, and an Input that "/" shows and focuses (as
+    soundtrack's "/" opens its search box)."""
+
+    AUTO_FOCUS = None
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("/", "open_input", "Search")]
+
+    def compose(self) -> ComposeResult:
+        yield Static(INPUT_MARKER)
+        yield Input(placeholder="Search")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).display = False
+
+    def action_open_input(self) -> None:
+        box = self.query_one(Input)
+        box.display = True
+        box.focus()
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    app = BareInputApp() if "--input" in argv else BareApp()
+    app.run()
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(sys.argv[1:]))

@@ -44,6 +44,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query, wait_gone  # noqa: E402
 
 PYTHON = sys.executable
 QUERIES = ["sun-woo", "tarot card", "한선우", "eun-soo studio", '"midnight train"']
@@ -350,22 +351,11 @@ class Tmux:
                 time.sleep(max(0.0, 0.010 - (time.perf_counter() - start - now)))
         finally:
             subprocess.run([*self.base, "kill-session", "-t", name], capture_output=True, check=False)
-            _wait_gone(pid)
+            wait_gone(pid)
         return (first if first is not None else found), found
 
     def close(self) -> None:
         subprocess.run([*self.base, "kill-server"], capture_output=True, check=False)
-
-
-def _wait_gone(pid: int, limit: float = 10.0) -> None:
-    """Let a killed app finish exiting before the next launch starts."""
-    end = time.monotonic() + limit
-    while pid > 0 and time.monotonic() < end:
-        try:
-            os.kill(pid, 0)
-        except OSError:
-            return
-        time.sleep(0.01)
 
 
 def median(values: Sequence[float]) -> float:
@@ -717,6 +707,56 @@ class Bench:
         sample = self._checked(launch([*cmd, str(self.work / "state")], self.env(cache)), "UI typing")
         return json.loads(sample.out.strip().splitlines()[-1]), sample.peak_kb / 1024
 
+    def search_terminal(self) -> None:
+        """Keystroke to screen settled in tmux (`terminal_latency.py`): the
+        bare Input app and the UI packs, runs alternated, warm caches: one
+        untimed session each first (not in --quick), which for soundtrack is
+        also the first search, the one that builds the index."""
+        state = str(self.work / "state")
+        bare = [PYTHON, str(HERE / "bare_app.py"), "--input"]
+        subjects: list[tuple[str, list[str], str, Pack | None]] = [
+            ("bare Textual Input", bare, "BARE-INPUT-READY", None),
+            *(
+                (p.label, [*self.soundtrack, "--content", str(p.path), "--state-dir", state], p.marker, p)
+                for p in self.ui_packs
+            ),
+        ]
+        why = "--no-tmux" if self.args.no_tmux else tmux_missing()
+        if why:
+            for label, *_ in subjects:
+                self.add(f"Search keystroke to results drawn, tmux: {label}", f"skipped ({why})", "")
+            return
+        _log("search keystroke to results drawn, in tmux")
+        envs = {label: self.env(self.fresh_dir("cache"), tty=True) for label, *_ in subjects}
+        for label, argv, marker, _ in [] if self.args.quick else subjects:
+            type_query(argv, envs[label], marker)
+        typed: dict[str, list[Typed]] = {label: [] for label, *_ in subjects}
+        for run in range(max(p.runs for p in self.ui_packs)):
+            for label, argv, marker, pack in subjects:
+                if pack is None or run < pack.runs:
+                    typed[label].append(type_query(argv, envs[label], marker))
+        for label, _, _, pack in subjects:
+            got = typed[label]
+            ms = [key for session in got for key in session.key_ms]
+            p95 = percentile(ms, 95)
+            target = verdict = ""
+            if pack is not None and pack.size == 4:
+                target, verdict = "p95 ≤ 16 ms", _verdict(p95 <= 16)
+            elif pack is not None and (pack.size == 1000 or (self.args.quick and pack is self.ui_big)):
+                target, verdict = "p95 ≤ 33 ms", _verdict(p95 <= 33)
+            self.add(
+                f"Search keystroke to results drawn, tmux: {label}",
+                f"p50 {percentile(ms, 50):.1f} ms, p95 {p95:.1f} ms, max {max(ms):.1f} ms "
+                f"('/' to settled: {median([s.open_ms for s in got]):.1f} ms)",
+                f"tmux 120x40, '/' then {TYPED_QUERY!r} a key at a time; per key, from sending it to the "
+                f"last change of the screen (attributes and cursor included, the blinking cursor's row "
+                f"as text), settled after {QUIET_S * 1000:.0f} ms unchanged; screen captured on each "
+                f"write of the app; {len(ms)} keys, launches: {len(got)}, alternated with the others",
+                target,
+                verdict,
+            )
+            self.raw.setdefault("search_tmux", {})[label] = [s.__dict__ for s in got]
+
     def _index_child(self, pack: Pack) -> None:
         """The first start's index build, done by a child process: its time
         and peak are not in the browser's, so they get their own row."""
@@ -962,7 +1002,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,cli,check",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1000,6 +1040,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("tmux", bench.ui_tmux),
             ("search", bench.search_core),
             ("ui-search", bench.search_ui),
+            ("tmux-typing", bench.search_terminal),
             ("cli", bench.cli),
             ("check", bench.check),
         ]

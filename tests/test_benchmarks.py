@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -134,6 +135,9 @@ EXPECTED_ROWS = [
     "Search per keystroke (core): 12 ep (tiny)",
     "Search keystroke to results drawn (UI): 4 ep (bundled)",
     "Search keystroke to results drawn (UI): 12 ep (tiny)",
+    "Search keystroke to results drawn, tmux: bare Textual Input",
+    "Search keystroke to results drawn, tmux: 4 ep (bundled)",
+    "Search keystroke to results drawn, tmux: 12 ep (tiny)",
     "Peak RSS, searching (index built): 4 ep (bundled)",
     "Peak RSS, searching (index built): 12 ep (tiny)",
     "Index build in a child process (first start): 12 ep (tiny)",
@@ -153,12 +157,15 @@ EXPECTED_ROWS = [
 
 def test_runner_quick_prints_the_whole_table(tmp_path: Path) -> None:
     raw = tmp_path / "raw.json"
+    env = _env(tmp_path)
+    env["TMUX_TMPDIR"] = str(tmp_path / "tmux")  # the tmux servers it starts, and no others
+    (tmp_path / "tmux").mkdir()
     done = subprocess.run(
         [sys.executable, str(BENCHMARKS / "run.py"), "--quick", "--json", str(raw)],
         capture_output=True,
         text=True,
         timeout=300,
-        env=_env(tmp_path),
+        env=env,
         check=False,
     )
     assert done.returncode == 0, done.stderr[-3000:]
@@ -176,3 +183,88 @@ def test_runner_quick_prints_the_whole_table(tmp_path: Path) -> None:
         assert row["verdict"] == "", name  # --quick judges nothing
     assert "Machine:" in done.stdout
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("soundtrack*"))
+    typing = [row for name, row in rows.items() if name.startswith("Search keystroke to results drawn, tmux")]
+    if shutil.which("tmux", path=env["PATH"]) is None:  # a machine without tmux says so
+        assert all(row["result"] == "skipped (tmux not found)" for row in typing)
+    else:  # typed, timed (10 keys, one launch each), and every tmux server it started is gone
+        assert all(
+            row["result"].startswith("p50 ") and "10 keys, launches: 1" in row["method"] for row in typing
+        )
+        sockets = [path for path in (tmp_path / "tmux").rglob("*") if path.is_socket()]
+        assert sockets
+        for socket in sockets:
+            alive = subprocess.run(
+                ["tmux", "-S", str(socket), "list-sessions"], capture_output=True, check=False
+            )
+            assert alive.returncode != 0, socket
+
+
+@pytest.fixture(scope="module")
+def latency() -> ModuleType:
+    return _module("terminal_latency")
+
+
+class ScriptedScreen:
+    """A terminal whose app writes `writes` ((time, screen) pairs) on a
+    fake clock that only moves while `settle` waits for output."""
+
+    def __init__(self, writes: list[tuple[float, str]], first: str = "before") -> None:
+        self.writes = sorted(writes)
+        self.now = 0.0
+        self.output_at = 0.0
+        self.shown = first
+
+    def clock(self) -> float:
+        return self.now
+
+    def wait_output(self, timeout: float) -> bool:
+        if self.writes and self.writes[0][0] <= self.now + timeout:
+            self.now, self.shown = self.writes.pop(0)
+            self.output_at = self.now
+            return True
+        self.now += timeout
+        return False
+
+    def capture(self) -> str:
+        return self.shown
+
+
+def test_settle_dates_the_last_change_and_ignores_writes_that_change_nothing(latency: ModuleType) -> None:
+    """The echo at 5 ms, results at 80 ms, a cursor blink at 500 ms that
+    leaves the compared screen as it was: the key took 80 ms."""
+    writes = [(0.005, "echo"), (0.080, "results"), (0.100, "results"), (0.500, "results")]
+    screen = ScriptedScreen(writes)
+    took, shown = latency.settle(screen, 0.0, "before", quiet=0.150, clock=screen.clock)
+    assert took == pytest.approx(0.080)
+    assert shown == "results"
+    assert screen.now == pytest.approx(0.230)  # returned once 150 ms had passed with no change
+
+
+def test_settle_waits_out_a_pause_shorter_than_the_quiet_period(latency: ModuleType) -> None:
+    screen = ScriptedScreen([(0.010, "echo"), (0.150, "results")])
+    took, shown = latency.settle(screen, 0.0, "before", quiet=0.150, clock=screen.clock)
+    assert (took, shown) == (pytest.approx(0.150), "results")
+
+
+def test_settle_fails_when_a_key_never_shows_or_the_screen_never_settles(latency: ModuleType) -> None:
+    silent = ScriptedScreen([])
+    with pytest.raises(TimeoutError, match="never changed"):
+        latency.settle(silent, 0.0, "before", limit=2.0, clock=silent.clock)
+    busy = ScriptedScreen([(n / 100, f"frame {n}") for n in range(1, 400)])
+    with pytest.raises(TimeoutError, match="kept changing"):
+        latency.settle(busy, 0.0, "before", limit=2.0, clock=busy.clock)
+
+
+def test_settle_without_a_change_returns_once_quiet(latency: ModuleType) -> None:
+    """Waiting for a start-up screen to settle: nothing to wait for is fine."""
+    screen = ScriptedScreen([])
+    assert latency.settle(screen, 0.0, "before", need_change=False, clock=screen.clock) == (0.0, "before")
+
+
+def test_tmux_missing_says_why(latency: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
+    assert latency.tmux_missing() == "tmux not found"
+    fake = tmp_path / "tmux"
+    fake.write_text("#!/bin/sh\n", encoding="utf-8")
+    fake.chmod(0o755)
+    assert latency.tmux_missing() is None
