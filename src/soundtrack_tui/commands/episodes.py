@@ -66,7 +66,11 @@ def cmd_show(session: Session, args: Any) -> int:
             {
                 **_episode_summary(view),
                 "logline": view.logline,
-                "previously": view.previously._asdict() if view.previously else None,
+                "previously": (
+                    {"number": view.previously.number, "summary": view.previously.summary}
+                    if view.previously
+                    else None
+                ),
                 "summary": view.summary,
                 "recap": list(view.paragraphs) if view.paragraphs is not None else None,
                 "source_note": view.source_note,
