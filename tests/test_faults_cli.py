@@ -162,19 +162,13 @@ def test_check_output_in_the_fault_suite_is_the_pack_error(tmp_path: Path) -> No
     pack passes the same command."""
     pack = tmp_path / "pack"
     shutil.copytree(VALID, pack)
-    ok = subprocess.run(
-        [sys.executable, "-m", "soundtrack_tui", "check", str(pack)],
-        capture_output=True,
-        timeout=BOUND_SECONDS,
-        check=False,
-    )
-    assert ok.returncode == 0
+
+    def check() -> subprocess.CompletedProcess[bytes]:
+        command = [sys.executable, "-m", "soundtrack_tui", "check", str(pack)]
+        return subprocess.run(command, capture_output=True, timeout=BOUND_SECONDS, check=False)
+
+    assert check().returncode == 0
     _fifo_episode(pack)
-    broken = subprocess.run(
-        [sys.executable, "-m", "soundtrack_tui", "check", str(pack)],
-        capture_output=True,
-        timeout=BOUND_SECONDS,
-        check=False,
-    )
+    broken = check()
     assert broken.returncode == 1
     assert b"episodes/02.toml: not a regular file (a FIFO)" in broken.stdout

@@ -32,6 +32,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -374,21 +375,29 @@ def test_a_dumb_or_missing_term_exits_2_with_one_plain_line(
     assert not any((tmp_path / "state").iterdir())
 
 
-def test_a_terminal_on_stdin_but_a_pipe_on_stdout_exits_2(tmp_path: Path) -> None:
-    """`soundtrack | less`: stdin is the terminal, stdout is not. Exit 2 at
-    once, nothing on stdout, one plain line on stderr."""
+def _with_terminal_stdin(tmp_path: Path, **streams: Any) -> subprocess.CompletedProcess[bytes]:
+    """The browser started with a terminal on stdin and `streams` (stdout,
+    stderr: a pty end, a file or PIPE) for the others."""
     master, slave = pty.openpty()
+    chosen = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, **streams}
+    chosen = {name: slave if stream == "pty" else stream for name, stream in chosen.items()}
     try:
-        result = subprocess.run(
+        return subprocess.run(
             [str(SOUNDTRACK), "--content", str(HOSTILE)],
             stdin=slave,
-            capture_output=True,
             env=child_env(tmp_path, "xterm-256color"),
             timeout=TIMEOUT,
+            **chosen,
         )
     finally:
         os.close(slave)
         os.close(master)
+
+
+def test_a_terminal_on_stdin_but_a_pipe_on_stdout_exits_2(tmp_path: Path) -> None:
+    """`soundtrack | less`: stdin is the terminal, stdout is not. Exit 2 at
+    once, nothing on stdout, one plain line on stderr."""
+    result = _with_terminal_stdin(tmp_path)
     assert result.returncode == 2
     assert result.stdout == b""
     [line] = result.stderr.decode("utf-8").splitlines()
@@ -399,21 +408,9 @@ def test_a_terminal_on_stdin_but_a_pipe_on_stdout_exits_2(tmp_path: Path) -> Non
 def test_a_redirected_stderr_alone_keeps_the_browser_from_drawing_into_it(tmp_path: Path) -> None:
     """`soundtrack 2>log` would draw the whole UI into the log while the
     terminal stayed blank: the check names the one stream at fault."""
-    master, slave = pty.openpty()
     log = tmp_path / "log"
-    try:
-        with open(log, "wb") as sink:
-            result = subprocess.run(
-                [str(SOUNDTRACK), "--content", str(HOSTILE)],
-                stdin=slave,
-                stdout=slave,
-                stderr=sink,
-                env=child_env(tmp_path, "xterm-256color"),
-                timeout=TIMEOUT,
-            )
-    finally:
-        os.close(slave)
-        os.close(master)
+    with open(log, "wb") as sink:
+        result = _with_terminal_stdin(tmp_path, stdout="pty", stderr=sink)
     assert result.returncode == 2
     [line] = log.read_text(encoding="utf-8").splitlines()
     assert "(stderr is not a terminal)" in line
