@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
-from packs import make_episode, make_pack, make_track
+from packs import make_character, make_episode, make_pack, make_track
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show
 from soundtrack_tui.core.policy import Level, Viewer
@@ -242,3 +242,13 @@ def test_tracks_are_gated_by_their_episode_and_counted_when_locked() -> None:
     shown, hidden = policy.track_views(pack, Viewer(level=OFF))
     assert len(shown) == 3 and hidden == 0
     assert [v.track.title for v in policy.track_views(pack, Viewer(peek=4))[0]] == ["Single", "Finale song"]
+
+
+def test_a_card_shows_a_few_aliases_that_differ_from_the_name() -> None:
+    person = make_character(
+        "han",
+        "Han Sun-woo",
+        aliases=["Sun-woo", "Sunwoo", "Seon-woo", "Seonwoo", "선우", "한선우", "ソヌ", "X"],
+    )
+    view = policy.character_views(make_pack(characters=[person]), Viewer())[0]
+    assert view.shown_aliases == ("Seon-woo", "선우", "ソヌ")

@@ -16,7 +16,7 @@ def cmd_characters(session: Session, args: Any) -> int:
     viewer = session.viewer
     views = policy.character_views(session.pack, viewer)
     if args.json:
-        print_json([_character_json(view, viewer.level) for view in views])
+        print_json([_character_json(view) for view in views])
         return EXIT_OK
     out = Output()
     out.line((f"{session.pack.show.title}: the characters", "bold"))
@@ -33,13 +33,13 @@ def cmd_characters(session: Session, args: Any) -> int:
         for note in view.notes:
             new = " (new)" if note.new else ""
             out.paragraph(f"• episode {note.note.episode}{new}: {note.note.text}")
-        more = view.more_later(viewer.level)
+        more = view.more_later
         if more:
             out.line((more, "dim"))
     return EXIT_OK
 
 
-def _character_json(view: CharacterView, level: policy.Level) -> dict[str, Any]:
+def _character_json(view: CharacterView) -> dict[str, Any]:
     character = view.character
     return {
         "id": character.id,
@@ -48,5 +48,5 @@ def _character_json(view: CharacterView, level: policy.Level) -> dict[str, Any]:
         "aliases": list(character.aliases),
         "intro": character.intro,
         "notes": [{"episode": n.note.episode, "text": n.note.text, "new": n.new} for n in view.notes],
-        "more_later": view.more_later(level) is not None,
+        "more_later": view.more_later is not None,
     }

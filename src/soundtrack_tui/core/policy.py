@@ -147,16 +147,18 @@ class CharacterView(NamedTuple):
     character: Character
     notes: tuple[NoteView, ...]
     hidden_notes: int  # notes of locked episodes, counted, never shown
+    level: Level = DEFAULT_LEVEL
 
     @property
     def has_new(self) -> bool:
         return any(note.new for note in self.notes)
 
-    def more_later(self, level: Level) -> str | None:
+    @property
+    def more_later(self) -> str | None:
         """What the card says about notes still locked. Never a count (how
         many notes a character has left tells who matters later), and
         nothing at all at the strict level, where even that is a hint."""
-        if not self.hidden_notes or level is Level.STRICT:
+        if not self.hidden_notes or self.level is Level.STRICT:
             return None
         return "More in later episodes."
 
@@ -266,7 +268,7 @@ def character_views(pack: Pack, viewer: Viewer) -> list[CharacterView]:
             for note in character.notes
             if viewer.unlocked(note.episode)
         )
-        views.append(CharacterView(character, shown, len(character.notes) - len(shown)))
+        views.append(CharacterView(character, shown, len(character.notes) - len(shown), viewer.level))
     return views
 
 

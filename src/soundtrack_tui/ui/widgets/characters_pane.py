@@ -37,10 +37,17 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
     if view.has_new:
         name_line += ["  ", (NEW, "reverse $accent")]
     lines: list[Content] = [Content.assemble(*name_line)]
-    if character.aliases:
+    marked_alias = mark.item if mark is not None and mark.part == "alias" else None
+    shown = set(view.shown_aliases)
+    aliases = [
+        (index, alias)
+        for index, alias in enumerate(character.aliases)
+        if alias in shown or index == marked_alias  # a matched alias shows, whichever it is
+    ]
+    if aliases:
         alias_parts: list[Content | tuple[str, str] | str] = [("also ", "dim")]
-        for index, alias in enumerate(character.aliases):
-            if index:
+        for shown_at, (index, alias) in enumerate(aliases):
+            if shown_at:
                 alias_parts.append((", ", "dim"))
             alias_parts.append(marked(alias, _spans(mark, "alias", index)))
         lines.append(Content.assemble(*alias_parts))
@@ -54,10 +61,8 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
             parts += [(NEW, "reverse $accent"), " "]
         parts.append(marked(note.text, _spans(mark, "note", position)))
         lines.append(Content.assemble(*parts))
-    if view.hidden_notes:
-        count = view.hidden_notes
-        noun = "note unlocks" if count == 1 else "notes unlock"
-        lines.append(Content.styled(f"{count} more {noun} in later episodes", "dim italic"))
+    if view.more_later:
+        lines.append(Content.styled(view.more_later, "dim italic"))
     if character.source_note:
         lines.append(Content.assemble(("About the sources: ", "dim bold"), Content(character.source_note)))
     return Content("\n").join(lines)

@@ -83,7 +83,7 @@ class RecapPane(TextPane):
             previously = Content.assemble(
                 (f"Previously, in episode {view.previously.number}: ", "bold"), view.previously.summary
             )
-            blocks.append(Block(previously, 0, 1, muted=True))
+            blocks.append(Block(previously, 1, 1, muted=True))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
         current = marks.marks[marks.current].paragraph if marks and marks.marks else None
         first = len(blocks)
