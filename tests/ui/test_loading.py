@@ -43,8 +43,9 @@ def large_pack(tmp_path_factory: pytest.TempPathFactory) -> Path:
 async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
     for _ in range(200):
         await pilot.pause(0.05)  # type: ignore[attr-defined]
-        if isinstance(app.screen, MainScreen):
-            return app.screen
+        screen = app.screen
+        if isinstance(screen, MainScreen) and screen.query(EpisodeList):
+            return screen  # switched to and composed
     raise AssertionError("the pack never finished loading")
 
 

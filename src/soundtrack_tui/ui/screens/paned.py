@@ -82,7 +82,9 @@ class PanedScreen(Screen[None]):
         if not self._panes_composed:
             return  # the screen's own classes only: compose sets the panes'
         for name in CONTENT_PANES:
-            self.query_one(f"#{name}").set_class(name == panes.content, "-current")
+            # `query`, not `query_one`: a resize can arrive while a screen
+            # switched to from the loading screen is still mounting its panes.
+            self.query(f"#{name}").set_class(name == panes.content, "-current")
         if self._tab_strip is None and panes.layout != "wide":
             self.call_later(self._mount_tab_strip, self._new_tab_strip())
 
