@@ -74,6 +74,19 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
     assert child.closed and not child.running  # the app closed the child it held
 
 
+async def test_quitting_while_loading_ends_the_child(large_pack: Path) -> None:
+    """The child is still reading when the user quits: the app closes it
+    (killed and reaped), and the load it was waiting for ends quietly."""
+    child = PackIndexer(large_pack, command=[sys.executable, "-c", "import time; time.sleep(60)"])
+    app = SoundtrackApp(None, None, load_from=(large_pack, None), indexer=child)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert child.running and isinstance(app.screen, LoadingScreen)
+        await pilot.press("q")
+    assert child.closed and not child.running
+    assert not app.load_failure and not app.return_code
+
+
 def test_a_pack_that_fails_to_load_exits_1_with_its_problems(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -133,11 +133,13 @@ def is_cached(root: str | Path, kind: str = "pack") -> bool:
     caught on load, which then reads the files: treat True as "almost
     certainly fast", never as a promise."""
     given = Path(root)
+    stored = cache_entry.read_key(cache_file(given, kind), _MAGIC[kind])
+    if stored is None:
+        return False  # no entry: the pack's files need no stat
     try:
-        key = _key(given)
+        return bool(stored == _key(given))
     except Exception:
         return False
-    return cache_entry.read_key(cache_file(given, kind), _MAGIC[kind]) == key
 
 
 def load_pack_cached(root: str | Path, progress: Progress | None = None) -> LoadResult:

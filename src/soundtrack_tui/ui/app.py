@@ -156,8 +156,8 @@ class SoundtrackApp(App[int]):
             result = self.indexer.load_pack(progress)
         else:
             result = load_pack_cached(pack_path, progress)
-        if get_current_worker().is_cancelled:
-            return  # the app closed meanwhile
+        if get_current_worker().is_cancelled or (self.indexer is not None and self.indexer.closed):
+            return  # the app is closing: nobody waits for the pack
         store = None
         if result.pack is not None:
             store = ProgressStore(state_dir(state_override), result.pack.show.id, lock_timeout=1.0)
