@@ -7,6 +7,7 @@ from __future__ import annotations
 from packs import make_episode, make_pack, make_review, make_track
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.screens.soundtrack import SoundtrackScreen
+from soundtrack_tui.ui.widgets.search_panel import ResultsList
 
 from .conftest import AppFactory
 from .helpers import main_screen, pane_text, text_of
@@ -24,7 +25,7 @@ PACK = make_pack(
     },
     series_reviews=[make_review("Series Outlet", after_episode=0, thoughts="Liked the whole run.")],
     tracks=[
-        make_track("Released Single", artist="Kyu"),
+        make_track("Released Single", artist="Kyu", note="Moonlit harbour lights."),
         make_track("Song Of Episode Two", episode=2, note="Sung at the studio."),
     ],
 )
@@ -89,3 +90,22 @@ async def test_reviews_pane_says_when_no_critic_reviewed_the_episode(make_app: A
         assert "No critic reviewed episode 2 on its own; see the whole-series reviews below." in reviews
         assert "Liked the whole run." in reviews
         assert main_screen(app).selected == 2
+
+
+async def test_a_song_found_by_search_opens_the_soundtrack_and_closes_the_search(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(PACK, watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash", *"moonlit")
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if main_screen(app).query_one(ResultsList).option_count:
+                break
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SoundtrackScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert not main_screen(app).panes.searching

@@ -308,8 +308,9 @@ class MainScreen(PanedScreen):
         if hit.episode is not None and hit.episode in self.pack.numbers:
             self.selected = hit.episode
         pane = marks.pane_for(hit.field)
-        if pane == "tracks":
-            return self.action_tracks()  # the soundtrack is an overlay, not a pane
+        if pane == "tracks":  # an overlay, over the pane in use before the search
+            self.show_pane(self.panes.before_search, searching=False)
+            return self.action_tracks()
         if pane == "recap":
             chosen = marks.recap_marks(hit)
             # The chosen match at once; the recap's others follow from a worker.
