@@ -178,6 +178,7 @@ class TmuxPane:
         self._env = env  # for every tmux call: TMUX_TMPDIR says where the server is
         self.output_at = 0.0
         self.pid = 0
+        self._socket: Path | None = None
         self._base = ["tmux", "-L", self.session, "-u", "-f", os.devnull]
         self._client: subprocess.Popen[bytes] | None = None
         self._buffer = b""
@@ -204,6 +205,7 @@ class TmuxPane:
                 env=self._env,
             )
             self._reply()  # what attach-session itself answers
+            self._socket = Path(self._command("display-message -p '#{socket_path}'")[0])
             self.pid = int(self._command("display-message -p '#{pane_pid}'")[0])
             size = self._command("display-message -p '#{window_width}x#{window_height}'")[0]
             if size != f"{width}x{height}":
@@ -280,8 +282,8 @@ class TmuxPane:
 
     def close(self) -> None:
         """Detach the control client (end of its input), then kill the
-        server: a server with a control client still attached waits for
-        it and does not exit."""
+        server (one with a control client still attached waits for it and
+        does not exit), then remove its socket, which tmux leaves behind."""
         client, self._client = self._client, None
         if client is not None:
             for pipe in (client.stdin, client.stdout):
@@ -294,6 +296,8 @@ class TmuxPane:
                 client.wait()
         subprocess.run([*self._base, "kill-server"], capture_output=True, check=False, env=self._env)
         wait_gone(self.pid)
+        if self._socket is not None:
+            self._socket.unlink(missing_ok=True)
 
     # -- the control protocol
 
