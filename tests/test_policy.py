@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
-from packs import make_character, make_episode, make_pack, make_track
+from packs import make_character, make_episode, make_pack, make_review, make_track
 from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Character, Episode, Note, Pack, Review, Show
 from soundtrack_tui.core.policy import Level, Viewer
@@ -164,9 +164,11 @@ def test_notes_of_latest_watched_episode_are_new() -> None:
     [
         (STANDARD, set(), None, ["Early"]),
         (STANDARD, {1}, None, ["Early"]),
-        (STANDARD, {2}, None, ["Early", "Late"]),
+        (STANDARD, {2}, None, ["Early"]),  # "Late" assumes episodes 1 and 2 seen
+        (STANDARD, {1, 2}, None, ["Early", "Late"]),
         (STANDARD, {1, 2, 3}, None, ["Early", "Late", "Final"]),
-        (STRICT, set(), 3, ["Early", "Final"]),
+        (STRICT, set(), 3, ["Early"]),  # a peek at 3 is not 1 to 3 seen
+        (STRICT, {1, 2}, 3, ["Early", "Late", "Final"]),
         (OFF, set(), None, ["Early", "Late", "Final"]),
     ],
 )
@@ -252,3 +254,24 @@ def test_a_card_shows_a_few_aliases_that_differ_from_the_name() -> None:
     )
     view = policy.character_views(make_pack(characters=[person]), Viewer())[0]
     assert view.shown_aliases == ("Seon-woo", "선우", "ソヌ")
+
+
+def test_a_series_review_needs_every_episode_up_to_its_own() -> None:
+    pack = make_pack(
+        series_reviews=[make_review("Late", after_episode=4), make_review("Free", after_episode=0)]
+    )
+    outlets = lambda viewer: [v.review.outlet for v in policy.series_reviews(pack, viewer)]  # noqa: E731
+    assert outlets(Viewer(frozenset({1, 4}))) == ["Free"]  # 2 and 3 unwatched
+    assert outlets(Viewer(frozenset({1, 2, 3}), peek=4)) == ["Late", "Free"]
+    assert outlets(Viewer(frozenset({1, 2, 3, 4}))) == ["Late", "Free"]
+    assert outlets(Viewer(level=OFF)) == ["Late", "Free"]
+
+
+def test_search_keeps_a_series_review_locked_until_every_episode_before_it() -> None:
+    from soundtrack_tui.core.search import SearchIndex
+
+    pack = make_pack(series_reviews=[make_review("Late", thoughts="A zeppelin ending.", after_episode=4)])
+    index = SearchIndex.build(pack)
+    gapped = index.search("zeppelin", Viewer(frozenset({1, 4})))
+    assert gapped.hits == () and dict(gapped.locked) == {2: 1}  # the first episode to watch
+    assert [hit.label for hit in index.search("zeppelin", Viewer(frozenset({1, 2, 3, 4}))).hits] == ["Late"]

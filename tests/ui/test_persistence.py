@@ -26,14 +26,14 @@ async def test_watched_survives_a_restart(make_app: AppFactory) -> None:
         assert screen.selected == 2  # the last selected episode
 
 
-async def test_last_episode_is_restored(make_app: AppFactory) -> None:
-    app = make_app()
+async def test_a_locked_last_episode_reopens_at_the_next_to_watch(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("3")
-    assert store_for(bundled()).current.last_episode == 3
+        await pilot.press("4")
+    assert store_for(bundled()).current.last_episode == 4
     again = make_app()
-    async with again.run_test(size=(120, 40)) as pilot:
-        assert main_screen(again).selected == 3
+    async with again.run_test(size=(120, 40)):
+        assert main_screen(again).selected == 2  # not the locked episode 4
 
 
 async def test_level_from_the_palette_is_saved(make_app: AppFactory) -> None:

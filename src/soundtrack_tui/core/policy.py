@@ -57,6 +57,14 @@ class Viewer(NamedTuple):
         """Is content gated by episode `gate` visible?"""
         return gate <= 0 or self.level is Level.OFF or gate in self.watched or gate == self.peek
 
+    def has_seen_through(self, episode: int) -> bool:
+        """Has the viewer seen every episode up to `episode`? What a
+        whole-series review written after episode N assumes: watching 1
+        and 4 does not unlock a review of everything through 4."""
+        if episode <= 0 or self.level is Level.OFF:
+            return True
+        return all(number in self.watched or number == self.peek for number in range(1, episode + 1))
+
     @property
     def latest(self) -> int | None:
         """The furthest episode watched: its notes are "new"."""
@@ -197,7 +205,7 @@ def series_reviews(pack: Pack, viewer: Viewer) -> tuple[ReviewView, ...]:
     return tuple(
         ReviewView(r, r.seen_label, series=True)
         for r in pack.show.reviews
-        if viewer.unlocked(r.after_episode)
+        if viewer.has_seen_through(r.after_episode)
     )
 
 

@@ -95,6 +95,7 @@ class Doc:
 
     gate: int
     title_gate: bool = False  # visible by `shows_title`, not `unlocked`
+    through: bool = False  # visible by `has_seen_through`: a series review
     requires: int | None = None  # a second gate: a note's character
     character_id: str | None = None
     paragraph: int | None = None
@@ -136,7 +137,7 @@ class Documents:
     owners: array[int]
     items: array[int]
     gates: array[int]
-    classes: dict[tuple[int, bool, int | None], array[int]]
+    classes: dict[tuple[int, bool, bool, int | None], array[int]]
     tier_starts: tuple[int, ...]
     alias_owner: dict[int, int]
 
@@ -153,9 +154,9 @@ class Documents:
         docs = [self.doc(d) for d in range(len(places))]
         self.gates = array("i", (doc.gate for doc in docs))
         # Documents sharing every gate rule, so a viewer is asked once per class.
-        classes: dict[tuple[int, bool, int | None], list[int]] = {}
+        classes: dict[tuple[int, bool, bool, int | None], list[int]] = {}
         for d, doc in enumerate(docs):
-            classes.setdefault((doc.gate, doc.title_gate, doc.requires), []).append(d)
+            classes.setdefault((doc.gate, doc.title_gate, doc.through, doc.requires), []).append(d)
         self.classes = {key: array(id_type(len(docs)), members) for key, members in classes.items()}
         self._derive()
 
@@ -200,7 +201,7 @@ class Documents:
                 review_index=item if field == REVIEW else None,
             )
         if field == SERIES:
-            return Doc(self.series[owner].after_episode, review_index=owner)
+            return Doc(self.series[owner].after_episode, through=True, review_index=owner)
         if field == TRACK:
             return Doc(self.tracks[owner].episode, track_index=owner)
         person = self.characters[owner]
@@ -268,10 +269,17 @@ class Documents:
         """Documents `viewer` may see, decided by the policy once per class
         of documents; and the hidden documents to count under another gate
         than their own: a note of a watched episode whose character is
-        still locked."""
+        still locked, a series review whose earlier episodes are not all
+        watched."""
         shown: list[array[int]] = []
         moved: dict[int, int] = {}
-        for (gate, title_gate, requires), members in self.classes.items():
+        for (gate, title_gate, through, requires), members in self.classes.items():
+            if through and not viewer.has_seen_through(gate):
+                # Counted under the first episode still to watch: watching
+                # the gate episode itself would not unlock it.
+                missing = next(n for n in range(1, gate + 1) if not viewer.unlocked(n))
+                moved.update(dict.fromkeys(members, missing))
+                continue
             if not (shows_title(viewer, gate) if title_gate else viewer.unlocked(gate)):
                 continue
             if requires is None or viewer.unlocked(requires):

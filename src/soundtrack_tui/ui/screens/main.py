@@ -89,8 +89,8 @@ class MainScreen(PanedScreen):
         progress = store.current
         self._saved_episode = progress.last_episode
         self.set_reactive(MainScreen.viewer, Viewer(progress.watched, level))
-        start = progress.last_episode
-        if start is None or start not in pack.numbers:
+        start = progress.last_episode  # reopened only if readable: else the next to watch
+        if start is None or start not in pack.numbers or not self.viewer.unlocked(start):
             start = policy.next_episode(pack, self.viewer) or 1
         self.set_reactive(MainScreen.selected, start)
         for name, value in self._views().items():
