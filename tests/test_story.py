@@ -63,7 +63,8 @@ def test_nothing_watched_tells_nothing() -> None:
     assert story.parts == ()
     assert story.ending is None
     assert "Nothing watched yet" in story_markdown(story)
-    assert story.next_episode == 1
+    assert story.next_episode is None  # "start with episode 1" says it once
+    assert "Next up" not in story_markdown(story)
 
 
 def test_spoilers_off_tells_everything_without_a_next_episode() -> None:

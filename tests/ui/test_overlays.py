@@ -9,7 +9,7 @@ from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.screens.story import StoryScreen
 
 from .conftest import AppFactory
-from .helpers import main_screen, text_of
+from .helpers import main_screen, notifications, text_of
 
 
 async def test_story_so_far_tells_only_what_was_watched(make_app: AppFactory) -> None:
@@ -126,3 +126,20 @@ async def test_escape_backs_out_of_narrow_panes(make_app: AppFactory) -> None:
         assert screen.panes.pane == "recap"
         await pilot.press("escape")
         assert screen.panes.pane == "episodes"
+
+
+async def test_palette_and_toasts_say_things_once(make_app: AppFactory) -> None:
+    from soundtrack_tui.core.policy import Level
+    from soundtrack_tui.ui.commands import EpisodeCommands
+
+    app = make_app(level=Level.STRICT)
+    async with app.run_test(size=(120, 40)) as pilot:
+        provider = EpisodeCommands(app.screen)
+        entries = [text for _, text in provider._entries()]
+        assert entries[2] == "Go to episode 3"  # strict: no title, and no "Episode 3" twice
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Spoilers on: everything is shown." in notifications(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Spoiler level: strict." in notifications(app)

@@ -68,7 +68,7 @@ async def test_locked_matches_are_counted_never_shown(make_app: AppFactory) -> N
         await type_query(pilot, app, "mandarin")
         assert "No visible matches" in summary_text(app)
         assert "more matches in locked episodes" in summary_text(app)
-        assert summary_text(app).endswith("- press s to show")
+        assert summary_text(app).endswith("; s shows them")
         assert not any("mandarin" in row.lower() for row in results_text(app))
 
 

@@ -68,7 +68,8 @@ def story_so_far(pack: Pack, viewer: Viewer) -> Story:
     )
     # A recap told whole already ends where the episode does.
     ending = episodes[-1].ending if episodes and parts[-1].from_summary else None
-    upcoming = None if viewer.level is Level.OFF else policy.next_episode(pack, viewer)
+    # Nothing told yet already says where to start.
+    upcoming = None if viewer.level is Level.OFF or not parts else policy.next_episode(pack, viewer)
     return Story(pack.show.title, pack.show.episode_count, parts, ending, upcoming)
 
 

@@ -41,9 +41,10 @@ class EpisodeCommands(Provider):
         main = self._main()
         if main is None:
             return []
+        rows = (policy.episode_row(main.pack, main.viewer, number) for number in main.pack.numbers)
         return [
-            (number, f"Go to episode {policy.episode_view(main.pack, main.viewer, number).heading}")
-            for number in main.pack.numbers
+            (row.number, f"Go to episode {row.number}" + (f": {row.title}" if row.title else ""))
+            for row in rows
         ]
 
     def _go(self, number: int) -> None:

@@ -232,8 +232,8 @@ class MainScreen(PanedScreen):
             self.store.set_level(level)
             show_store_notices(self.store, self.notify)
         self.viewer = Viewer(self.viewer.watched, level, self.viewer.peek)
-        words = "everything is shown" if level is Level.OFF else f"spoiler level {level.value}"
-        self.notify(f"Spoilers: {words}.", markup=False, timeout=3)
+        shown = "Spoilers on: everything is shown" if level is Level.OFF else f"Spoiler level: {level.value}"
+        self.notify(f"{shown}.", markup=False, timeout=3)
 
     def action_story(self) -> None:
         self.post_message(StoryRequested(self.viewer.with_peek(None)))

@@ -278,9 +278,9 @@ class SearchPanel(Vertical):
             parts.append(
                 Content.assemble(
                     (locked, "$warning"),
-                    " - press ",
+                    "; ",
                     (self.key_label("toggle-spoilers"), "bold"),
-                    " to show",
+                    " shows them",
                 )
             )
         return join(parts, "  ·  ")
