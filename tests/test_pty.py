@@ -280,7 +280,7 @@ def _browse(term: Terminal) -> bytes:
 
     at = term.mark()
     term.send(b"s")
-    term.wait_for("spoiler level", since=at)
+    term.wait_for("Spoiler level", since=at)
     term.settle()
 
     at = term.mark()

@@ -44,8 +44,8 @@ async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
     for _ in range(200):
         await pilot.pause(0.05)  # type: ignore[attr-defined]
         screen = app.screen
-        if isinstance(screen, MainScreen) and screen.query(EpisodeList):
-            return screen  # switched to and composed
+        if isinstance(screen, MainScreen) and any(lst.option_count for lst in screen.query(EpisodeList)):
+            return screen  # switched to, composed and listed
     raise AssertionError("the pack never finished loading")
 
 
