@@ -105,10 +105,12 @@ class SearchIndex:
         seen, moved = self._visible(viewer)
         run = Run(self._terms, parsed)
         matched = run.matched()
-        # Adjacency is wanted for ranking the visible matches and for
-        # choosing which of a character's names stands for it (visible or not).
-        named = matched.intersection(documents.alias_owner)
-        adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
+        adjacent = None
+        if run.whole is not None:
+            # Wanted for ranking the visible matches and for choosing which
+            # of a character's names stands for it (visible or not).
+            named = matched.intersection(documents.alias_owner)
+            adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
         matched = documents.one_per_character(matched, partial(kind_of, adjacent=adjacent))
         visible = matched & seen
         hidden = matched - seen

@@ -71,7 +71,8 @@ class Run:
 
     def adjacent(self, within: AbstractSet[int], key: object) -> frozenset[int] | None:
         """Where the unquoted words stand together as typed, as far as
-        anyone will ask (`within`, cached under `key`); None for one word."""
+        anyone will ask (`within`, cached under `key`); None for one word
+        (`whole` is None: callers skip making `within` then)."""
         return None if self.whole is None else self._terms.together(self.whole, within, key)
 
 
