@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from bisect import bisect_left
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 
@@ -37,11 +35,6 @@ def fold_char(char: str) -> str | None:
     kept = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
     # Compose back what NFD split and kept (jamo into syllables, say).
     return unicodedata.normalize("NFC", kept)
-
-
-def fold(text: str) -> str:
-    """Fold `text` to lowercase, accent-free words separated by single spaces."""
-    return " ".join(word for word, _, _ in words(text))
 
 
 def words(text: str) -> list[tuple[str, int, int]]:
@@ -88,61 +81,3 @@ def _fold_word(word: str) -> str:
 def squash(text: str) -> str:
     """Folded text with every separator removed: "Sun-woo" -> "sunwoo"."""
     return "".join(word for word, _, _ in words(text))
-
-
-@dataclass(frozen=True, slots=True)
-class Squashed:
-    """A text's words joined without separators, with word boundaries kept.
-
-    Matching a squashed name against it at word boundaries finds "Sun-woo",
-    "Sun woo" and "Sunwoo" alike, without matching "mari" inside "married".
-    """
-
-    joined: str
-    starts: tuple[int, ...]  # offset in `joined` where each word starts
-    spans: tuple[tuple[int, int], ...]  # each word's span in the original text
-
-    @classmethod
-    def of(cls, text: str) -> Squashed:
-        found = words(text)
-        starts: list[int] = []
-        offset = 0
-        for word, _, _ in found:
-            starts.append(offset)
-            offset += len(word)
-        joined = "".join(word for word, _, _ in found)
-        return cls(joined, tuple(starts), tuple((s, e) for _, s, e in found))
-
-    def find(self, needle: str, *, whole: bool = True) -> list[tuple[int, int]]:
-        """Spans in the original text where `needle` (already squashed)
-        matches starting at a word start, and, when `whole`, ending at a
-        word end. `whole=False` allows prefix matches (typing in progress)."""
-        if not needle:
-            return []
-        hits: list[tuple[int, int]] = []
-        position = self.joined.find(needle)
-        while position >= 0:
-            first = bisect_left(self.starts, position)
-            if first < len(self.starts) and self.starts[first] == position:
-                end = position + len(needle)
-                last = bisect_left(self.starts, end) - 1
-                ends_at_word = last + 1 == len(self.starts) and end == len(self.joined)
-                ends_at_word = ends_at_word or (last + 1 < len(self.starts) and self.starts[last + 1] == end)
-                if ends_at_word or not whole:
-                    start_char = self.spans[first][0]
-                    if ends_at_word:
-                        end_char = self.spans[last][1]
-                    else:
-                        word_start = self.starts[last]
-                        end_char = self.spans[last][0] + _original_length(self, last, end - word_start)
-                    hits.append((start_char, end_char))
-            position = self.joined.find(needle, position + 1)
-        return hits
-
-
-def _original_length(squashed: Squashed, index: int, folded_chars: int) -> int:
-    """How many original characters of word `index` produce its first
-    `folded_chars` folded characters. Exact for ASCII; for other text a
-    character may fold to several (ß -> ss), so we clamp to the word."""
-    start, end = squashed.spans[index]
-    return min(folded_chars, end - start)
