@@ -118,7 +118,11 @@ def cmd_tracks(session: Session, args: Any) -> int:
     for view in shown:
         track = view.track
         out.blank()
-        out.line((track.title, "bold"), (f"  {track.artist}", ""), (_track_facts(view), "dim"))
+        out.line(
+            (track.title, "bold"),
+            (f"  {track.artist}", ""),
+            (f"  ({', '.join(view.facts)})" if view.facts else "", "dim"),
+        )
         if track.original_title:
             out.line((f"  {track.original_title}", ""))
         if track.note:
@@ -128,12 +132,3 @@ def cmd_tracks(session: Session, args: Any) -> int:
         noun = "song unlocks" if hidden == 1 else "songs unlock"
         out.line((f"{hidden} more {noun} as you watch (add --spoilers to see them)", "yellow"))
     return EXIT_OK
-
-
-def _track_facts(view: policy.TrackView) -> str:
-    facts = []
-    if view.track.released is not None:
-        facts.append(f"released {view.track.released.isoformat()}")
-    if view.track.episode:
-        facts.append(f"heard in episode {view.track.episode}")
-    return f"  ({', '.join(facts)})" if facts else ""

@@ -295,6 +295,16 @@ class TrackView(NamedTuple):
     track: Track
     new: bool  # revealed by the episode most recently watched
 
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """ "released 2022-01-20", "heard in episode 2": the facts line's parts."""
+        facts = []
+        if self.track.released is not None:
+            facts.append(f"released {self.track.released.isoformat()}")
+        if self.track.episode:
+            facts.append(f"heard in episode {self.track.episode}")
+        return tuple(facts)
+
 
 def track_views(pack: Pack, viewer: Viewer) -> tuple[list[TrackView], int]:
     """The tracks the viewer may see, in pack order, and how many are

@@ -20,11 +20,6 @@ NEW = " new "
 def track_block(view: TrackView) -> Content:
     """Title, artist and facts, then the original title and the note."""
     track = view.track
-    facts = []
-    if track.released is not None:
-        facts.append(Content(f"released {track.released.isoformat()}"))
-    if track.episode:
-        facts.append(Content(f"heard in episode {track.episode}"))
     head: list[Content | tuple[str, str] | str] = [
         Content.styled(track.title, "bold"),
         "  ",
@@ -33,8 +28,8 @@ def track_block(view: TrackView) -> Content:
     if view.new:
         head += ["  ", (NEW, "reverse $accent")]
     lines = [Content.assemble(*head)]
-    if facts:
-        lines.append(join(facts).stylize("dim"))
+    if view.facts:
+        lines.append(join([Content(fact) for fact in view.facts]).stylize("dim"))
     if track.original_title:
         lines.append(Content(track.original_title))
     if track.note:
