@@ -26,6 +26,12 @@ def _spans(mark: TextMark | None, part: str, item: int | None = None) -> Spans:
 
 def character_block(view: CharacterView, mark: TextMark | None = None) -> Content:
     """One character as lines of Content; `mark` highlights a search match."""
+    return Content("\n").join(character_lines(view, mark)[0])
+
+
+def character_lines(view: CharacterView, mark: TextMark | None = None) -> tuple[list[Content], int | None]:
+    """One character's lines (name, aliases, intro, notes, ...), and which
+    of them holds `mark`'s match."""
     character = view.character
     if mark is not None and mark.block != character.id:
         mark = None
@@ -37,6 +43,8 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
     if view.has_new:
         name_line += ["  ", (NEW, "reverse $accent")]
     lines: list[Content] = [Content.assemble(*name_line)]
+    part = mark.part if mark is not None else None
+    marked_line = 0 if part == "name" else None
     marked_alias = mark.item if mark is not None and mark.part == "alias" else None
     shown = set(view.shown_aliases)
     aliases = [
@@ -45,12 +53,16 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
         if alias in shown or index == marked_alias  # a matched alias shows, whichever it is
     ]
     if aliases:
+        if part == "alias":
+            marked_line = len(lines)
         alias_parts: list[Content | tuple[str, str] | str] = [("also ", "dim")]
         for shown_at, (index, alias) in enumerate(aliases):
             if shown_at:
                 alias_parts.append((", ", "dim"))
             alias_parts.append(marked(alias, _spans(mark, "alias", index)))
         lines.append(Content.assemble(*alias_parts))
+    if part == "intro":
+        marked_line = len(lines)
     lines.append(marked(character.intro, _spans(mark, "intro")))
     all_notes = character.notes
     for note_view in view.notes:
@@ -59,13 +71,15 @@ def character_block(view: CharacterView, mark: TextMark | None = None) -> Conten
         parts: list[Content | tuple[str, str] | str] = [("• ", "dim"), (f"ep {note.episode} ", "dim")]
         if note_view.new:
             parts += [(NEW, "reverse $accent"), " "]
+        if part == "note" and mark is not None and mark.item == position:
+            marked_line = len(lines)
         parts.append(marked(note.text, _spans(mark, "note", position)))
         lines.append(Content.assemble(*parts))
     if view.more_later:
         lines.append(Content.styled(view.more_later, "dim italic"))
     if character.source_note:
         lines.append(Content.assemble(("About the sources: ", "dim bold"), Content(character.source_note)))
-    return Content("\n").join(lines)
+    return lines, marked_line
 
 
 class CharactersPane(TextPane):
@@ -86,8 +100,12 @@ class CharactersPane(TextPane):
         target: int | None = None
         for view in self.views:
             if self.mark is not None and self.mark.block == view.character.id:
-                target = len(blocks)
-                blocks.append(Block(character_block(view, self.mark), frame="bar"))
+                # A line per block, so the pane can scroll the matched line
+                # into view: a card with many notes is taller than the pane.
+                lines, marked_line = character_lines(view, self.mark)
+                target = len(blocks) + (marked_line or 0)
+                blocks.extend(Block(line, 0, frame="bar") for line in lines[:-1])
+                blocks.append(Block(lines[-1], frame="bar"))
             else:
                 blocks.append(Block(character_block(view)))
         return blocks, target

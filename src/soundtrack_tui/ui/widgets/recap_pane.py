@@ -85,7 +85,7 @@ class RecapPane(TextPane):
             )
             blocks.append(Block(previously, 1, 1, muted=True))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
-        current = marks.marks[marks.current].paragraph if marks and marks.marks else None
+        current = marks.current_paragraph if marks else None
         first = len(blocks)
         blocks.extend(Block(highlighted(text, marks, index)) for index, text in enumerate(view.paragraphs))
         if view.source_note:

@@ -279,7 +279,7 @@ class SearchPanel(Vertical):
                 Content.assemble(
                     (locked, "$warning"),
                     "; ",
-                    (self.key_label("toggle-spoilers"), "bold"),
+                    (self.key_label("toggle-spoilers-anywhere"), "bold"),
                     " shows them",
                 )
             )

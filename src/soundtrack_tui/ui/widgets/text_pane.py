@@ -157,7 +157,9 @@ class TextPane(ScrollView, can_focus=True):
     def _scroll_to_target(self) -> None:
         if self.target is not None and self.target < len(self._spans):
             start, height = self.block_lines(self.target)
-            self.scroll_to(y=self.reveal_y(start, height), animate=False, immediate=True)
+            # `force`: right after the virtual size grows, the scrollbar may
+            # not be laid out yet, and an unforced scroll would be dropped.
+            self.scroll_to(y=self.reveal_y(start, height), animate=False, immediate=True, force=True)
 
     def reveal_y(self, start: int, height: int) -> int:
         """Where to scroll to show a block at line `start`: at the top."""
