@@ -16,7 +16,7 @@ from typing import Any, ClassVar, TypeVar
 from textual.app import ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container, Horizontal
-from textual.reactive import Reactive, reactive
+from textual.reactive import Reactive, var
 from textual.timer import Timer
 from textual.widget import Widget
 
@@ -48,9 +48,9 @@ class MainScreen(SearchingScreen):
 
     BINDINGS: ClassVar[list[BindingType]] = BROWSING_BINDINGS
 
-    current: reactive[EpisodeView | None] = reactive(None, init=False)
-    characters: reactive[tuple[CharacterView, ...]] = reactive((), init=False)
-    hidden_series: reactive[int] = reactive(0, init=False)
+    current: var[EpisodeView | None] = var(None, init=False)
+    characters: var[tuple[CharacterView, ...]] = var((), init=False)
+    hidden_series: var[int] = var(0, init=False)
 
     def __init__(
         self,

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -43,7 +43,7 @@ class PanedScreen(Screen[None]):
         ),
     ]
 
-    panes: reactive[Panes] = reactive(Panes, init=False)
+    panes: var[Panes] = var(Panes, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

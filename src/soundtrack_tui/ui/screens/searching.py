@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import work
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.worker import Worker, WorkerState
 
 from soundtrack_tui.core.model import Pack
@@ -49,15 +49,18 @@ class SearchingScreen(PanedScreen):
     (the series reviews shown) up to date, and call `search_viewer_changed`
     and `search_episode_changed` when the first two change."""
 
-    viewer: reactive[Viewer] = reactive(Viewer, init=False)
-    selected: reactive[int] = reactive(1, init=False)
-    results: reactive[SearchResults | None] = reactive(None, init=False)
-    only: reactive[frozenset[int] | None] = reactive(None, init=False)
-    recap_marks: reactive[RecapMarks | None] = reactive(None, init=False)
-    character_mark: reactive[TextMark | None] = reactive(None, init=False)
-    review_mark: reactive[TextMark | None] = reactive(None, init=False)
+    # `var`, not `reactive`: a screen's reactive repaints the whole screen
+    # when it changes, and these change on every keystroke of a search; the
+    # panes bound to them repaint themselves.
+    viewer: var[Viewer] = var(Viewer, init=False)
+    selected: var[int] = var(1, init=False)
+    results: var[SearchResults | None] = var(None, init=False)
+    only: var[frozenset[int] | None] = var(None, init=False)
+    recap_marks: var[RecapMarks | None] = var(None, init=False)
+    character_mark: var[TextMark | None] = var(None, init=False)
+    review_mark: var[TextMark | None] = var(None, init=False)
 
-    series: reactive[tuple[ReviewView, ...]] = reactive((), init=False)
+    series: var[tuple[ReviewView, ...]] = var((), init=False)
 
     def __init__(
         self, pack: Pack, key_label: Callable[[str], str], load_index: IndexLoader, *, id: str | None = None
