@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from soundtrack_tui.ui.app import binding_ids
+from soundtrack_tui.ui.app import binding_contexts, binding_ids
 from soundtrack_tui.ui.keymap import load_keymap, parse_keymap, valid_key
 
 from .conftest import AppFactory
@@ -90,7 +90,7 @@ def test_parse_rejects_unknown_ids_and_bad_values() -> None:
 
 
 def test_missing_file_is_silent(tmp_path: Path) -> None:
-    config = load_keymap(tmp_path / "keys.toml", binding_ids)
+    config = load_keymap(tmp_path / "keys.toml", binding_ids, binding_contexts)
     assert config.keymap == {} and config.problem is None
 
 

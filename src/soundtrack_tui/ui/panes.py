@@ -18,10 +18,18 @@ LAYOUTS = ((0, "narrow"), (MEDIUM, "medium"), (WIDE, "wide"))
 BREAKPOINTS = [(columns, f"-{name}") for columns, name in LAYOUTS]
 """The same as `Screen.HORIZONTAL_BREAKPOINTS`: the class app.tcss styles
 each layout by."""
+SHORT_ROWS = 10
+HEIGHT_BREAKPOINTS = [(0, "-short"), (SHORT_ROWS, "-tall")]
+"""`Screen.VERTICAL_BREAKPOINTS`: a short terminal drops the tab strip, so
+the pane under it keeps a row of text."""
 
 
 def layout_for(width: int) -> str:
     return next(name for columns, name in reversed(LAYOUTS) if width >= columns)
+
+
+def height_class(height: int) -> str:
+    return next(name for rows, name in reversed(HEIGHT_BREAKPOINTS) if height >= rows)
 
 
 class Panes(NamedTuple):

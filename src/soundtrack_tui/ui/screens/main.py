@@ -276,7 +276,7 @@ class MainScreen(PanedScreen):
             self.recap_marks = None
             self.character_mark = None
             self.review_mark = None
-        elif self.panes.layout == "narrow" and self.panes.pane != "episodes":
+        elif self.panes.pane != "episodes":
             self.show_pane("episodes")
 
     def on_search_panel_closed(self, message: SearchPanel.Closed) -> None:

@@ -107,12 +107,8 @@ class RecapPane(TextPane):
             hint,
         )
 
-    def after_rebuild(self, previous: tuple[object, ...] | None) -> None:
-        """Another episode starts at the top."""
-        shown = previous[self.STATE.index("view")] if previous is not None else None
-        number = self.view.number if self.view is not None else None
-        if not isinstance(shown, EpisodeView) or shown.number != number:
-            self.scroll_home(animate=False, immediate=True)
+    def episode_number(self) -> int | None:
+        return self.view.number if self.view is not None else None
 
     def reveal_y(self, start: int, height: int) -> int:
         """A match's paragraph is centred, with text around it."""

@@ -54,6 +54,9 @@ class ReviewsPane(TextPane):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__("Reviewer thoughts", id=id)
 
+    def episode_number(self) -> int | None:
+        return self.episode.number if self.episode is not None else None
+
     def build(self) -> tuple[list[Block], int | None]:
         blocks: list[Block] = []
         target: int | None = None
