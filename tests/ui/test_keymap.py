@@ -137,3 +137,53 @@ async def test_broken_toml_is_one_notice(make_app: AppFactory, config_path: Path
         await pilot.pause()
         assert sum("keys.toml" in message for message in notifications(app)) == 1
         assert app.is_running
+
+
+def test_an_unknown_id_gets_a_did_you_mean() -> None:
+    with pytest.raises(
+        ValueError, match=r"unknown binding id 'toggle-wached' \(did you mean 'toggle-watched'\?\)"
+    ):
+        parse_keymap('toggle-wached = "m"', binding_ids())
+
+
+def test_a_clash_keeps_the_key_with_its_binding() -> None:
+    """Within the keys live at once only: `j` is free on the main screen but
+    moves down the list, so peek cannot have it; on an overlay it could."""
+    from soundtrack_tui.ui.keymap import clashes
+
+    kept, lines = clashes({"peek": "j", "search": "ctrl+f"}, binding_contexts)
+    assert kept == {"search": "ctrl+f"}
+    assert lines == ['keys.toml: "j" is bound to both list-down and peek; list-down keeps it']
+    kept, lines = clashes({"story": "x", "tracks": "x"}, binding_contexts)
+    assert kept == {"story": "x"}
+    assert lines == ['keys.toml: "x" is bound to both story and tracks; story keeps it']
+    # A swap is no clash, nor a key shared by default (Esc in the search).
+    assert clashes({"quit": "w", "toggle-watched": "q"}, binding_contexts) == (
+        {"quit": "w", "toggle-watched": "q"},
+        [],
+    )
+
+
+async def test_a_clash_is_one_notice_and_the_rest_applies(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, 'toggle-watched = "q"\nsearch = "ctrl+f"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.pause()
+        assert 'keys.toml: "q" is bound to both quit and toggle-watched; quit keeps it' in notifications(app)
+        await pilot.press("w")
+        assert screen.viewer.watched == frozenset({1})
+        await pilot.press("ctrl+f")
+        assert screen.panes.searching
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert not app.is_running
+
+
+async def test_an_unknown_id_is_a_notice_with_a_did_you_mean(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, 'toggle-wached = "m"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        (message,) = [message for message in notifications(app) if "keys.toml" in message]
+        assert "did you mean 'toggle-watched'?" in message and "\n" not in message

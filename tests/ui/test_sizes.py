@@ -115,3 +115,29 @@ async def test_tab_strip_click_switches_panes(make_app: AppFactory) -> None:
         await pilot.pause()
         assert screen.panes.pane == "reviews"
         assert screen.query_one("#reviews").display
+
+
+async def test_the_list_widens_with_the_terminal(make_app: AppFactory) -> None:
+    """At 200 columns every title of the bundled pack shows whole; at 120
+    the list keeps its floor of 32 columns."""
+    app = make_app(watched=[1, 2, 3, 4])
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        shown = [episodes.render_line(row).text for row in range(4)]
+        assert any("A Picture Is Worth a Thousand Words" in line for line in shown), shown
+        assert not any("…" in line for line in shown), shown
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert episodes.outer_size.width == 32
+
+
+@pytest.mark.parametrize("size", [(20, 6), (40, 8), (120, 6)])
+async def test_a_short_terminal_still_shows_a_row(make_app: AppFactory, size: tuple[int, int]) -> None:
+    """No tab strip in a short terminal: it would take the list's last rows."""
+    app = make_app(watched=[1])
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        assert episodes.scrollable_content_region.height >= 1
+        assert "1 ✓ Echoes" in episodes.render_line(0).text
