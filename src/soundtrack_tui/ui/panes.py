@@ -11,6 +11,14 @@ from typing import NamedTuple
 
 CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
+PANE_TITLES = {
+    "episodes": "Episodes",
+    "recap": "Recap",
+    "characters": "Characters",
+    "reviews": "Reviews",
+}
+"""Each pane's one name: its border title, its tab, and what help and the
+docs call it."""
 MEDIUM = 80
 WIDE = 120
 LAYOUTS = ((0, "narrow"), (MEDIUM, "medium"), (WIDE, "wide"))

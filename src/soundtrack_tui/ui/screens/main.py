@@ -1,4 +1,4 @@
-"""The main screen: episode list, recap, characters and reviewer thoughts.
+"""The main screen: the episode list and the Recap, Characters and Reviews panes.
 
 The screen owns the session state (the spoiler `Viewer`, the selected
 episode, the search marks) as reactives and pushes it down to the panes

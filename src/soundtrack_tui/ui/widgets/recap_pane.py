@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.reactive import reactive
 
 from soundtrack_tui.core.policy import EpisodeView
+from soundtrack_tui.ui.panes import PANE_TITLES
 from soundtrack_tui.ui.text import CURRENT_MATCH_STYLE, MATCH_STYLE, join, literal
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marks import RecapMarks
@@ -54,14 +55,14 @@ class RecapPane(TextPane):
     def __init__(
         self, key_label: KeyLabel = default_key_label, *, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__("Recap", id=id, classes=classes)
+        super().__init__(PANE_TITLES["recap"], id=id, classes=classes)
         self.key_label = key_label
 
     def build(self) -> tuple[list[Block], int | None]:
         view = self.view
         if view is None:
             return [], None
-        blocks = [Block(join([Content.styled(view.heading, "bold"), status_words(view)], "  ", ""), 0)]
+        blocks = [Block(join([Content.styled(view.heading, "bold"), status_words(view)]), 0)]
         facts = facts_line(view)
         if facts.plain:
             blocks.append(Block(facts, 0, muted=True))

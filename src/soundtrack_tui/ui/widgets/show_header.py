@@ -20,6 +20,7 @@ def level_words(level: Level) -> Content:
 
 
 NARROW = 70
+SEPARATOR = " · "
 
 
 class ShowHeader(Widget):
@@ -45,19 +46,19 @@ class ShowHeader(Widget):
             return Content.assemble(
                 (" ♪ ", "bold $accent"),
                 (f"{watched}/{len(self.numbers)} ✓", ""),
-                "  ",
+                (SEPARATOR, "dim"),
                 level,
-                "  ",
+                (SEPARATOR, "dim"),
                 Content.styled(self.show_title, "bold"),
             )
         parts: list[Content | tuple[str, str] | str] = [
             (" ♪ ", "bold $accent"),
             Content.styled(self.show_title, "bold"),
-            ("   ", ""),
+            (SEPARATOR, "dim"),
             (f"watched {watched}/{len(self.numbers)}", ""),
-            ("   ", ""),
+            (SEPARATOR, "dim"),
             level_words(viewer.level),
         ]
         if viewer.peek is not None and viewer.peek not in viewer.watched:
-            parts += ["   ", (f"peeking at episode {viewer.peek}", "italic $accent")]
+            parts += [(SEPARATOR, "dim"), (f"peeking at episode {viewer.peek}", "italic $accent")]
         return Content.assemble(*parts)
