@@ -141,3 +141,15 @@ async def test_a_short_terminal_still_shows_a_row(make_app: AppFactory, size: tu
         episodes = main_screen(app).query_one("#episodes")
         assert episodes.scrollable_content_region.height >= 1
         assert "1 ✓ Echoes" in episodes.render_line(0).text
+
+
+async def test_the_selected_episode_stays_in_view_when_the_terminal_shrinks(make_app: AppFactory) -> None:
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        await pilot.resize_terminal(20, 6)
+        await pilot.pause()
+        await pilot.pause()
+        shown = [episodes.render_line(row).text for row in range(episodes.scrollable_content_region.height)]
+        assert any("3 ⊘" in line for line in shown), shown

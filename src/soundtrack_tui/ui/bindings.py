@@ -25,8 +25,12 @@ first: the widget, its screen, and the app unless the screen is modal."""
 KeyDisplay = Callable[[Binding], str]
 """`App.get_key_display`: how a key is written for the user."""
 
-HIDDEN_ACTIONS = frozenset({"help_quit", "scroll_left", "scroll_right"})
-"""Textual's own keys that help does not list: not part of browsing."""
+HIDDEN_ACTIONS = frozenset(
+    {"help_quit", "scroll_left", "scroll_right", "page_left", "page_right", "focus_next", "focus_previous"}
+)
+"""Textual's own keys that help does not list: text never scrolls sideways,
+and an overlay has one thing to focus (the main screen's Tab moves between
+panes, under its own id)."""
 
 
 class KeyRow(NamedTuple):

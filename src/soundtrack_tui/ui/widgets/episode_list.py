@@ -90,6 +90,10 @@ class EpisodeList(OptionList):
     def on_mount(self) -> None:
         self.rebuild()
 
+    def on_resize(self) -> None:
+        """A terminal made shorter keeps the selected episode in view."""
+        self.call_after_refresh(self.scroll_to_highlight)
+
     def watch_viewer(self) -> None:
         self.rebuild()
 
