@@ -153,3 +153,17 @@ async def test_the_selected_episode_stays_in_view_when_the_terminal_shrinks(make
         await pilot.pause()
         shown = [episodes.render_line(row).text for row in range(episodes.scrollable_content_region.height)]
         assert any("3 ⊘" in line for line in shown), shown
+
+
+@pytest.mark.parametrize("width", [120, 80, 40])
+async def test_the_header_says_a_peek_whole(make_app: AppFactory, width: int) -> None:
+    """The long header when it fits, else the short one, whose title (last)
+    is what an ellipsis cuts: never a peek before its episode number."""
+    from .helpers import header_text
+
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press("4", "p")
+        await pilot.pause()
+        shown = header_text(app)[: width - 1]
+        assert "peeking at episode 4" in shown or "peeking 4" in shown, shown
