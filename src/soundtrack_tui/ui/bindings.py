@@ -26,7 +26,15 @@ KeyDisplay = Callable[[Binding], str]
 """`App.get_key_display`: how a key is written for the user."""
 
 HIDDEN_ACTIONS = frozenset(
-    {"help_quit", "scroll_left", "scroll_right", "page_left", "page_right", "focus_next", "focus_previous"}
+    {
+        "help_quit",
+        "scroll_left",
+        "scroll_right",
+        "page_left",
+        "page_right",
+        "app.focus_next",
+        "app.focus_previous",
+    }
 )
 """Textual's own keys that help does not list: text never scrolls sideways,
 and an overlay has one thing to focus (the main screen's Tab moves between
