@@ -144,6 +144,12 @@ async def test_broken_toml_is_one_notice(make_app: AppFactory, config_path: Path
         assert app.is_running
 
 
+@pytest.mark.parametrize(("old", "new"), [("overlay-up", "scroll-up"), ("overlay-down", "scroll-down")])
+def test_a_renamed_id_points_to_its_new_name(old: str, new: str) -> None:
+    with pytest.raises(ValueError, match=f"did you mean '{new}'"):
+        parse_keymap(f'{old} = "x"', binding_ids())
+
+
 def test_an_unknown_id_gets_a_did_you_mean() -> None:
     with pytest.raises(
         ValueError, match=r"unknown binding id 'toggle-wached' \(did you mean 'toggle-watched'\?\)"

@@ -98,8 +98,16 @@ def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
     return keymap
 
 
+RENAMED_IDS = {"overlay-down": "scroll-down", "overlay-up": "scroll-up"}
+"""Ids a keys.toml may still use from before the overlays and the panes
+shared their scrolling keys; the closest match would not always be these."""
+
+
 def _did_you_mean(binding_id: str, known_ids: Collection[str]) -> str:
-    close = difflib.get_close_matches(binding_id, sorted(known_ids), n=1)
+    renamed = RENAMED_IDS.get(binding_id)
+    close = (
+        [renamed] if renamed in known_ids else difflib.get_close_matches(binding_id, sorted(known_ids), n=1)
+    )
     return f" (did you mean {close[0]!r}?)" if close else " (the help screen, ?, lists them)"
 
 
