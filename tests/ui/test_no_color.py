@@ -132,7 +132,7 @@ async def test_the_focused_pane_is_marked_without_colour(make_app: AppFactory, s
         "episodes": "Episodes",
         "recap": "Recap",
         "characters": "Characters",
-        "reviews": "Reviewer thoughts",
+        "reviews": "Reviews",
     }
     async with app.run_test(size=size) as pilot:
         await pilot.press("1")

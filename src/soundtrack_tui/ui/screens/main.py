@@ -1,4 +1,4 @@
-"""The main screen: episode list, recap, characters and reviewer thoughts.
+"""The main screen: the episode list and the Recap, Characters and Reviews panes.
 
 The screen owns the session state (the spoiler `Viewer`, the selected
 episode, the search marks) as reactives and pushes it down to the panes
@@ -232,7 +232,7 @@ class MainScreen(SearchingScreen):
             self.show_pane(self.panes.before_search, searching=False)
         elif self.marking:
             self.clear_marks()
-        elif self.panes.layout == "narrow" and self.panes.pane != "episodes":
+        elif self.panes.pane != "episodes":
             self.show_pane("episodes")
 
     # -- persistence -------------------------------------------------------------

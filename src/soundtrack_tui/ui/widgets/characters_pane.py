@@ -11,11 +11,13 @@ from textual.content import Content
 from textual.reactive import reactive
 
 from soundtrack_tui.core.policy import CharacterView
+from soundtrack_tui.ui.panes import PANE_TITLES
 from soundtrack_tui.ui.text import MATCH_STYLE, marked
 from soundtrack_tui.ui.widgets.marks import Spans, TextMark
 from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
 
 NEW = " new "
+"""A badge: its own spaces set it off, so no other space goes around it."""
 
 
 def _spans(mark: TextMark | None, part: str, item: int | None = None) -> Spans:
@@ -39,9 +41,9 @@ def character_lines(view: CharacterView, mark: TextMark | None = None) -> tuple[
         marked(character.name, _spans(mark, "name"), MATCH_STYLE).stylize_before("bold")
     ]
     if character.actor:
-        name_line += ["  ", (f"played by {character.actor}", "dim")]
+        name_line += [(" · ", "dim"), (f"played by {character.actor}", "dim")]
     if view.has_new:
-        name_line += ["  ", (NEW, "reverse $accent")]
+        name_line.append((NEW, "reverse $accent"))
     lines: list[Content] = [Content.assemble(*name_line)]
     part = mark.part if mark is not None else None
     marked_line = 0 if part == "name" else None
@@ -68,9 +70,8 @@ def character_lines(view: CharacterView, mark: TextMark | None = None) -> tuple[
     for note_view in view.notes:
         note = note_view.note
         position = next((i for i, candidate in enumerate(all_notes) if candidate is note), None)
-        parts: list[Content | tuple[str, str] | str] = [("• ", "dim"), (f"ep {note.episode} ", "dim")]
-        if note_view.new:
-            parts += [(NEW, "reverse $accent"), " "]
+        parts: list[Content | tuple[str, str] | str] = [("• ", "dim"), (f"ep {note.episode}", "dim")]
+        parts.append((NEW, "reverse $accent") if note_view.new else " ")
         if part == "note" and mark is not None and mark.item == position:
             marked_line = len(lines)
         parts.append(marked(note.text, _spans(mark, "note", position)))
@@ -91,7 +92,7 @@ class CharactersPane(TextPane):
     watch_views = watch_mark = TextPane.changed
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("Characters", id=id)
+        super().__init__(PANE_TITLES["characters"], id=id)
 
     def build(self) -> tuple[list[Block], int | None]:
         if not self.views:

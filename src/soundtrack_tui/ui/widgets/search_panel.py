@@ -283,7 +283,7 @@ class SearchPanel(Vertical):
                     " shows them",
                 )
             )
-        return join(parts, "  ·  ")
+        return join(parts, " · ")
 
     @staticmethod
     def _prompt(hit: Hit) -> Content:
