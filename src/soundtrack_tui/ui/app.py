@@ -7,7 +7,9 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import sys
 from collections.abc import Iterable, Iterator
 from functools import partial
@@ -46,6 +48,7 @@ MAX_PROBLEMS_SHOWN = 5
 # Episode files: an uncached pack this big loads behind a progress bar, read
 # by the child process that then indexes it (`core.indexer`).
 LARGE_PACK = CHILD_MIN_EPISODES
+TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def _episode_commands() -> type[Provider]:
@@ -127,6 +130,19 @@ class SoundtrackApp(App[int]):
         from soundtrack_tui.core.cache import load_index_cached
 
         return load_index_cached(pack)
+
+    def on_load(self) -> None:
+        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end
+        the app the way q does, through `exit`: Textual's driver then gives
+        the terminal back (alternate screen and mouse off, the tty cooked),
+        the main screen saves the selection and the indexing child is
+        closed. Left to their default, they kill the process mid-draw and
+        leave the terminal raw. The exit code says which signal, as a
+        shell's does (128 + its number)."""
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
+            loop = asyncio.get_running_loop()
+            for number in TERMINATING_SIGNALS:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
 
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
