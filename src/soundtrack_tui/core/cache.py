@@ -43,16 +43,15 @@ import time
 import zlib
 from collections.abc import Callable
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, overload
 
 from soundtrack_tui import __version__
-from soundtrack_tui.core import cache_entry
+from soundtrack_tui.core import cache_check, cache_entry
 from soundtrack_tui.core.cache_entry import Allowed, Blob, BlobPickler, SafeUnpickler
-from soundtrack_tui.core.errors import LoadResult, Problem, Progress
-from soundtrack_tui.core.model import Character, Episode, Pack, Show
+from soundtrack_tui.core.errors import LoadResult, Progress
+from soundtrack_tui.core.model import Pack
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex
@@ -291,26 +290,12 @@ def _pack_files(root: Path) -> tuple[FileStamp, ...]:
 
 
 def _result(value: object, root: Path) -> LoadResult | None:
-    """Rebuild the LoadResult from the stored tuple, checking every type."""
+    """Rebuild the LoadResult from the stored tuple, if every field of it is
+    what the loader could have built (`cache_check`)."""
     if not (isinstance(value, tuple) and len(value) == 4):
         return None
     show, episodes, characters, problems = value
-    if not isinstance(show, Show) or not isinstance(episodes, dict):
-        return None
-    reviews = chain(show.reviews, *(e.reviews for e in episodes.values() if isinstance(e, Episode)))
-    if not all(type(r.thoughts_utf8) in (bytes, memoryview) for r in reviews):
-        return None
-    if not all(
-        type(k) is int
-        and isinstance(e, Episode)
-        and e.number == k
-        and type(e.recap_utf8) in (bytes, memoryview)
-        for k, e in episodes.items()
-    ):
-        return None
-    if not isinstance(characters, tuple) or not all(isinstance(c, Character) for c in characters):
-        return None
-    if not isinstance(problems, list) or not all(isinstance(p, Problem) and not p.is_error for p in problems):
+    if not cache_check.is_clean_pack(show, episodes, characters, problems):
         return None
     return LoadResult(Pack(show, MappingProxyType(episodes), characters, root), problems)
 

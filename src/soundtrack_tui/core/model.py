@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 FORMAT_VERSION = 1
+MAX_EPISODES = 100_000  # what the loader accepts as episode_count
 
 
 @dataclass(frozen=True, slots=True)
