@@ -99,7 +99,7 @@ FORGERIES: dict[str, Forgery] = {
     "OSC 0 in the show title": on_show(title="Soundtrack " + OSC_TITLE),
     "OSC 52 in an episode title": on_episode(1, title=OSC_CLIPBOARD),
     "C1 in a character name": on_character(name=C1_CSI),
-    "U+202E in a recap": on_episode(2, recap_utf8=BIDI.encode()),
+    "U+202E in a recap": on_episode(1, recap_utf8=BIDI.encode()),
     "OSC in a recap": on_episode(1, recap_utf8=OSC_TITLE.encode()),
     "a recap that is not UTF-8": on_episode(1, recap_utf8=b"\xff\xfe"),
     "a number that is text": on_episode(1, number="1"),
@@ -124,7 +124,13 @@ def forge(pack: Path, forgery: Forgery) -> None:
     cache_entry.store(path, cache.PACK_MAGIC, key, forgery(parts), cache.BlobPickler)
 
 
-@pytest.mark.parametrize("name", FORGERIES)
+# Recaps and review thoughts are only checked to be UTF-8 on load (see
+# `cache_check`): what they say is made safe where it meets the terminal.
+RECAP_CONTENT = ("U+202E in a recap", "OSC in a recap")
+MISSES = [name for name in FORGERIES if name not in RECAP_CONTENT]
+
+
+@pytest.mark.parametrize("name", MISSES)
 def test_a_forged_entry_is_a_miss_and_the_pack_is_read_again(pack: Path, reads: Reads, name: str) -> None:
     forge(pack, FORGERIES[name])
     result = cache.load_pack_cached(pack)
@@ -151,4 +157,5 @@ def test_no_forged_byte_reaches_the_cli_output(
     assert b"Traceback" not in result.stderr
     for output in (result.stdout, result.stderr):
         assert not [byte for byte in CONTROL_BYTES if byte in output], output[:400]
-    assert b"PWNED" not in result.stdout and b"RED" not in result.stdout
+    if name in MISSES:
+        assert b"PWNED" not in result.stdout and b"RED" not in result.stdout
