@@ -11,7 +11,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -20,6 +20,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -33,6 +34,7 @@ from soundtrack_tui.ui import bindings
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
+from soundtrack_tui.ui.safe_lines import SanitizedLines
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
@@ -49,6 +51,7 @@ MAX_PROBLEMS_SHOWN = 5
 # by the child process that then indexes it (`core.indexer`).
 LARGE_PACK = CHILD_MIN_EPISODES
 TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+SANITIZED_LINES = SanitizedLines()
 
 
 def _episode_commands() -> type[Provider]:
@@ -130,6 +133,11 @@ class SoundtrackApp(App[int]):
         from soundtrack_tui.core.cache import load_index_cached
 
         return load_index_cached(pack)
+
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters (NO_COLOR and the like), then the last
+        sanitizing pass over everything drawn (`safe_lines`)."""
+        return [*super().get_line_filters(), SANITIZED_LINES]
 
     def on_load(self) -> None:
         """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end
