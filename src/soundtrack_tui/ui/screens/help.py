@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from soundtrack_tui.core.sanitize import one_line
 from soundtrack_tui.ui.bindings import KeySection
 
 LEGEND = (
@@ -38,7 +39,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: Sequence[KeySection], config_path: str) -> None:
         super().__init__(id="help-screen")
         self.sections = sections
-        self.config_path = config_path
+        self.config_path = one_line(config_path)  # a file name may hold any byte
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", can_focus=True) as scroll:
