@@ -19,7 +19,8 @@ The cache is an optimisation, never a source of truth:
   version never reads an older one's entries; a change to what is stored
   within a version (a developer's checkout) must bump `CACHE_FORMAT`;
 * how an entry is read and written (checksum, an unpickler that knows only
-  the model's classes, mapped buffers, atomic replace) is in `cache_entry`.
+  the model's classes, large buffers beside the pickle, atomic replace) is
+  in `cache_entry`; what a loaded pack must look like is in `cache_check`.
   Anything wrong with an entry is a miss: the pack is read from its files
   and the entry rewritten. Reading the cache never raises;
 * nothing is written when the folder is not writable, when a file changed
@@ -27,9 +28,8 @@ The cache is an optimisation, never a source of truth:
   seconds (a later edit within the file system's timestamp granularity
   could otherwise keep the same size and mtime).
 
-Whether mapping the large buffers still pays (measured with
-`benchmarks/run.py` at 1,000 episodes, searching session): see
-`cache_entry`'s docstring and docs/performance.md.
+What reading the large buffers costs (measured with `benchmarks/run.py`
+at 1,000 episodes): see docs/reliability.md and docs/performance.md.
 
 `soundtrack check` never uses this module: it always validates the files.
 """
@@ -256,7 +256,7 @@ def _key(root: Path) -> dict[str, Any]:
     return {
         "format": CACHE_FORMAT,
         "version": __version__,
-        "byteorder": sys.byteorder,  # the mapped arrays are native
+        "byteorder": sys.byteorder,  # the stored arrays are native
         "root": os.path.abspath(root),
         "shown": str(root),  # problems quote the path as given
         "files": _pack_files(root),

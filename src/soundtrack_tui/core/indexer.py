@@ -6,8 +6,8 @@ memory, and indexing them ~2.5 s of pure Python with a peak of ~85 MB.
 Done in the browser, both peaks would stay in its memory for good (freed
 heap is rarely given back to the system) and the indexing would hold the
 GIL, so keys would be answered late. The child does the work and stores
-each result in the cache; the browser maps the stored entries, which costs
-~0.1 s and only the pages it reads. Smaller packs are read and indexed in
+each result in the cache; the browser loads the stored entries, which costs
+~0.1 s and about the size of the recaps and the index. Smaller packs are read and indexed in
 the browser's own process in milliseconds.
 
 `PackIndexer` owns the child: the app starts it and closes it, which ends
@@ -141,7 +141,7 @@ class PackIndexer:
 
     def load_pack(self, progress: Progress | None = None) -> LoadResult:
         """The pack, read by the child (started here if `start` was not
-        called) and mapped from the cache once stored; `progress` gets the
+        called) and loaded from the cache once stored; `progress` gets the
         child's reports. A child that fails or stores nothing leaves the
         work to this process: `cache.load_pack_cached(root, progress)`,
         which also reports a broken pack's errors. Once closed, an empty
@@ -238,8 +238,8 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     with contextlib.suppress(AttributeError, OSError):
         os.nice(_NICE)
     if not was_cached:
-        # Indexed from the stored entry, mapped: far less memory than the
-        # parsed pack, which this process then no longer holds.
+        # Indexed from the stored entry (its recaps one buffer): far less
+        # memory than the parsed pack, which this process then no longer holds.
         pack = load_pack_cached(root).pack
         if pack is None:
             return 1

@@ -165,7 +165,7 @@ class SoundtrackApp(App[int]):
     @work(thread=True, exit_on_error=False)
     def _load(self, pack_path: Path, state_override: str | None) -> None:
         """Read a large pack off the UI thread, reporting progress: a child
-        process reads it (see `core.indexer`), this maps what it stored."""
+        process reads it (see `core.indexer`), this loads what it stored."""
         from soundtrack_tui.core.cache import load_pack_cached
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 
