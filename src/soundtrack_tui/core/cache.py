@@ -23,6 +23,8 @@ The cache is an optimisation, never a source of truth:
   in `cache_entry`; what a loaded pack must look like is in `cache_check`.
   Anything wrong with an entry is a miss: the pack is read from its files
   and the entry rewritten. Reading the cache never raises;
+* the folder keeps the entries of the `cache_folder.MAX_PACKS` packs used
+  most recently; older ones are removed when an entry is written;
 * nothing is written when the folder is not writable, when a file changed
   while the pack was being read, or when a file is younger than two
   seconds (a later edit within the file system's timestamp granularity
@@ -48,7 +50,7 @@ from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, overload
 
 from soundtrack_tui import __version__
-from soundtrack_tui.core import cache_check, cache_entry
+from soundtrack_tui.core import cache_check, cache_entry, cache_folder
 from soundtrack_tui.core.cache_entry import Allowed, Blob, BlobPickler, SafeUnpickler
 from soundtrack_tui.core.errors import LoadResult, Progress
 from soundtrack_tui.core.model import Pack
@@ -319,5 +321,6 @@ def _store(
         if newest > time.time_ns() - _RACY_NS:
             return
         cache_entry.store(path, magic, key, value, pickler)
+        cache_folder.keep_recent(path.parent, path)
     except Exception:
         return

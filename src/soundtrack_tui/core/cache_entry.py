@@ -155,9 +155,12 @@ def load(
             # Unpickled from the file, not from a copy of the payload: that
             # copy (12 MB at a thousand episodes) was most of a load's peak.
             entry.seek(start)
-            return unpickler(entry, blob).load()
+            value = unpickler(entry, blob).load()
     except Exception:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # last used: the folder keeps the packs used most recently
+    return value
 
 
 def _crc(stream: IO[bytes], count: int, crc: int | None) -> int | None:
