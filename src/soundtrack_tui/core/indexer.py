@@ -13,7 +13,8 @@ the browser's own process in milliseconds.
 `PackIndexer` owns the child: the app starts it and closes it, which ends
 the child and reaps it. The child also ends by itself when its parent is
 gone, however that happened: it watches a pipe from the parent and exits
-when the pipe closes.
+when the pipe closes. It ignores SIGHUP and SIGTERM, which the browser
+handles for both (`leave_signals_to_parent`).
 
 The child says how far it got on its stdout, one line each: `progress DONE
 TOTAL` while it reads episode files, `pack` once the parsed pack is stored,
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -266,6 +268,18 @@ def exit_with_parent(pipe: IO[bytes]) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def leave_signals_to_parent() -> None:
+    """Ignore the hangup and termination signals a terminal or a session
+    sends to the whole process group. Ended by one of them, this child
+    would leave the browser, which handles them and is closing anyway, to
+    build the index itself (seconds of work it then waits for before it
+    can exit). The browser ends this child when it closes, and
+    `exit_with_parent` when it is gone."""
+    for number in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
+
+
 if __name__ == "__main__":
+    leave_signals_to_parent()
     exit_with_parent(sys.stdin.buffer)
     sys.exit(main())
