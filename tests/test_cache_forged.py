@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import dataclasses
 import os
-import shutil
 import subprocess
 import sys
 from collections.abc import Callable
@@ -17,10 +16,9 @@ from typing import Any
 import pytest
 
 from soundtrack_tui.core import cache, cache_check, cache_entry
-from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.loader import read_pack
 from soundtrack_tui.core.model import Episode
-from test_cache import Reads, backdate, same
+from test_cache import Reads, cache_home, pack, reads, same  # noqa: F401  (fixtures)
 
 Parts = tuple[Any, dict[int, Any], tuple[Any, ...], list[Any]]
 Forgery = Callable[[Parts], Parts]
@@ -33,24 +31,9 @@ CONTROL_BYTES = (b"\x1b", b"\x07", b"\xc2\x9b", b"\xc2\x9d", "\u202e".encode())
 
 
 @pytest.fixture(autouse=True)
-def cache_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "cache"
-    monkeypatch.setenv(cache.CACHE_DIR_ENV, str(folder))
-    monkeypatch.setenv("SOUNDTRACK_STATE_DIR", str(tmp_path / "state"))
-    return folder
-
-
-@pytest.fixture
-def pack(tmp_path: Path) -> Path:
-    root = tmp_path / "pack"
-    shutil.copytree(bundled_pack(), root)
-    backdate(root)
-    return root
-
-
-@pytest.fixture
-def reads(monkeypatch: pytest.MonkeyPatch) -> Reads:
-    return Reads(monkeypatch)
+def isolated(cache_home: Path) -> Path:  # noqa: F811
+    """Every test here keeps its cache, state and platform folders in tmp."""
+    return cache_home
 
 
 def replaced(obj: Any, **changes: Any) -> Any:
@@ -114,13 +97,13 @@ FORGERIES: dict[str, Forgery] = {
 }
 
 
-def forge(pack: Path, forgery: Forgery) -> None:
-    """Write an entry for `pack` as its writer would, but holding the forgery."""
-    good = read_pack(pack)
+def forge(root: Path, forgery: Forgery) -> None:
+    """Write an entry for the pack at `root` as its writer would, but holding the forgery."""
+    good = read_pack(root)
     assert good.pack is not None and not good.errors
     parts: Parts = (good.pack.show, dict(good.pack.episodes), good.pack.characters, list(good.problems))
     assert cache_check.is_clean_pack(*parts), "the untouched pack must pass"
-    path, key = cache.cache_file(pack), cache._key(pack)
+    path, key = cache.cache_file(root), cache._key(root)
     cache_entry.store(path, cache.PACK_MAGIC, key, forgery(parts), cache.BlobPickler)
 
 
@@ -131,7 +114,11 @@ MISSES = [name for name in FORGERIES if name not in RECAP_CONTENT]
 
 
 @pytest.mark.parametrize("name", MISSES)
-def test_a_forged_entry_is_a_miss_and_the_pack_is_read_again(pack: Path, reads: Reads, name: str) -> None:
+def test_a_forged_entry_is_a_miss_and_the_pack_is_read_again(
+    pack: Path,  # noqa: F811
+    reads: Reads,  # noqa: F811
+    name: str,
+) -> None:
     forge(pack, FORGERIES[name])
     result = cache.load_pack_cached(pack)
     assert reads.count == 1, "the forged entry was used"
@@ -143,7 +130,10 @@ def test_a_forged_entry_is_a_miss_and_the_pack_is_read_again(pack: Path, reads: 
 @pytest.mark.parametrize("name", FORGERIES)
 @pytest.mark.parametrize("command", [["list"], ["show", "1", "--spoilers"], ["characters", "--spoilers"]])
 def test_no_forged_byte_reaches_the_cli_output(
-    pack: Path, tmp_path: Path, name: str, command: list[str]
+    pack: Path,  # noqa: F811
+    tmp_path: Path,
+    name: str,
+    command: list[str],
 ) -> None:
     forge(pack, FORGERIES[name])
     env = {**os.environ, "SOUNDTRACK_CACHE_DIR": str(tmp_path / "cache"), "COLUMNS": "100"}
