@@ -7,9 +7,11 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -18,6 +20,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -31,6 +34,7 @@ from soundtrack_tui.ui import app_keys, bindings
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
+from soundtrack_tui.ui.safe_lines import SanitizedLines
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
@@ -48,6 +52,8 @@ MAX_PROBLEMS_SHOWN = 5
 # Episode files: an uncached pack this big loads behind a progress bar, read
 # by the child process that then indexes it (`core.indexer`).
 LARGE_PACK = CHILD_MIN_EPISODES
+TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+SANITIZED_LINES = SanitizedLines()
 
 
 def _episode_commands() -> type[Provider]:
@@ -132,6 +138,24 @@ class SoundtrackApp(App[int]):
 
         return load_index_cached(pack)
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters (NO_COLOR and the like), then the last
+        sanitizing pass over everything drawn (`safe_lines`)."""
+        return [*super().get_line_filters(), SANITIZED_LINES]
+
+    def on_load(self) -> None:
+        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end
+        the app the way q does, through `exit`: Textual's driver then gives
+        the terminal back (alternate screen and mouse off, the tty cooked),
+        the main screen saves the selection and the indexing child is
+        closed. Left to their default, they kill the process mid-draw and
+        leave the terminal raw. The exit code says which signal, as a
+        shell's does (128 + its number)."""
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
+            loop = asyncio.get_running_loop()
+            for number in TERMINATING_SIGNALS:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
             self._load(*self.load_from)
@@ -145,7 +169,7 @@ class SoundtrackApp(App[int]):
     @work(thread=True, exit_on_error=False)
     def _load(self, pack_path: Path, state_override: str | None) -> None:
         """Read a large pack off the UI thread, reporting progress: a child
-        process reads it (see `core.indexer`), this maps what it stored."""
+        process reads it (see `core.indexer`), this loads what it stored."""
         from soundtrack_tui.core.cache import load_pack_cached
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 

@@ -15,6 +15,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from soundtrack_tui.core.sanitize import one_line
 from soundtrack_tui.ui import app_keys
 from soundtrack_tui.ui.bindings import KeySection
 from soundtrack_tui.ui.widgets.key_bar import KeyBar
@@ -42,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
     def __init__(self, sections: Sequence[KeySection], config_path: str) -> None:
         super().__init__(id="help-screen")
         self.sections = sections
-        self.config_path = config_path
+        self.config_path = one_line(config_path)  # a file name may hold any byte
 
     def compose(self) -> ComposeResult:
         with ReadingScroll(id="help") as scroll:

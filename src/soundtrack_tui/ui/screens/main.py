@@ -157,7 +157,7 @@ class MainScreen(SearchingScreen):
     # -- episodes --------------------------------------------------------------
 
     def on_episode_selected(self, message: EpisodeSelected) -> None:
-        self.selected = message.number
+        self.selected = self.query_one(EpisodeList).highlighted_episode or message.number  # not a stale one
 
     def on_episode_chosen(self, message: EpisodeChosen) -> None:
         self.selected = message.number
@@ -173,7 +173,7 @@ class MainScreen(SearchingScreen):
         self.selected = number
 
     def action_toggle_watched(self) -> None:
-        number = self.selected
+        number = self.selected = self.query_one(EpisodeList).highlighted_episode or self.selected
         watched = number not in self.viewer.watched
         progress = self.store.set_watched([number], watched)
         self.viewer = policy.Viewer(progress.watched, self.viewer.level, None)
@@ -182,6 +182,7 @@ class MainScreen(SearchingScreen):
         show_store_notices(self.store, self.notify)
 
     def action_peek(self) -> None:
+        self.selected = self.query_one(EpisodeList).highlighted_episode or self.selected
         view = self.current
         if view is None:
             return

@@ -139,6 +139,13 @@ class EpisodeList(OptionList):
         elif index is None:
             self.highlighted = None
 
+    @property
+    def highlighted_episode(self) -> int | None:
+        """The episode the list shows highlighted now. Ahead of `selected`
+        while the `EpisodeSelected` of a move is still queued: keys that
+        arrive in one write run their actions before it lands."""
+        return self.number_at(self.highlighted)
+
     def number_at(self, index: int | None) -> int | None:
         if index is None or not 0 <= index < len(self._numbers):
             return None
