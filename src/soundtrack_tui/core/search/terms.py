@@ -13,7 +13,7 @@ import dataclasses
 import operator
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, compress, repeat
 from typing import Generic, TypeVar
@@ -154,7 +154,23 @@ class Terms:
                     implied.append(seg)
                 elif (reading := self._read(seg)).docs:
                     readings.append(reading)
-            term = Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
+            term = _term_of(readings, implied)
+            self.cache.put(key, term)
+        return term
+
+    def person(self, characters: tuple[int, ...], spellings: Sequence[str]) -> Term:
+        """The documents naming any of `characters`, whose squashed
+        `spellings` are read as a quoted phrase each would be. One term for
+        them all, cached as one: a name typed means every name."""
+        key = ("\0person", frozenset(characters), False, False)
+        term = self.cache.get(key)
+        if term is None:
+            readings: dict[tuple[tuple[int, ...], tuple[int, int] | None], Reading] = {}
+            for text in spellings:
+                for seg in self._segmentations(text, frozenset({len(text)}), False):
+                    if (seg.exact, seg.tail) not in readings and (reading := self._read(seg)).docs:
+                        readings[seg.exact, seg.tail] = reading
+            term = _term_of(list(readings.values()), [])
             self.cache.put(key, term)
         return term
 
@@ -296,6 +312,10 @@ def _walk(text: str, i: int, pieces: tuple[int, ...], lattice: _Lattice, found: 
         found.append((pieces, tail))
     for j in sorted(steps[i], key=lambda j: j not in bounds):
         _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
+
+
+def _term_of(readings: list[Reading], implied: list[Seg]) -> Term:
+    return Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
 
 
 def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
