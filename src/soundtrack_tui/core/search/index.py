@@ -27,7 +27,7 @@ from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Sp
 from soundtrack_tui.core.search.spans import Locator, roles
 from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.terms import Recent, Terms
-from soundtrack_tui.core.search.tokens import tokenize
+from soundtrack_tui.core.search.tokens import index_tokens
 from soundtrack_tui.core.search.typos import Speller, by_length
 
 __all__ = ["DEFAULT_LIMIT", "SearchIndex"]
@@ -179,7 +179,7 @@ class SearchIndex:
 
 def _encode(text: str, ids: dict[str, int]) -> array[int]:
     """Token ids of `text` (new tokens get the next ids)."""
-    tokens = tokenize(text)[0]
+    tokens = index_tokens(text)
     for token in set(tokens).difference(ids):
         ids[token] = len(ids)
     return array("I", map(ids.__getitem__, tokens))

@@ -42,8 +42,9 @@ class Run:
     """One query's terms, resolved once and shared by matching, ranking and
     highlighting, so the three always agree. Words that name a character
     the viewer has met are one term for every spelling of that character
-    (`named`); a long word that matches nothing is replaced by the nearest
-    visible word (`corrections`, typed -> used). `groups` are the other
+    (`named`; `as_typed` holds the documents spelling it as typed). A long
+    word that matches nothing is replaced by the nearest vocabulary word
+    (`corrections` lists those the viewer may be told: typed -> used). `groups` are the other
     runs of up to `MAX_GROUP` consecutive words, and the name runs;
     `highlight` the terms whose readings are marked in a hit; `strong`
     those that anchor its snippet (the phrases, and the whole query as
@@ -56,7 +57,7 @@ class Run:
         self.corrections: tuple[tuple[str, str], ...] = ()
         if lookup is not None and lookup.speller is not None:
             self.corrections = self._corrected(typed, prefix, runs, lookup.speller)
-            if self.corrections:
+            if typed != list(query.words):
                 prefix = prefix and typed[-1] == query.words[-1]
                 runs = self._names(typed, lookup)
         self.words = m = len(typed)
@@ -111,9 +112,11 @@ class Run:
                 unsure.difference_update(range(i, j))
         fixed: list[tuple[str, str]] = []
         for i in sorted(unsure):
-            used = speller.nearest(typed[i])
-            if used is not None:
-                fixed.append((typed[i], used))
+            found = speller.nearest(typed[i])
+            if found is not None:
+                used, shown = found
+                if shown:
+                    fixed.append((typed[i], used))
                 typed[i] = used
         return tuple(fixed)
 

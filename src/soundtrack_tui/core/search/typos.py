@@ -3,9 +3,11 @@ nearest word of the index's vocabulary ("tarrot" as "tarot").
 
 Only words that find nothing are retried, so a correct query never pays
 for it; and the distance is rapidfuzz's, computed in C over the words of
-about the same length. A replacement must occur in a text the viewer may
-see: offering a word found only in locked episodes would tell what they
-hold.
+about the same length. The replacement is chosen from the whole
+vocabulary, so a viewer's results stay everyone's results filtered; but
+it is named to the viewer only if it occurs in a text they may see:
+"showing results for" a word found only in locked episodes would tell
+what they hold. Its locked matches are counted like any others.
 """
 
 from __future__ import annotations
@@ -51,10 +53,11 @@ class Speller:
         self.frequency = frequency
         self.visible = visible
 
-    def nearest(self, word: str) -> str | None:
-        """The visible vocabulary word fewest edits from `word`, within
-        `edits_allowed`; among equals the most common, then the first in
-        sorted order. None when there is none."""
+    def nearest(self, word: str) -> tuple[str, bool] | None:
+        """The vocabulary word fewest edits from `word`, within
+        `edits_allowed` (among equals the most common, then the first in
+        sorted order), and whether the viewer may be told it. None when
+        there is none."""
         edits = edits_allowed(word)
         if not edits:
             return None
@@ -70,8 +73,10 @@ class Speller:
         found = process.extract(
             word, [self.vocab[token] for token in ids], scorer=OSA.distance, score_cutoff=edits, limit=None
         )
-        ranked = sorted((distance, -self.frequency(ids[at]), ids[at]) for _, distance, at in found)
-        return next((self.vocab[token] for _, _, token in ranked if self.visible(token)), None)
+        if not found:
+            return None
+        _, _, token = min((distance, -self.frequency(ids[at]), ids[at]) for _, distance, at in found)
+        return self.vocab[token], self.visible(token)
 
 
 def by_length(vocab: Sequence[str]) -> dict[int, list[int]]:
