@@ -42,7 +42,7 @@ def roles(
     highlighted; those of `strong` (a phrase or the whole query together,
     whose documents are `adjacent`) anchor the snippet; those of `named`
     spell a character's name."""
-    names = {id(reading.seg) for term in named for reading in term.readings}
+    names = {id(seg) for term in named for seg in (*(r.seg for r in term.readings), *term.implied)}
     found: dict[int, Role] = {}
     for terms, anchor in ((highlight, False), (strong, True)):
         for term in terms:

@@ -75,7 +75,8 @@ class Term:
     holding one also matches the words one by one, so they never add a
     match. They are only located inside hits (and, for the whole query,
     resolved to documents to rank adjacency), which saves counting them in
-    thousands of documents."""
+    thousands of documents. A person's term (`Terms.person`) sets aside,
+    the same way, the spellings that hold a shorter one."""
 
     readings: tuple[Reading, ...]
     implied: tuple[Seg, ...]
@@ -161,16 +162,26 @@ class Terms:
     def person(self, characters: tuple[int, ...], spellings: Sequence[str]) -> Term:
         """The documents naming any of `characters`, whose squashed
         `spellings` are read as a quoted phrase each would be. One term for
-        them all, cached as one: a name typed means every name."""
+        them all, cached as one: a name typed means every name. A reading
+        that holds a shorter one ("han sun woo" holds "sun woo") can only
+        match where the shorter does, so it is not looked for, only
+        highlighted inside hits (it is `implied`)."""
         key = ("\0person", frozenset(characters), False, False)
         term = self.cache.get(key)
         if term is None:
-            readings: dict[tuple[tuple[int, ...], tuple[int, int] | None], Reading] = {}
+            segs: dict[tuple[int, ...], Seg] = {}
             for text in spellings:
                 for seg in self._segmentations(text, frozenset({len(text)}), False):
-                    if (seg.exact, seg.tail) not in readings and (reading := self._read(seg)).docs:
-                        readings[seg.exact, seg.tail] = reading
-            term = _term_of(list(readings.values()), [])
+                    segs.setdefault(seg.exact, seg)
+            needles = [seg.needle for seg in segs.values()]
+            readings: list[Reading] = []
+            implied: list[Seg] = []
+            for seg in segs.values():
+                if any(len(other) < len(seg.needle) and other in seg.needle for other in needles):
+                    implied.append(seg)
+                elif (reading := self._read(seg)).docs:
+                    readings.append(reading)
+            term = _term_of(readings, implied)
             self.cache.put(key, term)
         return term
 
