@@ -86,8 +86,8 @@ class People:
         owners.pop("", None)
         self.exact = {key: tuple(sorted(found)) for key, found in owners.items()}
         spellings: list[list[str]] = [[] for _ in characters]
-        for key, found in self.exact.items():
-            for index in found:
+        for key, owned in self.exact.items():
+            for index in owned:
                 spellings[index].append(key)
         self.spellings = tuple(tuple(sorted(keys)) for keys in spellings)
         self.folded = _fold_keys(self.exact)

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from functools import lru_cache
 from collections.abc import Iterator
+from functools import lru_cache
 
 from soundtrack_tui.core import textnorm
 
@@ -61,7 +61,7 @@ def index_tokens(text: str) -> list[str]:
         return _ASCII_WORD.findall(lowered)
     found = _token_pattern(textnorm.marks_in(lowered)).findall(lowered)
     folded = {token: textnorm.fold_word(token) for token in set(found) if not token.isascii()}
-    tokens = list(map(folded.get, found, found))
+    tokens: list[str] = list(map(folded.get, found, found))
     # A lone kana voicing mark is in the character-level ranges but folds away.
     return tokens if all(folded.values()) else [token for token in tokens if token]
 
