@@ -7,6 +7,7 @@ word of the pack. Neither ever shows or names what is locked.
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
@@ -270,3 +271,10 @@ def test_a_note_found_by_an_alias_stays_locked_with_its_episode() -> None:
     results = index.search("seon woo", EARLY)
     assert all(hit.field != "note" for hit in results.hits)
     assert results.locked == {3: 1}
+
+
+def test_a_stored_index_keeps_who_is_who(bundled: SearchIndex) -> None:
+    """The equivalence is built once, with the index, and stored with it."""
+    restored = pickle.loads(pickle.dumps(bundled, protocol=5))
+    for text in ("seon woo", "dong hyun", "tarrot"):
+        assert found(restored.search(text, EARLY)) == found(bundled.search(text, EARLY)), text

@@ -31,7 +31,7 @@ __all__ = ["Lookup", "Ranker", "Run"]
 class Lookup:
     """What one viewer's search may read into the typed words: the
     characters a name means (`people`, limited to those `met`) and, with
-    a `speller`, the nearest visible word for one that matches nothing."""
+    a `speller`, the nearest word for one that matches nothing."""
 
     people: People
     met: frozenset[int]
@@ -44,11 +44,11 @@ class Run:
     the viewer has met are one term for every spelling of that character
     (`named`; `as_typed` holds the documents spelling it as typed). A long
     word that matches nothing is replaced by the nearest vocabulary word
-    (`corrections` lists those the viewer may be told: typed -> used). `groups` are the other
-    runs of up to `MAX_GROUP` consecutive words, and the name runs;
-    `highlight` the terms whose readings are marked in a hit; `strong`
-    those that anchor its snippet (the phrases, and the whole query as
-    typed)."""
+    (`corrections` lists those the viewer may be told: typed -> used).
+    `groups` are the name runs and the other runs of up to `MAX_GROUP`
+    consecutive words; `highlight` the terms whose readings are marked in
+    a hit; `strong` those that anchor its snippet (the phrases, and the
+    whole query as typed)."""
 
     def __init__(self, terms: Terms, query: Query, lookup: Lookup | None = None) -> None:
         self._terms = terms
@@ -104,7 +104,8 @@ class Run:
         self, typed: list[str], prefix: bool, runs: Mapping[tuple[int, int], CharacterSet], speller: Speller
     ) -> tuple[tuple[str, str], ...]:
         """Replace in `typed` each long word that matches nothing, alone or
-        with its neighbours, by its nearest visible word; what was replaced."""
+        with its neighbours, by its nearest word; the replacements the
+        viewer may be told of."""
         named = {k for i, j in runs for k in range(i, j)}
         unsure = {i for i, word in enumerate(typed) if i not in named and edits_allowed(word)}
         for (i, j), parts in _windows(typed, runs):
