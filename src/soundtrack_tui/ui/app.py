@@ -27,13 +27,15 @@ from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import LEVEL_WORDS, Level
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
-from soundtrack_tui.ui import bindings
+from soundtrack_tui.ui import app_keys, bindings
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
+from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -62,8 +64,8 @@ class SoundtrackApp(App[int]):
     TITLE = "soundtrack"
     COMMANDS = App.COMMANDS | {_episode_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit soundtrack"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key and what it does"),
+        app_keys.QUIT,
+        app_keys.HELP,
         Binding(
             "ctrl+p",
             "command_palette",
@@ -99,7 +101,9 @@ class SoundtrackApp(App[int]):
         self.load_from = load_from
         self.indexer = indexer
         self.load_failure: list[Problem] = []
-        self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids)
+        self.keymap_config = (
+            keymap if keymap is not None else load_keymap(keys_file(), binding_ids, binding_contexts)
+        )
         self.main: MainScreen | None = None
         self._theme_ready = False
 
@@ -205,9 +209,13 @@ class SoundtrackApp(App[int]):
         """The key the user presses for `binding_id` now, remaps included."""
         return bindings.key_label(binding_owners, self.keymap_config.keymap, self.get_key_display, binding_id)
 
-    def help_sections(self) -> list[bindings.KeySection]:
+    def help_sections(self, screen: Screen[object] | None = None) -> list[bindings.KeySection]:
+        """The keys that act on `screen`, or every key when it is None."""
+        owners = (
+            binding_owners if screen is None else bindings.owners_on(binding_owners, binding_contexts, screen)
+        )
         keymap = self.keymap_config.keymap
-        return bindings.help_sections(binding_owners, keymap, self.get_key_display, own_only=[SearchBox])
+        return bindings.help_sections(owners, keymap, self.get_key_display, own_only=[SearchBox])
 
     # -- actions ---------------------------------------------------------------
 
@@ -217,7 +225,7 @@ class SoundtrackApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        self.push_screen(HelpScreen(self.help_sections(), str(keys_file())))
+        self.push_screen(HelpScreen(self.help_sections(self.screen), str(keys_file())))
 
     def on_story_requested(self, message: StoryRequested) -> None:
         if self.pack is not None:
@@ -268,16 +276,33 @@ def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
         ("Everywhere", SoundtrackApp),
         ("Browsing", MainScreen),
         ("Episode list", EpisodeList),
+        ("Recap, Characters and Reviews", TextPane),
         ("Search", SearchPanel),
         ("Search box", SearchBox),
         ("Search results", ResultsList),
     )
     from soundtrack_tui.ui.screens.reading import ReadingScreen
 
-    yield "Story so far and soundtrack", ReadingScreen
+    yield "Story so far and Soundtrack", ReadingScreen
     from soundtrack_tui.ui.screens.help import HelpScreen
 
     yield "Help", HelpScreen
+    yield "Scrolling", ReadingScroll
+
+
+def binding_contexts() -> Iterator[tuple[type[DOMNode], ...]]:
+    """The classes whose keys are live at once, as `bindings.Contexts`
+    describes: keys.toml clashes are looked for in each, and help lists the
+    classes of the screen it opens over."""
+    from soundtrack_tui.ui.screens.help import HelpScreen
+    from soundtrack_tui.ui.screens.reading import ReadingScreen
+
+    for pane in (EpisodeList, TextPane):
+        yield pane, MainScreen, SoundtrackApp
+    for part in (SearchBox, ResultsList):
+        yield part, SearchPanel, MainScreen, SoundtrackApp
+    for overlay in (ReadingScreen, HelpScreen):  # modal: the app's keys are cut off
+        yield ReadingScroll, overlay
 
 
 def binding_ids() -> set[str]:

@@ -82,6 +82,9 @@ class Locator:
             for seg, known, lit, anchored, name in self.roles
         ]
 
+    def reading_order(self, doc: int) -> tuple[int, int, int, int]:
+        return self.documents.reading_order(doc)
+
     def details(self, doc: int) -> Details:
         """Snippet, spans inside it, target and the name's spelling found
         (see `Hit.alias`) of a hit on document `doc`."""
