@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import Counter
-from functools import partial
 from types import MappingProxyType
 
 from soundtrack_tui.core.model import Pack
@@ -29,6 +28,7 @@ from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.terms import Recent, Terms
 from soundtrack_tui.core.search.tokens import index_tokens
 from soundtrack_tui.core.search.typos import Speller, by_length
+from soundtrack_tui.core.textnorm import squash
 
 __all__ = ["DEFAULT_LIMIT", "SearchIndex"]
 
@@ -116,7 +116,9 @@ class SearchIndex:
             # of a character's names stands for it (visible or not).
             named = matched.intersection(documents.alias_owner)
             adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
-        matched = documents.one_per_character(matched, partial(run.card_rank, adjacent=adjacent))
+        matched = documents.one_per_character(
+            matched, lambda d: run.card_rank(d, squash(documents.text(d)), adjacent)
+        )
         visible = matched & seen
         hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(documents.gates.__getitem__, hidden)))

@@ -42,7 +42,7 @@ class Run:
     """One query's terms, resolved once and shared by matching, ranking and
     highlighting, so the three always agree. Words that name a character
     the viewer has met are one term for every spelling of that character
-    (`named`; `as_typed` holds the documents spelling it as typed). A long
+    (`named`; `as_typed` holds the name runs squashed, as typed). A long
     word that matches nothing is replaced by the nearest vocabulary word
     (`corrections` lists those the viewer may be told: typed -> used).
     `groups` are the name runs and the other runs of up to `MAX_GROUP`
@@ -63,7 +63,7 @@ class Run:
         self.words = m = len(typed)
         self.groups = {span: self._person(found, lookup) for span, found in runs.items()}
         self.named = list(self.groups.values())
-        self.as_typed = frozenset().union(*(self._term(typed[i:j], False, split=False).docs for i, j in runs))
+        self.as_typed = frozenset("".join(typed[i:j]) for i, j in runs)
         for (i, j), parts in _windows(typed, runs):
             self.groups[i, j] = self._term(parts, prefix and j == m)
         self.phrases = [self._phrase(phrase, lookup) for phrase in query.phrases]
@@ -142,11 +142,12 @@ class Run:
             matched = set(term.docs) if matched is None else matched & term.docs
         return matched or set()
 
-    def card_rank(self, d: int, adjacent: frozenset[int] | None) -> int:
+    def card_rank(self, d: int, spelled: str, adjacent: frozenset[int] | None) -> int:
         """Which of a character's matching names stands for it (lower is
-        better): the words together as typed, then the name written as
-        typed, so "한선우" shows the alias line "한선우"."""
-        return 2 * kind_of(d, adjacent) + (d not in self.as_typed)
+        better): the words together as typed, then the name or alias
+        `spelled` (squashed) as typed, so "한선우" shows the alias line
+        "한선우"."""
+        return 2 * kind_of(d, adjacent) + (spelled not in self.as_typed)
 
     def adjacent(self, within: AbstractSet[int], key: object) -> frozenset[int] | None:
         """Where the unquoted words stand together as typed, as far as
