@@ -144,10 +144,10 @@ class Run:
 
     def card_rank(self, d: int, spelled: str, adjacent: frozenset[int] | None) -> int:
         """Which of a character's matching names stands for it (lower is
-        better): the words together as typed, then the name or alias
-        `spelled` (squashed) as typed, so "한선우" shows the alias line
-        "한선우"."""
-        return 2 * kind_of(d, adjacent) + (spelled not in self.as_typed)
+        better): the words together as typed, then a name or alias
+        `spelled` (squashed) with what was typed in it, so "eun-soo" shows
+        the name "Lee Eun-soo" and "한선우" the alias line "한선우"."""
+        return 2 * kind_of(d, adjacent) + (not any(typed in spelled for typed in self.as_typed))
 
     def adjacent(self, within: AbstractSet[int], key: object) -> frozenset[int] | None:
         """Where the unquoted words stand together as typed, as far as
