@@ -48,6 +48,10 @@ from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_que
 
 PYTHON = sys.executable
 QUERIES = ["sun-woo", "tarot card", "한선우", "eun-soo studio", '"midnight train"']
+# The core search also types names the pack does not list (found by
+# romanization folding: "seon woo" is Sun-woo, "eunsu" Eun-soo) and typos
+# retried as the nearest word ("studdio", "tarrot").
+CORE_QUERIES = [*QUERIES, "seon woo", "eunsu studdio", "tarrot card"]
 QUICK_SIZES = (4, 12)
 QUICK_RECAP_WORDS = 120
 TERM_SIZE = (120, 40)
@@ -648,9 +652,9 @@ class Bench:
 
     def search_core(self) -> None:
         _log("search per keystroke, in process")
-        typed = sum(len(q) for q in QUERIES)
+        typed = sum(len(q) for q in CORE_QUERIES)
         for pack in self.packs:
-            cmd = [PYTHON, "-c", CORE_SEARCH, str(pack.path), json.dumps(QUERIES), str(pack.runs)]
+            cmd = [PYTHON, "-c", CORE_SEARCH, str(pack.path), json.dumps(CORE_QUERIES), str(pack.runs)]
             sample = self._checked(launch(cmd, self.env()), f"search on {pack.label}")
             data = json.loads(sample.out.strip().splitlines()[-1])
             ms = data["ms"]
@@ -663,8 +667,8 @@ class Bench:
             self.add(
                 f"Search per keystroke (core): {pack.label}",
                 f"p50 {p50:.2f} ms, p95 {p95:.2f} ms, max {max(ms):.1f} ms",
-                f"`SearchIndex.search` on every prefix of {len(QUERIES)} queries ({typed} keystrokes: "
-                f"{', '.join(QUERIES)}), viewer has watched the first half, limit 200; {len(ms)} "
+                f"`SearchIndex.search` on every prefix of {len(CORE_QUERIES)} queries ({typed} keystrokes: "
+                f"{', '.join(CORE_QUERIES)}), viewer has watched the first half, limit 200; {len(ms)} "
                 f"samples over {len(ms) // typed} fresh index copies; index built in {data['build_s']:.2f} s "
                 f"({data['docs']:,} documents)",
                 target,
@@ -859,6 +863,8 @@ class Bench:
             target = verdict = ""
             if command[0] == "list" and pack is bundled and state == "warm" and not self.args.quick:
                 target, verdict = "≤ 2.5x import rich.console, rich.table", _verdict(ratio <= 2.5)
+            elif command[0] == "search" and pack.size == 1000 and state == "cold":
+                target, verdict = "≤ 2 s, index build included", _verdict(got <= 2)
             where = "stdout a pty (TERM=xterm-256color: styled, imports Rich)" if tty else "stdout not a tty"
             self.add(
                 name,

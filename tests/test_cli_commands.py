@@ -115,3 +115,30 @@ def test_search_all_and_limit(state: Path) -> None:
     assert len(two["hits"]) == 2
     assert len(every["hits"]) > 50  # past the default limit
     assert every["hits"][:2] == two["hits"]
+
+
+def test_search_json_says_what_gates_each_hit_and_which_name_it_found(state: Path) -> None:
+    run_soundtrack("watched", "1-2", state=state)
+    data = json.loads(run_soundtrack("search", "seon", "woo", "--all", "--json", state=state).stdout)
+    assert data["corrections"] == [] and data["total"] == len(data["hits"])
+    note = next(hit for hit in data["hits"] if hit["field"] == "note")
+    assert note["episode"] is None and note["gate"] in (1, 2) and note["character"]
+    assert all(hit["alias"] for hit in data["hits"])  # every hit names him, in some spelling
+    assert {"gate", "field", "character", "review", "alias"} <= set(data["hits"][0])
+    review = json.loads(run_soundtrack("search", "patient", "--json", "--spoilers", state=state).stdout)
+    assert all(hit["gate"] >= 0 for hit in review["hits"])
+
+
+def test_search_says_which_word_it_searched_for_instead(state: Path) -> None:
+    run_soundtrack("watched", "1-2", state=state)
+    text = run_soundtrack("search", "tarrot", state=state).stdout
+    assert text.startswith("Showing results for tarot.")
+    data = json.loads(run_soundtrack("search", "tarrot", "--json", state=state).stdout)
+    assert data["corrections"] == [{"typed": "tarrot", "used": "tarot"}]
+
+
+@pytest.mark.parametrize("limit", ["0", "-3", "two", "1.5"])
+def test_search_limit_must_be_a_positive_count(state: Path, limit: str) -> None:
+    result = run_soundtrack("search", "the", "--limit", limit, state=state)
+    assert result.returncode == 2
+    assert "not a positive whole number" in result.stderr and "Traceback" not in result.stderr

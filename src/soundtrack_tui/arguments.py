@@ -55,6 +55,14 @@ def _number(text: str) -> int:
     return value
 
 
+def _positive(text: str) -> int:
+    """A count such as --limit: a whole number of at least 1, in ASCII digits."""
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.lstrip("+").isdigit()) or int(stripped) < 1:
+        raise argparse.ArgumentTypeError(f"not a positive whole number: {text!r}")
+    return int(stripped)
+
+
 def episode_range(text: str) -> list[int]:
     """ "3" or "1-3" as the episode numbers it names."""
     first, dash, last = text.strip().partition("-")
@@ -122,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
     search = command("search", "search recaps, characters, reviews and songs", json=True)
     search.add_argument("query", nargs="+", metavar="QUERY")
     most = search.add_mutually_exclusive_group()
-    most.add_argument("--limit", type=_number, default=50, help="most results to print (default 50)")
+    most.add_argument("--limit", type=_positive, default=50, help="most results to print (default 50)")
     most.add_argument("--all", action="store_true", help="every visible result")
     for name, verb in (
         ("watched", "mark episodes as watched"),

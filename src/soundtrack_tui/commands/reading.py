@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
@@ -13,6 +13,9 @@ from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.story import story_json, story_markdown, story_so_far
 from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
 from soundtrack_tui.output import Output, print_json
+
+if TYPE_CHECKING:
+    from soundtrack_tui.core.search import Hit
 
 # --all: more than any pack has texts, so every visible hit.
 ALL_RESULTS = 10**9
@@ -30,22 +33,18 @@ def cmd_search(session: Session, args: Any) -> int:
         print_json(
             {
                 "query": query,
-                "hits": [
-                    {
-                        "episode": hit.episode,
-                        "field": hit.field,
-                        "label": hit.label,
-                        "snippet": hit.snippet,
-                        "spans": [list(span) for span in hit.spans],
-                    }
-                    for hit in results.hits
-                ],
+                "corrections": [{"typed": typed, "used": used} for typed, used in results.corrections],
+                "hits": [_hit_json(hit) for hit in results.hits],
+                "total": results.total,
                 "locked": {str(k): v for k, v in sorted(results.locked.items())},
                 "locked_summary": results.summary_locked(),
             }
         )
         return EXIT_OK
     out = Output()
+    corrected = results.summary_corrections()
+    if corrected:
+        out.line((f"{corrected}.", "dim"))
     for hit in results.hits:
         where = f"Episode {hit.episode}" if hit.episode is not None else hit.label
         label = f" · {hit.label}" if hit.episode is not None and hit.field in ("review", "note") else ""
@@ -57,6 +56,25 @@ def cmd_search(session: Session, args: Any) -> int:
     if summary:
         out.line((f"{summary} (add --spoilers to include them)", "yellow"))
     return EXIT_OK
+
+
+def _hit_json(hit: Hit) -> dict[str, Any]:
+    """One hit for scripts: where it is, what unlocks it (`gate`), whom or
+    which review it belongs to, and the spelling of a name it matched."""
+    target = hit.target
+    return {
+        "gate": hit.gate,
+        "episode": hit.episode,
+        "field": hit.field,
+        "label": hit.label,
+        "character": target.character_id,
+        "review": target.review_index,
+        "paragraph": target.paragraph,
+        "note": target.note_index,
+        "alias": hit.alias,
+        "snippet": hit.snippet,
+        "spans": [list(span) for span in hit.spans],
+    }
 
 
 def _marked(text: str, spans: Sequence[tuple[int, int]], styled: bool) -> list[tuple[str, str]]:

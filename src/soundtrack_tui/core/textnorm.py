@@ -60,10 +60,16 @@ def split_words(text: str) -> tuple[list[str], list[int]]:
     if text.isascii():
         parts = _WORD_SPLIT.split(text.lower())
         return parts[1::2], list(accumulate(map(len, parts)))[:-1]
-    marks = {char for char in _ODD_CHAR.findall(text) if unicodedata.category(char)[0] == "M"}
-    splitter = _split_with_marks("".join(sorted(marks))) if marks else _WORD_SPLIT
+    marks = marks_in(text)
+    splitter = _split_with_marks(marks) if marks else _WORD_SPLIT
     parts = splitter.split(text)
-    return list(map(_fold_word, parts[1::2])), list(accumulate(map(len, parts)))[:-1]
+    return list(map(fold_word, parts[1::2])), list(accumulate(map(len, parts)))[:-1]
+
+
+def marks_in(text: str) -> str:
+    """The combining marks `text` holds outside words, sorted: those a word
+    may hold after its first character without being split."""
+    return "".join(sorted({char for char in _ODD_CHAR.findall(text) if unicodedata.category(char)[0] == "M"}))
 
 
 @lru_cache(maxsize=256)
@@ -73,7 +79,7 @@ def _split_with_marks(marks: str) -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _fold_word(word: str) -> str:
+def fold_word(word: str) -> str:
     """One word, folded. Cached: a pack has far fewer distinct words than words."""
     return word.lower() if word.isascii() else "".join([fold_char(char) or "" for char in word])
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import Counter
-from functools import partial
 from types import MappingProxyType
 
 from soundtrack_tui.core.model import Pack
@@ -20,13 +19,16 @@ from soundtrack_tui.core.search.documents import (
     Visibility,
     sources,
 )
+from soundtrack_tui.core.search.people import People
 from soundtrack_tui.core.search.query import parse_query
-from soundtrack_tui.core.search.ranking import Ranker, Run, kind_of
+from soundtrack_tui.core.search.ranking import Lookup, Ranker, Run
 from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Spans
 from soundtrack_tui.core.search.spans import Locator, roles
 from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.terms import Recent, Terms
-from soundtrack_tui.core.search.tokens import tokenize
+from soundtrack_tui.core.search.tokens import index_tokens
+from soundtrack_tui.core.search.typos import Speller, by_length
+from soundtrack_tui.core.textnorm import squash
 
 __all__ = ["DEFAULT_LIMIT", "SearchIndex"]
 
@@ -48,12 +50,13 @@ class SearchIndex:
     reviews; the rest is derived again on load.
     """
 
-    __slots__ = ("_documents", "_lock", "_ranker", "_seen", "_tables", "_terms")
+    __slots__ = ("_by_length", "_documents", "_lock", "_people", "_ranker", "_seen", "_tables", "_terms")
 
-    def __init__(self, documents: Documents, tables: TokenTables) -> None:
+    def __init__(self, documents: Documents, tables: TokenTables, people: People) -> None:
         """Use `build`; this wires the search around laid-out tables."""
         self._documents = documents
         self._tables = tables
+        self._people = people
         self._derive()
 
     def _derive(self) -> None:
@@ -61,13 +64,15 @@ class SearchIndex:
         self._terms = Terms(self._tables, self._lock)
         self._ranker = Ranker(self._tables, self._documents)
         self._seen: Recent[Viewer, Visibility] = Recent(self._lock, 4)
+        self._by_length: dict[int, list[int]] | None = None
 
     def __getstate__(self) -> dict[str, object]:
-        return {**self._documents.stored(), **self._tables.stored()}
+        return {**self._documents.stored(), **self._tables.stored(), **self._people.stored()}
 
     def __setstate__(self, state: dict[str, object]) -> None:
         self._documents = Documents.restored(state)
         self._tables = TokenTables.restored(state)
+        self._people = People.restored(state)
         self._derive()
 
     @classmethod
@@ -89,7 +94,7 @@ class SearchIndex:
         sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, sequence in encoded]
         places = [place for _, place, _ in encoded]
         del encoded  # before the tables are laid out: the build's peak
-        return cls(Documents(pack, places), TokenTables(vocab, sequences))
+        return cls(Documents(pack, places), TokenTables(vocab, sequences), People(pack.characters))
 
     def __len__(self) -> int:
         """Number of indexed documents."""
@@ -103,7 +108,7 @@ class SearchIndex:
             return SearchResults()
         documents = self._documents
         seen, moved = self._visible(viewer)
-        run = Run(self._terms, parsed)
+        run = Run(self._terms, parsed, self._lookup(viewer, seen))
         matched = run.matched()
         adjacent = None
         if run.whole is not None:
@@ -111,16 +116,18 @@ class SearchIndex:
             # of a character's names stands for it (visible or not).
             named = matched.intersection(documents.alias_owner)
             adjacent = run.adjacent((matched & seen) | named, (parsed, viewer))
-        matched = documents.one_per_character(matched, partial(kind_of, adjacent=adjacent))
+        matched = documents.one_per_character(
+            matched, lambda d: run.card_rank(d, squash(documents.text(d)), adjacent)
+        )
         visible = matched & seen
         hidden = matched - seen
         locked = Counter(map(moved.get, hidden, map(documents.gates.__getitem__, hidden)))
-        locator = Locator(self._tables, documents, roles(run.highlight, run.strong, adjacent))
+        locator = Locator(self._tables, documents, roles(run.highlight, run.strong, adjacent, run.named))
         ranked = self._ranker.rank(run, visible, adjacent, limit, locator)
         locator.keep(frozenset(d for d, _ in ranked))
         hits = tuple(hit for _, hit in ranked)
         by_gate = MappingProxyType({gate: locked[gate] for gate in sorted(locked)})
-        return SearchResults(hits, by_gate, len(visible))
+        return SearchResults(hits, by_gate, len(visible), run.corrections)
 
     def episode_matches(self, query: str, viewer: Viewer, episode: int) -> EpisodeMatches:
         """Every match of `query` that `viewer` may see in episode
@@ -134,16 +141,33 @@ class SearchIndex:
         if parsed.empty:
             return EpisodeMatches(episode)
         seen = self._visible(viewer)[0]
-        run = Run(self._terms, parsed)
+        run = Run(self._terms, parsed, self._lookup(viewer, seen))
         mine = [d for d in self._documents.of_episode(episode) if d in seen]
         matched = run.matched(frozenset(mine))
-        locator = Locator(self._tables, self._documents, roles(run.highlight, (), None))
+        locator = Locator(self._tables, self._documents, roles(run.highlight, (), None, run.named))
         found: dict[int, list[tuple[int, Spans]]] = {TITLE: [], LOGLINE: [], RECAP: [], REVIEW: []}
         for d in mine:
             if d in matched:
                 found[self._documents.fields[d]].append((self._documents.items[d], locator.spans(d)))
         title, logline = (next((spans for _, spans in found[field]), ()) for field in (TITLE, LOGLINE))
         return EpisodeMatches(episode, title, logline, tuple(found[RECAP]), tuple(found[REVIEW]))
+
+    def _lookup(self, viewer: Viewer, seen: frozenset[int]) -> Lookup:
+        """What `viewer`'s search may read into typed words: the names of
+        the characters met, and replacements for typos among the words of
+        the texts `seen`."""
+        tables = self._tables
+        if self._by_length is None:
+            self._by_length = by_length(tables.vocab)
+
+        def frequency(token: int) -> int:
+            return tables.posting_count(token, token + 1)
+
+        def visible(token: int) -> bool:
+            return not seen.isdisjoint(tables.posting_docs(token, token + 1))
+
+        speller = Speller(tables.vocab, self._by_length, frequency, visible)
+        return Lookup(self._people, self._people.met(viewer), speller)
 
     def _visible(self, viewer: Viewer) -> Visibility:
         """`Documents.visibility`, cached: the viewer changes when an
@@ -157,7 +181,7 @@ class SearchIndex:
 
 def _encode(text: str, ids: dict[str, int]) -> array[int]:
     """Token ids of `text` (new tokens get the next ids)."""
-    tokens = tokenize(text)[0]
+    tokens = index_tokens(text)
     for token in set(tokens).difference(ids):
         ids[token] = len(ids)
     return array("I", map(ids.__getitem__, tokens))

@@ -8,6 +8,7 @@ occurrences are counted only where filling the screen needs them.
 
 from __future__ import annotations
 
+import dataclasses
 import operator
 from bisect import bisect_left
 from collections import Counter
@@ -16,32 +17,57 @@ from collections.abc import Set as AbstractSet
 from itertools import accumulate, repeat
 
 from soundtrack_tui.core.search.documents import FIELDS, TIERS, Documents
+from soundtrack_tui.core.search.people import CharacterSet, People, name_runs
 from soundtrack_tui.core.search.query import Query
 from soundtrack_tui.core.search.results import Hit, Locating
 from soundtrack_tui.core.search.storage import TokenTables, repeated
 from soundtrack_tui.core.search.terms import MAX_GROUP, Reading, Term, Terms
+from soundtrack_tui.core.search.typos import Speller, edits_allowed
 
-__all__ = ["Ranker", "Run"]
+__all__ = ["Lookup", "Ranker", "Run"]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Lookup:
+    """What one viewer's search may read into the typed words: the
+    characters a name means (`people`, limited to those `met`) and, with
+    a `speller`, the nearest word for one that matches nothing."""
+
+    people: People
+    met: frozenset[int]
+    speller: Speller | None = None
 
 
 class Run:
     """One query's terms, resolved once and shared by matching, ranking and
-    highlighting, so the three always agree. `groups` are the runs of up to
-    `MAX_GROUP` consecutive words; `highlight` the terms whose readings are
-    marked in a hit; `strong` those that anchor its snippet (the phrases,
-    and the whole query as typed)."""
+    highlighting, so the three always agree. Words that name a character
+    the viewer has met are one term for every spelling of that character
+    (`named`; `as_typed` holds the name runs squashed, as typed). A long
+    word that matches nothing is replaced by the nearest vocabulary word
+    (`corrections` lists those the viewer may be told: typed -> used).
+    `groups` are the name runs and the other runs of up to `MAX_GROUP`
+    consecutive words; `highlight` the terms whose readings are marked in
+    a hit; `strong` those that anchor its snippet (the phrases, and the
+    whole query as typed)."""
 
-    def __init__(self, terms: Terms, query: Query) -> None:
+    def __init__(self, terms: Terms, query: Query, lookup: Lookup | None = None) -> None:
         self._terms = terms
-        typed, prefix = query.words, query.prefix
+        typed, prefix = list(query.words), query.prefix
+        runs = self._names(typed, lookup)
+        self.corrections: tuple[tuple[str, str], ...] = ()
+        if lookup is not None and lookup.speller is not None:
+            self.corrections = self._corrected(typed, prefix, runs, lookup.speller)
+            if typed != list(query.words):
+                prefix = prefix and typed[-1] == query.words[-1]
+                runs = self._names(typed, lookup)
         self.words = m = len(typed)
-        self.groups = {
-            (i, j): self._term(typed[i:j], prefix and j == m)
-            for j in range(1, m + 1)
-            for i in range(max(0, j - MAX_GROUP), j)
-        }
-        self.phrases = [self._term(phrase, False, split=False) for phrase in query.phrases]
-        self.whole = self._term(typed, prefix) if m > 1 else None
+        self.groups = {span: self._person(found, lookup) for span, found in runs.items()}
+        self.named = list(self.groups.values())
+        self.as_typed = frozenset("".join(typed[i:j]) for i, j in runs)
+        for (i, j), parts in _windows(typed, runs):
+            self.groups[i, j] = self._term(parts, prefix and j == m)
+        self.phrases = [self._phrase(phrase, lookup) for phrase in query.phrases]
+        self.whole = self._term(typed, prefix) if m > 1 and (0, m) not in runs else None
         whole = [] if self.whole is None else [self.whole]
         self.highlight = [*self.groups.values(), *self.phrases, *(whole if m > MAX_GROUP else [])]
         self.strong = whole + self.phrases
@@ -52,16 +78,63 @@ class Run:
         bounds = frozenset(accumulate(map(len, parts)))
         return self._terms.term("".join(parts), bounds, prefix, split)
 
+    def _names(self, typed: Sequence[str], lookup: Lookup | None) -> dict[tuple[int, int], CharacterSet]:
+        """The runs of `typed` that name characters the viewer has met."""
+        return {} if lookup is None else name_runs(typed, lambda parts: self._find(parts, lookup))
+
+    def _find(self, parts: Sequence[str], lookup: Lookup) -> CharacterSet:
+        """The met characters the words `parts` name together."""
+        occurs = lambda: bool(self._term(parts, False, split=False).docs)  # noqa: E731
+        return lookup.people.find("".join(parts), lookup.met, occurs)
+
+    def _person(self, characters: CharacterSet, lookup: Lookup | None) -> Term:
+        assert lookup is not None  # a name was found with it
+        return self._terms.person(characters, lookup.people.spelled(characters))
+
+    def _phrase(self, phrase: Sequence[str], lookup: Lookup | None) -> Term:
+        """A quoted phrase: a character if it names one, else its words in order."""
+        found = self._find(phrase, lookup) if lookup is not None else ()
+        if found:
+            term = self._person(found, lookup)
+            self.named.append(term)
+            return term
+        return self._term(phrase, False, split=False)
+
+    def _corrected(
+        self, typed: list[str], prefix: bool, runs: Mapping[tuple[int, int], CharacterSet], speller: Speller
+    ) -> tuple[tuple[str, str], ...]:
+        """Replace in `typed` each long word that matches nothing, alone or
+        with its neighbours, by its nearest word; the replacements the
+        viewer may be told of."""
+        named = {k for i, j in runs for k in range(i, j)}
+        unsure = {i for i, word in enumerate(typed) if i not in named and edits_allowed(word)}
+        for (i, j), parts in _windows(typed, runs):
+            if not unsure.isdisjoint(range(i, j)) and self._term(parts, prefix and j == len(typed)).docs:
+                unsure.difference_update(range(i, j))
+        fixed: list[tuple[str, str]] = []
+        for i in sorted(unsure):
+            found = speller.nearest(typed[i])
+            if found is not None:
+                used, shown = found
+                if shown:
+                    fixed.append((typed[i], used))
+                typed[i] = used
+        return tuple(fixed)
+
     def matched(self, within: AbstractSet[int] | None = None) -> set[int]:
         """The documents matching every word (and phrase), only those
         `within` when given. reach[j] holds the documents matching
-        words[:j] under some grouping into runs of up to three."""
+        words[:j] under some grouping into runs (names, or up to three
+        other words)."""
+        ending: dict[int, list[tuple[int, Term]]] = {}
+        for (i, j), term in self.groups.items():
+            ending.setdefault(j, []).append((i, term))
         reach: list[AbstractSet[int] | None] = [None if within is None else within]
         for j in range(1, self.words + 1):
             found: set[int] = set()
-            for i in range(max(0, j - MAX_GROUP), j):
-                before, docs = reach[i], self.groups[i, j].docs
-                found |= docs if before is None else before & docs
+            for i, term in ending.get(j, ()):
+                before = reach[i]
+                found |= term.docs if before is None else before & term.docs
             reach.append(frozenset(found))
         last = reach[self.words]
         matched = None if last is None else set(last)
@@ -69,11 +142,29 @@ class Run:
             matched = set(term.docs) if matched is None else matched & term.docs
         return matched or set()
 
+    def card_rank(self, d: int, spelled: str, adjacent: frozenset[int] | None) -> int:
+        """Which of a character's matching names stands for it (lower is
+        better): the words together as typed, then a name or alias
+        `spelled` (squashed) with what was typed in it, so "eun-soo" shows
+        the name "Lee Eun-soo" and "한선우" the alias line "한선우"."""
+        return 2 * kind_of(d, adjacent) + (not any(typed in spelled for typed in self.as_typed))
+
     def adjacent(self, within: AbstractSet[int], key: object) -> frozenset[int] | None:
         """Where the unquoted words stand together as typed, as far as
         anyone will ask (`within`, cached under `key`); None for one word
         (`whole` is None: callers skip making `within` then)."""
         return None if self.whole is None else self._terms.together(self.whole, within, key)
+
+
+def _windows(
+    typed: Sequence[str], runs: Mapping[tuple[int, int], CharacterSet]
+) -> Iterator[tuple[tuple[int, int], Sequence[str]]]:
+    """The runs typed[i:j] of up to `MAX_GROUP` words that cross no name run."""
+    named = {k for i, j in runs for k in range(i, j)}
+    for j in range(1, len(typed) + 1):
+        for i in range(max(0, j - MAX_GROUP), j):
+            if named.isdisjoint(range(i, j)):
+                yield (i, j), typed[i:j]
 
 
 def kind_of(d: int, adjacent: frozenset[int] | None) -> int:

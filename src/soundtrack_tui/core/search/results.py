@@ -33,7 +33,7 @@ class Target:
     alias_index: int | None = None
 
 
-Details = tuple[str, Spans, Target]  # snippet, its spans, target
+Details = tuple[str, Spans, Target, str | None]  # snippet, its spans, target, alias
 
 
 class Locating(Protocol):
@@ -50,11 +50,13 @@ class Hit:
 
     `gate` is the episode that unlocks it; `episode` is the episode page it
     belongs to (None for characters and series reviews). `spans` locate the
-    matches inside `snippet`. Hits come sorted; `score` is higher for better
+    matches inside `snippet`. When the query names a character, `alias` is
+    the spelling of the name found in this document, as written there
+    ("Seon-woo" for a query "sun woo"); otherwise None. Hits come sorted; `score` is higher for better
     hits and equal scores keep story order.
 
     A search ranks every match but a screen shows a few, so `snippet`,
-    `spans` and `target` are worked out on first access, then kept. Hits
+    `spans`, `target` and `alias` are worked out on first access, then kept. Hits
     may be made in a worker thread and read on another: they are computed
     from immutable index data, so two threads asking at once get equal
     values.
@@ -82,6 +84,10 @@ class Hit:
         return self._detailed()[2]
 
     @property
+    def alias(self) -> str | None:
+        return self._detailed()[3]
+
+    @property
     def reading_order(self) -> tuple[int, int, int, int]:
         """A sort key: where a reader meets this hit (see `Documents.reading_order`)."""
         return self._locator.reading_order(self._doc)
@@ -105,7 +111,8 @@ class Hit:
     def __repr__(self) -> str:
         return (
             f"Hit(gate={self.gate!r}, episode={self.episode!r}, field={self.field!r}, label={self.label!r}, "
-            f"snippet={self.snippet!r}, spans={self.spans!r}, target={self.target!r}, score={self.score!r})"
+            f"snippet={self.snippet!r}, spans={self.spans!r}, target={self.target!r}, alias={self.alias!r}, "
+            f"score={self.score!r})"
         )
 
 
@@ -120,12 +127,21 @@ class SearchResults:
     `hits` holds at most `limit` hits; `total` counts every visible match.
     `locked` maps a gate episode to the number of matching documents the
     viewer may not see yet, so the UI can say that more exist without saying
-    what they are.
+    what they are. `corrections` pairs each typed word that matched nothing
+    with the word searched for instead (("tarrot", "tarot"),), in query
+    order.
     """
 
     hits: tuple[Hit, ...] = ()
     locked: Mapping[int, int] = dataclasses.field(default_factory=_no_locks)
     total: int = 0
+    corrections: tuple[tuple[str, str], ...] = ()
+
+    def summary_corrections(self) -> str | None:
+        """ "Showing results for tarot card", or None."""
+        if not self.corrections:
+            return None
+        return "Showing results for " + ", ".join(used for _, used in self.corrections)
 
     def summary_locked(self) -> str | None:
         """ "4 more matches in locked episodes 3 and 4", or None."""

@@ -27,26 +27,35 @@ _ELLIPSIS = "…"
 _SPACE_RUN = re.compile(r"\s+")
 
 # A reading, the documents it may occur in (None: not known, look), whether
-# it is highlighted, and whether it anchors the snippet.
-Role = tuple[Seg, frozenset[int] | None, bool, bool]
+# it is highlighted, whether it anchors the snippet, and whether it spells
+# a character's name.
+Role = tuple[Seg, frozenset[int] | None, bool, bool, bool]
 
 
-def roles(highlight: Sequence[Term], strong: Sequence[Term], adjacent: frozenset[int] | None) -> list[Role]:
+def roles(
+    highlight: Sequence[Term],
+    strong: Sequence[Term],
+    adjacent: frozenset[int] | None,
+    named: Sequence[Term] = (),
+) -> list[Role]:
     """Each reading once, with its role: the readings of `highlight` are
     highlighted; those of `strong` (a phrase or the whole query together,
-    whose documents are `adjacent`) anchor the snippet."""
+    whose documents are `adjacent`) anchor the snippet; those of `named`
+    spell a character's name."""
+    names = {id(seg) for term in named for seg in (*(r.seg for r in term.readings), *term.implied)}
     found: dict[int, Role] = {}
     for terms, anchor in ((highlight, False), (strong, True)):
         for term in terms:
             where = adjacent if anchor else None
             segs = [(r.seg, r.docs) for r in term.readings] + [(seg, where) for seg in term.implied]
             for seg, docs in segs:
-                _, known, lit, anchored = found.get(id(seg), (seg, docs, False, False))
+                _, known, lit, anchored, name = found.get(id(seg), (seg, docs, False, False, False))
                 found[id(seg)] = (
                     seg,
                     known if known is not None else docs,
                     lit or not anchor,
                     anchored or anchor,
+                    name or id(seg) in names,
                 )
     return list(found.values())
 
@@ -69,18 +78,19 @@ class Locator:
         as the screen shows them, and a query's readings can list most of a
         big pack's documents. Called once, before any hit is read."""
         self.roles = [
-            (seg, None if known is None else known & docs, lit, anchored)
-            for seg, known, lit, anchored in self.roles
+            (seg, None if known is None else known & docs, lit, anchored, name)
+            for seg, known, lit, anchored, name in self.roles
         ]
 
     def reading_order(self, doc: int) -> tuple[int, int, int, int]:
         return self.documents.reading_order(doc)
 
     def details(self, doc: int) -> Details:
-        """Snippet, spans inside it, and target of a hit on document `doc`."""
+        """Snippet, spans inside it, target and the name's spelling found
+        (see `Hit.alias`) of a hit on document `doc`."""
         place = self.documents.doc(doc)
         text = self.documents.text(doc)
-        spans, anchor = self.locate(doc, text)
+        spans, anchor, named = self.locate(doc, text)
         snippet, inside = _snippet(text, spans, anchor)
         target = Target(
             tuple(spans),
@@ -90,20 +100,23 @@ class Locator:
             place.note_index,
             place.alias_index,
         )
-        return snippet, inside, target
+        alias = text[slice(*_merge(named)[0])] if named else None
+        return snippet, inside, target, alias
 
     def spans(self, doc: int) -> Spans:
         """The merged match spans in document `doc`: its target's spans."""
         return tuple(self.locate(doc, self.documents.text(doc))[0])
 
-    def locate(self, doc: int, text: str) -> tuple[list[tuple[int, int]], int]:
-        """Merged match spans in `doc` (whose text is `text`), and which one
-        the snippet should show: the first phrase or adjacent occurrence if
-        any, else the first."""
+    def locate(self, doc: int, text: str) -> tuple[list[tuple[int, int]], int, list[tuple[int, int]]]:
+        """Merged match spans in `doc` (whose text is `text`), which one
+        the snippet should show (the first phrase or adjacent occurrence
+        if any, else the first), and the spans of a character's names,
+        sorted."""
         spans: list[tuple[int, int]] = []
         strong: list[tuple[int, int]] = []
+        named: list[tuple[int, int]] = []
         offsets = tokenize(text)[1]
-        for seg, docs, highlight, anchor in self.roles:
+        for seg, docs, highlight, anchor, name in self.roles:
             if docs is None or doc in docs:
                 width = seg.width
                 found = [
@@ -113,10 +126,13 @@ class Locator:
                     spans += found
                 if anchor:
                     strong += found
+                if name:
+                    named += found
         merged = _merge(sorted(set(spans)))
+        named.sort()
         if not strong or not merged:
-            return merged, 0
-        return merged, bisect_right(merged, (min(strong)[0], sys.maxsize)) - 1
+            return merged, 0, named
+        return merged, bisect_right(merged, (min(strong)[0], sys.maxsize)) - 1, named
 
 
 def _merge(spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ import dataclasses
 import operator
 import threading
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, compress, repeat
 from typing import Generic, TypeVar
@@ -75,7 +75,8 @@ class Term:
     holding one also matches the words one by one, so they never add a
     match. They are only located inside hits (and, for the whole query,
     resolved to documents to rank adjacency), which saves counting them in
-    thousands of documents."""
+    thousands of documents. A person's term (`Terms.person`) sets aside,
+    the same way, the spellings that hold a shorter one."""
 
     readings: tuple[Reading, ...]
     implied: tuple[Seg, ...]
@@ -154,7 +155,33 @@ class Terms:
                     implied.append(seg)
                 elif (reading := self._read(seg)).docs:
                     readings.append(reading)
-            term = Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
+            term = _term_of(readings, implied)
+            self.cache.put(key, term)
+        return term
+
+    def person(self, characters: tuple[int, ...], spellings: Sequence[str]) -> Term:
+        """The documents naming any of `characters`, whose squashed
+        `spellings` are read as a quoted phrase each would be. One term for
+        them all, cached as one: a name typed means every name. A reading
+        that holds a shorter one ("han sun woo" holds "sun woo") can only
+        match where the shorter does, so it is not looked for, only
+        highlighted inside hits (it is `implied`)."""
+        key = ("\0person", frozenset(characters), False, False)
+        term = self.cache.get(key)
+        if term is None:
+            segs: dict[tuple[int, ...], Seg] = {}
+            for text in spellings:
+                for seg in self._segmentations(text, frozenset({len(text)}), False):
+                    segs.setdefault(seg.exact, seg)
+            needles = [seg.needle for seg in segs.values()]
+            readings: list[Reading] = []
+            implied: list[Seg] = []
+            for seg in segs.values():
+                if any(len(other) < len(seg.needle) and other in seg.needle for other in needles):
+                    implied.append(seg)
+                elif (reading := self._read(seg)).docs:
+                    readings.append(reading)
+            term = _term_of(readings, implied)
             self.cache.put(key, term)
         return term
 
@@ -296,6 +323,10 @@ def _walk(text: str, i: int, pieces: tuple[int, ...], lattice: _Lattice, found: 
         found.append((pieces, tail))
     for j in sorted(steps[i], key=lambda j: j not in bounds):
         _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
+
+
+def _term_of(readings: list[Reading], implied: list[Seg]) -> Term:
+    return Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
 
 
 def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
