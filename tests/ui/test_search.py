@@ -470,3 +470,12 @@ async def test_a_new_search_clears_the_marks_of_the_last(make_app: AppFactory) -
         assert not any(block.frame == "bar" for block in characters.blocks)
         await pilot.press("escape")  # a cancelled search leaves no marks either
         assert screen.search is not None and not screen.search.marking
+
+
+async def test_a_typo_is_answered_with_the_word_meant_and_says_so(make_app: AppFactory) -> None:
+    app = make_app(level=Level.OFF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "tarrot")
+        assert summary_text(app).startswith("Showing results for tarot")
+        assert any("tarot" in row.lower() for row in results_text(app))

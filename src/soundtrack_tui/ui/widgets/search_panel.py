@@ -273,6 +273,9 @@ class SearchPanel(Vertical):
         if len(results.hits) < count:
             found += f", the best {len(results.hits):,} listed"
         parts = [Content.styled(found, "bold")]
+        corrected = results.summary_corrections()
+        if corrected:
+            parts.insert(0, Content.styled(corrected, "italic"))
         locked = results.summary_locked()
         if locked:
             parts.append(
