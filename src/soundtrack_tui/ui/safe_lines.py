@@ -24,6 +24,11 @@ class SanitizedLines(LineFilter):
     (which a line cannot hold) as spaces."""
 
     def apply(self, segments: list[Segment], background: Color) -> list[Segment]:
+        # One search over the whole line: the filter sees every line of
+        # every frame, and a call per segment cost a sixth of a redraw.
+        whole = "".join([segment.text for segment in segments])
+        if "\n" not in whole and sanitize(whole) is whole:
+            return segments
         cleaned = segments
         for index, segment in enumerate(segments):
             text = segment.text
