@@ -9,10 +9,17 @@ from soundtrack_tui.commands.session import pack_path
 from soundtrack_tui.exit_codes import EXIT_USAGE
 from soundtrack_tui.output import error
 
+# What textual-serve sets in each browser session's environment: Textual then
+# talks to the web page over stdin and stdout, which are pipes by design.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
 
 def terminal_problem() -> str | None:
     """Why the UI cannot start here, or None. Textual does not notice a
-    missing terminal: it would write escape codes into the pipe and hang."""
+    missing terminal: it would write escape codes into the pipe and hang.
+    Under `soundtrack serve` there is no terminal and none is needed."""
+    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+        return None
     streams = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
     # A closed stream is None, or a file whose isatty() raises.
     not_terminals = [name for name, stream in streams if not _is_terminal(stream)]
