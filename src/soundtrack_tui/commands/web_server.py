@@ -20,6 +20,7 @@ import asyncio
 import html
 import ipaddress
 import logging
+import socket
 import sys
 
 from aiohttp import web
@@ -102,6 +103,16 @@ class SessionServer(Server):
         return await super().handle_download(request)
 
     # -- start and stop -----------------------------------------------------------
+
+    def serve(self, debug: bool = False) -> None:
+        """Serve until stopped. The address is tried first: aiohttp binds
+        only after the startup hook has said where the server listens, and
+        a port in use must not follow a line saying it is served."""
+        family = socket.AF_INET6 if ":" in self.host else socket.AF_INET
+        with socket.socket(family) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as aiohttp binds
+            probe.bind((self.host.strip("[]"), self.port))
+        super().serve(debug)
 
     def initialize_logging(self) -> None:
         """Warnings only: textual-serve's banner and aiohttp's line per
