@@ -11,6 +11,7 @@ import json
 import os
 import signal
 import subprocess
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -172,3 +173,27 @@ def test_stopping_the_server_ends_every_session(how: str, tmp_path: Path) -> Non
         wait_until(lambda: not any(alive(pid) for pid in sessions), "every session's app process ended")
         page.wait_for_function(SESSION_CLOSED)
     assert "Traceback" not in output
+
+
+def test_the_screenshot_script_makes_the_browser_png(tmp_path: Path) -> None:
+    script = Path(__file__).resolve().parent.parent / "screenshots" / "make.py"
+    result = subprocess.run(
+        [sys.executable, str(script), "browser.png", "--out", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        stdin=subprocess.DEVNULL,
+    )
+    assert result.returncode == 0, result.stderr
+    assert [path.name for path in tmp_path.iterdir()] == ["browser.png"]
+    assert (tmp_path / "browser.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_killed_server_leaves_no_session_behind(tmp_path: Path) -> None:
+    with served("--state-dir", str(tmp_path)) as (url, server), chromium_page() as page:
+        open_app(page, url, "Echoes of Love")
+        sessions = children(server.pid)
+        assert len(sessions) == 1
+        server.kill()
+        server.wait()
+        wait_until(lambda: not alive(sessions[0]), "the orphaned session's app process ended")

@@ -29,7 +29,7 @@ examples:
   soundtrack show 3 --spoilers    read episode 3 before watching it
   soundtrack search "sun woo"     every mention of him you may see
   soundtrack level strict         locked episodes show only their number
-  soundtrack serve                the browser in a web page, on http://127.0.0.1:8000
+  soundtrack serve                the app in a web browser, at http://127.0.0.1:8000
   soundtrack new my-show --title "My Show" --episodes 12
 """
 
@@ -141,7 +141,7 @@ def build_parser() -> argparse.ArgumentParser:
     command("characters", "the characters you have met, as far as your progress allows", json=True)
     level = command("level", "show or set how much a locked episode shows")
     level.add_argument("level", nargs="?", choices=LEVELS, metavar="LEVEL", help=" | ".join(LEVELS))
-    serve = command("serve", "the same browser in a web page, through textual-serve")
+    serve = command("serve", "the same app in a web browser (textual-serve), on this machine by default")
     serve.add_argument(
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )

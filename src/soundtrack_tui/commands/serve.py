@@ -48,6 +48,26 @@ def session_command(content: str | None, state: str | None, *, spoilers: bool) -
     return "trap '' INT; exec " + shlex.join(words)
 
 
+# prctl(2): a signal the kernel sends this process when its parent dies.
+PR_SET_PDEATHSIG = 1
+
+
+def end_with_server() -> None:
+    """In a browser session: be sent SIGTERM when the server dies. A server
+    stopped by Ctrl+C or SIGTERM ends its sessions itself; one killed
+    outright cannot, and the web driver does not notice its input closing,
+    so the app would run on with no page. Linux only; elsewhere a no-op."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+    import signal
+
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+
+
 def cmd_serve(session: Session, args: Any) -> int:
     """Serve until Ctrl+C or SIGTERM. The pack is loaded here first so that
     a broken one is one line on the terminal, not a blank browser tab."""

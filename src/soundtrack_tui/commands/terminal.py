@@ -14,11 +14,16 @@ from soundtrack_tui.output import error
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
 
 
+def is_web_session() -> bool:
+    """True in a browser session that `soundtrack serve` started."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+
+
 def terminal_problem() -> str | None:
     """Why the UI cannot start here, or None. Textual does not notice a
     missing terminal: it would write escape codes into the pipe and hang.
     Under `soundtrack serve` there is no terminal and none is needed."""
-    if os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER:
+    if is_web_session():
         return None
     streams = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
     # A closed stream is None, or a file whose isatty() raises.
@@ -49,6 +54,10 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
             "soundtrack list, show N, search QUERY, story, watched N or check"
         )
         return EXIT_USAGE
+    if is_web_session():
+        from soundtrack_tui.commands.serve import end_with_server
+
+        end_with_server()
     from soundtrack_tui.ui.app import run as run_app
 
     code: int = run_app(pack_path(content), state, spoilers=spoilers)
