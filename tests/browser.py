@@ -172,6 +172,19 @@ def wait_for_text(page: Page, text: str) -> None:
     page.wait_for_function(f"text => ({SCREEN_TEXT_JS})().includes(text)", arg=text)
 
 
+def text_position(page: Page, text: str) -> tuple[float, float, float]:
+    """Where `text` starts on the page (the middle of its first cell) and
+    how wide a cell is, in page pixels."""
+    rows = screen_text(page).split("\n")
+    row = next(index for index, line in enumerate(rows) if text in line)
+    column = rows[row].index(text)  # the screen's text is one cell per character here
+    box = page.locator(".xterm-screen").bounding_box()
+    assert box is not None
+    columns, lines = page.evaluate("[window.soundtrackTerminal.cols, window.soundtrackTerminal.rows]")
+    width, height = box["width"] / columns, box["height"] / lines
+    return box["x"] + (column + 0.5) * width, box["y"] + (row + 0.5) * height, width
+
+
 def wait_until(check: Callable[[], bool], what: str, seconds: float = 30.0) -> None:
     """Poll `check` until it holds: the app acts in a process of its own, a
     moment after the key press or signal."""

@@ -26,6 +26,7 @@ from browser import (
     open_app,
     screen_text,
     served,
+    text_position,
     wait_for_text,
     wait_for_text_gone,
     wait_until,
@@ -98,6 +99,26 @@ def test_q_ends_the_session_and_not_the_server(tmp_path: Path) -> None:
         assert server.poll() is None
         page.goto(url)
         wait_for_text(page, "Echoes of Love")
+
+
+def test_copying_reaches_the_browsers_clipboard(tmp_path: Path) -> None:
+    words = "Eun-soo, a lyricist"
+    with served("--state-dir", str(tmp_path)) as (url, _server), chromium_page() as page:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url.rstrip("/"))
+        open_app(page, url, words)
+        x, y, cell = text_position(page, words)
+        page.mouse.move(x, y)
+        page.mouse.down()
+        page.mouse.move(x + (len(words) - 1) * cell, y, steps=5)
+        page.mouse.up()
+        page.keyboard.press("Control+c")  # Textual's copy: OSC 52, which the page hands to the browser
+        clipboard = ""
+        for _ in range(100):  # Playwright waits on a page's promise only when asked to evaluate it
+            clipboard = page.evaluate("navigator.clipboard.readText()")
+            if clipboard:
+                break
+            page.wait_for_timeout(100)
+        assert clipboard == words
 
 
 def test_the_story_downloads_as_markdown(tmp_path: Path) -> None:
