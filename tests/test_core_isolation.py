@@ -69,9 +69,10 @@ def test_screens_opened_on_demand_load_on_demand() -> None:
     ids, which only a keys.toml needs."""
     code = (
         "import sys\n"
-        "from soundtrack_tui.ui.app import SoundtrackApp, binding_ids\n"
+        "from soundtrack_tui.ui.app import SoundtrackApp, binding_contexts, binding_ids\n"
         "from soundtrack_tui.ui.keymap import load_keymap\n"
-        "config = load_keymap(__import__('pathlib').Path('/nonexistent/keys.toml'), binding_ids)\n"
+        "missing = __import__('pathlib').Path('/nonexistent/keys.toml')\n"
+        "config = load_keymap(missing, binding_ids, binding_contexts)\n"
         "names = ('soundtrack_tui.ui.screens.help', 'soundtrack_tui.ui.screens.reading',\n"
         "         'soundtrack_tui.ui.commands')\n"
         "print(sorted(n for n in names if n in sys.modules))\n"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import signal
 import subprocess
 import sys
 import threading
@@ -235,6 +236,40 @@ def test_the_child_exits_when_its_parent_is_gone(pack: Path, tmp_path: Path) -> 
         os.kill(child_pid, 9)
         pytest.fail("the child outlived its parent")
     parent.stdout.close()
+
+
+def test_hangup_and_terminate_are_left_to_the_browser(tmp_path: Path) -> None:
+    """The terminal's SIGHUP (and a session's SIGTERM) reach the whole
+    process group. The child ignores them: dead, it would leave the closing
+    browser to index the pack itself. It still ends with its parent's pipe."""
+    slow = tmp_path / "slow.py"
+    slow.write_text(
+        "import sys, time\n"
+        "from soundtrack_tui.core import indexer\n"
+        "indexer.leave_signals_to_parent()\n"
+        "indexer.exit_with_parent(sys.stdin.buffer)\n"
+        "print('watching', flush=True)\n"
+        "time.sleep(60)\n",
+        encoding="utf-8",
+    )
+    child = subprocess.Popen(
+        [sys.executable, str(slow)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None and child.stdin is not None
+        assert child.stdout.readline().strip() == "watching"
+        for number in (signal.SIGHUP, signal.SIGTERM):
+            os.kill(child.pid, number)
+        with pytest.raises(subprocess.TimeoutExpired):
+            child.wait(timeout=0.5)  # not a timing assertion: only that it is still there
+        child.stdin.close()
+        assert child.wait(timeout=30) == 1
+    finally:
+        if child.poll() is None:
+            child.kill()
+            child.wait()
+        if child.stdout is not None:
+            child.stdout.close()
 
 
 def test_the_child_entry_point(pack: Path, tmp_path: Path) -> None:  # noqa: F811

@@ -15,6 +15,7 @@ from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.exit_codes import EXIT_USAGE
 
 LEVELS = ("strict", "standard", "off")
+CACHE_ACTIONS = ("info", "clear")
 
 EPILOG = """\
 N is an episode number (3). RANGE is N or two numbers with a dash, both
@@ -159,4 +160,18 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("path", metavar="DIR", help="the folder to create; it must not exist yet")
     new.add_argument("--title", required=True, help="the show's title")
     new.add_argument("--episodes", type=_count, required=True, metavar="N", help="how many episodes")
+    cache = commands.add_parser(
+        "cache",
+        help="where the cache of parsed packs is and what it holds; cache clear empties it",
+        description="The cache keeps parsed packs and search indexes so that a big pack opens at once "
+        "(the packs used last are kept). Clearing it is always safe: the next start reads the pack again.",
+    )
+    cache.add_argument(
+        "action",
+        nargs="?",
+        choices=CACHE_ACTIONS,
+        default="info",
+        metavar="ACTION",
+        help="info (the default): the folder, its size and each pack; clear: delete every entry",
+    )
     return parser

@@ -51,6 +51,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from soundtrack_tui.commands import check
 
         return check(args.path or args.content)
+    if args.command == "cache":
+        from soundtrack_tui.commands.cache import cache_command
+
+        return cache_command(args.action)
     if args.command == "new":
         from soundtrack_tui.commands.new import new_pack
 

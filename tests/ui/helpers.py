@@ -7,7 +7,9 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import OptionList, Static
 
+from soundtrack_tui.core.search import Hit
 from soundtrack_tui.ui.screens.main import MainScreen
+from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchPanel
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 
@@ -50,3 +52,25 @@ def header_text(app: App[object]) -> str:
     from soundtrack_tui.ui.widgets.show_header import ShowHeader
 
     return main_screen(app).query_one(ShowHeader).render().plain
+
+
+def choose(app: App[object], field: str, episode: int | None = None) -> None:
+    """Highlight the first result in `field` (and `episode`) and focus the list."""
+    screen = main_screen(app)
+    panel = screen.query_one(SearchPanel)
+    listing = screen.query_one(ResultsList)
+    listing.focus()
+    listing.highlighted = next(
+        index
+        for index, option in enumerate(listing.options)
+        if option.id in panel._hits
+        and panel._hits[option.id].field == field
+        and (episode is None or panel._hits[option.id].episode == episode)
+    )
+
+
+def chosen_hit(app: App[object]) -> Hit:
+    screen = main_screen(app)
+    listing = screen.query_one(ResultsList)
+    assert listing.highlighted is not None
+    return screen.query_one(SearchPanel)._hits[listing.options[listing.highlighted].id or ""]

@@ -62,21 +62,31 @@ async def test_click_presses_the_key_and_hover_explains_it(make_app: AppFactory)
         await pilot.pause()
         assert main_screen(app).viewer.watched == frozenset({1})
         # A click between keys does nothing.
-        gap = bar.items[-2].end + 1
+        help_at = item_for(bar, "Help")
+        gap = bar.items[help_at - 1].end + 1
+        assert gap < bar.items[help_at].start
         await pilot.click(KeyBar, offset=(gap, 0))
         await pilot.pause()
         assert main_screen(app).viewer.watched == frozenset({1})
 
 
-async def test_narrow_bar_keeps_whole_keys_and_the_palette(make_app: AppFactory) -> None:
+async def test_narrow_bar_keeps_whole_keys_and_help(make_app: AppFactory) -> None:
+    """Help stays on the right at any width (it lists the palette too);
+    the palette key beside it while there is room."""
     app = make_app()
-    async with app.run_test(size=(40, 15)) as pilot:
+    async with app.run_test(size=(20, 6)) as pilot:
         await pilot.pause()
         bar = app.screen.query_one(KeyBar)
+        assert _line(bar).endswith("▏ ? Help ")
+        await pilot.resize_terminal(40, 15)
+        await pilot.pause()
         text = _line(bar)
-        assert len(text) <= 40 and text.endswith("▏ ^p Commands ")
-        # Every key shown is whole: the last one ends before the palette.
+        assert len(text) <= 40 and text.endswith("▏ ? Help ") and "Commands" not in text
+        # Every key shown is whole: the last one ends before help.
         assert bar.items[-2].end <= bar.items[-1].start
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert _line(bar).endswith("▏ ? Help ▏ ^p Commands ")
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert len(bar.items) > 4 and _line(bar).endswith("Commands ")

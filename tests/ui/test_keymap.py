@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from soundtrack_tui.ui.app import binding_ids
+from soundtrack_tui.ui.app import binding_contexts, binding_ids
 from soundtrack_tui.ui.keymap import load_keymap, parse_keymap, valid_key
 
 from .conftest import AppFactory
@@ -90,17 +90,19 @@ def test_parse_rejects_unknown_ids_and_bad_values() -> None:
 
 
 def test_missing_file_is_silent(tmp_path: Path) -> None:
-    config = load_keymap(tmp_path / "keys.toml", binding_ids)
+    config = load_keymap(tmp_path / "keys.toml", binding_ids, binding_contexts)
     assert config.keymap == {} and config.problem is None
 
 
 async def test_remapped_key_works_everywhere(make_app: AppFactory, config_path: Path) -> None:
-    write_keys(config_path, 'toggle-watched = "m"\nsearch = "ctrl+f"\n')
+    """A clash drops only its own line: the rest of the file applies."""
+    write_keys(config_path, 'toggle-watched = "m"\nsearch = "ctrl+f"\npeek = "q"\n')
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         await pilot.pause()
-        assert "m mark watched" in pane_text(app, "recap")
+        assert 'keys.toml: "q" is bound to both quit and peek; quit keeps it' in notifications(app)
+        assert "m mark watched" in pane_text(app, "recap") and "p peek" in pane_text(app, "recap")
         await pilot.press("w")
         assert screen.viewer.watched == frozenset()
         await pilot.press("m")
@@ -113,6 +115,9 @@ async def test_remapped_key_works_everywhere(make_app: AppFactory, config_path: 
         rows = [text_of(row).split("\n") for row in app.screen.query(".help-row")]
         keys = next(key for key, description in rows if description.endswith("toggle-watched"))
         assert keys == "m"
+        await pilot.press("escape", "q")
+        await pilot.pause()
+    assert not app.is_running
 
 
 async def test_bad_config_is_one_notice_and_defaults(make_app: AppFactory, config_path: Path) -> None:
@@ -137,3 +142,43 @@ async def test_broken_toml_is_one_notice(make_app: AppFactory, config_path: Path
         await pilot.pause()
         assert sum("keys.toml" in message for message in notifications(app)) == 1
         assert app.is_running
+
+
+@pytest.mark.parametrize(("old", "new"), [("overlay-up", "scroll-up"), ("overlay-down", "scroll-down")])
+def test_a_renamed_id_points_to_its_new_name(old: str, new: str) -> None:
+    with pytest.raises(ValueError, match=f"did you mean '{new}'"):
+        parse_keymap(f'{old} = "x"', binding_ids())
+
+
+def test_an_unknown_id_gets_a_did_you_mean() -> None:
+    with pytest.raises(
+        ValueError, match=r"unknown binding id 'toggle-wached' \(did you mean 'toggle-watched'\?\)"
+    ):
+        parse_keymap('toggle-wached = "m"', binding_ids())
+
+
+def test_a_clash_keeps_the_key_with_its_binding() -> None:
+    """Within the keys live at once only: `j` is free on the main screen but
+    moves down the list, so peek cannot have it; on an overlay it could."""
+    from soundtrack_tui.ui.keymap import clashes
+
+    kept, lines = clashes({"peek": "j", "search": "ctrl+f"}, binding_contexts)
+    assert kept == {"search": "ctrl+f"}
+    assert lines == ['keys.toml: "j" is bound to both list-down and peek; list-down keeps it']
+    kept, lines = clashes({"story": "x", "tracks": "x"}, binding_contexts)
+    assert kept == {"story": "x"}
+    assert lines == ['keys.toml: "x" is bound to both story and tracks; story keeps it']
+    # A swap is no clash, nor a key shared by default (Esc in the search).
+    assert clashes({"quit": "w", "toggle-watched": "q"}, binding_contexts) == (
+        {"quit": "w", "toggle-watched": "q"},
+        [],
+    )
+
+
+async def test_an_unknown_id_is_a_notice_with_a_did_you_mean(make_app: AppFactory, config_path: Path) -> None:
+    write_keys(config_path, 'toggle-wached = "m"\n')
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        (message,) = [message for message in notifications(app) if "keys.toml" in message]
+        assert "did you mean 'toggle-watched'?" in message and "\n" not in message

@@ -20,7 +20,7 @@ from textual.geometry import Region
 from textual.pilot import Pilot
 
 from .conftest import AppFactory
-from .helpers import main_screen
+from .helpers import choose, main_screen
 
 ATTRIBUTES = ("bold", "dim", "italic", "underline", "reverse", "strike", "blink", "underline2", "overline")
 
@@ -132,7 +132,7 @@ async def test_the_focused_pane_is_marked_without_colour(make_app: AppFactory, s
         "episodes": "Episodes",
         "recap": "Recap",
         "characters": "Characters",
-        "reviews": "Reviewer thoughts",
+        "reviews": "Reviews",
     }
     async with app.run_test(size=size) as pilot:
         await pilot.press("1")
@@ -183,10 +183,11 @@ async def test_the_current_match_stands_out_from_the_others(make_app: AppFactory
     rest by more than its colour."""
     app = make_app(watched=[1])
     async with app.run_test(size=(120, 40)) as pilot:
-        # Search, close the search (its query stays marked), open episode 1.
+        # Search, and choose a match in episode 1's recap: its matches are marked.
         await pilot.press("slash", *"eun-soo")
         await settle(pilot)
-        await pilot.press("escape", "1")
+        choose(app, "recap", 1)
+        await pilot.press("enter")
         await settle(pilot)
         screen = main_screen(app)
         assert screen.recap_marks is not None and len(screen.recap_marks.marks) > 2

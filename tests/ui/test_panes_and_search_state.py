@@ -1,5 +1,5 @@
 """The main screen's state objects on their own, without a terminal: which
-pane Tab and Escape lead to, and what a search and its marks come to."""
+pane Tab and Escape lead to, and which episodes a search keeps in the list."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from packs import make_episode, make_pack
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.search import SearchIndex
 from soundtrack_tui.ui.panes import Panes, layout_for
-from soundtrack_tui.ui.search_controller import SearchController
-from soundtrack_tui.ui.widgets.marks import RecapMark
+from soundtrack_tui.ui.screens.searching import episodes_in
 
 
 @pytest.mark.parametrize(
@@ -52,28 +51,9 @@ def test_the_tab_names_the_list_only_in_a_narrow_layout() -> None:
     assert Panes(layout="narrow").showing("reviews").tab == "tab-reviews"
 
 
-def pack_with_a_word_everywhere() -> SearchController:
+def test_the_list_keeps_the_episodes_with_matches_locked_or_not() -> None:
     recap = ["the violin plays", "no strings here", "violin again, and a violin"]
     pack = make_pack(4, overrides={n: make_episode(n, recap=recap) for n in range(1, 5)})
-    return SearchController(index=SearchIndex.build(pack))
-
-
-def test_an_answer_carries_its_question_and_the_episodes_to_list() -> None:
-    search = pack_with_a_word_everywhere()
-    viewer = Viewer(frozenset({1, 2}), Level.STANDARD)
-    answer = search.answer("violin", viewer)
-    assert (answer.query, answer.viewer) == ("violin", viewer)
-    assert {hit.episode for hit in answer.results.hits} == {1, 2}
-    assert answer.episodes == {1, 2, 3, 4}  # locked episodes with matches are listed, not shown
-
-
-def test_recap_marks_are_every_match_in_reading_order() -> None:
-    search = pack_with_a_word_everywhere()
-    viewer = Viewer(frozenset({1, 2}), Level.STANDARD)
-    answer = search.recap_marks("violin", viewer, 2)
-    assert answer.marks.episode == 2
-    assert [(mark.paragraph, mark.start) for mark in answer.marks.marks] == [(0, 4), (2, 0), (2, 20)]
-    assert answer.marks.current == 0
-    chosen = RecapMark(2, 20, 26)
-    assert search.recap_marks("violin", viewer, 2, chosen).marks.current == 2
-    assert search.recap_marks("violin", viewer, 3).marks.marks == ()  # locked: nothing to mark
+    results = SearchIndex.build(pack).search("violin", Viewer(frozenset({1, 2}), Level.STANDARD))
+    assert {hit.episode for hit in results.hits} == {1, 2}
+    assert episodes_in(results) == {1, 2, 3, 4}  # locked episodes with matches are listed, not shown

@@ -38,7 +38,7 @@ async def test_soundtrack_opens_with_t_and_hides_locked_songs(make_app: AppFacto
         await pilot.pause()
         assert isinstance(app.screen, SoundtrackScreen)
         shown = text_of(app.screen)
-        assert "Released Single  Kyu" in shown
+        assert "Released Single · Kyu" in shown
         assert "Song Of Episode Two" not in shown
         assert "Sung at the studio" not in shown
         assert "1 more song unlocks as you watch." in shown
@@ -52,7 +52,7 @@ async def test_soundtrack_shows_an_unlocked_song_as_new(make_app: AppFactory) ->
         await pilot.press("t")
         await pilot.pause()
         shown = text_of(app.screen)
-        assert "Song Of Episode Two  A Singer   new" in shown
+        assert "Song Of Episode Two · A Singer new" in shown
         assert "heard in episode 2" in shown
         assert "Sung at the studio." in shown
         assert "unlock" not in shown

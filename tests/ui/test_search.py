@@ -13,13 +13,13 @@ from packs import make_episode, make_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import SearchIndex
-from soundtrack_tui.ui.search_controller import SearchController
+from soundtrack_tui.core.search.session import SearchSession
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 from .conftest import AppFactory
-from .helpers import main_screen, notifications, options_text, text_of
+from .helpers import choose, chosen_hit, main_screen, notifications, options_text, text_of
 
 
 async def settle(app: App[object]) -> None:
@@ -68,7 +68,7 @@ async def test_locked_matches_are_counted_never_shown(make_app: AppFactory) -> N
         await type_query(pilot, app, "mandarin")
         assert "No visible matches" in summary_text(app)
         assert "more matches in locked episodes" in summary_text(app)
-        assert summary_text(app).endswith("; s shows them")
+        assert summary_text(app).endswith("; ^s shows them")
         assert not any("mandarin" in row.lower() for row in results_text(app))
 
 
@@ -111,64 +111,91 @@ async def test_enter_on_a_result_jumps_and_n_walks_the_matches(make_app: AppFact
         await pilot.press("slash")
         await type_query(pilot, app, "woo-il")
         await pilot.press("down")
-        listing = screen.query_one(ResultsList)
-        assert screen.focused is listing
-        # Walk to the first recap result and choose it.
-        panel = screen.query_one(SearchPanel)
-        target = next(
-            index
-            for index, option in enumerate(listing.options)
-            if option.id in panel._hits and panel._hits[option.id].field == "recap"
-        )
-        hit = panel._hits[listing.options[target].id or ""]
-        listing.highlighted = target
+        assert screen.focused is screen.query_one(ResultsList)
+        choose(app, "recap")
+        hit = chosen_hit(app)
         await pilot.press("enter")
-        await settle(app)  # the recap's marks are found in a worker
+        await settle(app)  # the recap's marks and the walk are found in a worker
         await pilot.pause()
         assert not screen.panes.searching
         assert screen.selected == hit.episode
-        assert screen.focused is not None and screen.focused.id == "recap"
+        recap = screen.query_one("#recap", TextPane)
+        assert screen.focused is recap
         marks = screen.recap_marks
-        assert marks is not None and len(marks.marks) >= 2
+        assert marks is not None and len(marks.marks) >= 2 and marks.current is not None
         assert marks.marks[marks.current].paragraph == hit.target.paragraph
-        start = marks.current
+        session = screen.search
+        assert session is not None and session.position is not None
+        first = session.position
+        assert str(recap.border_subtitle).startswith(first)
+        number = int(first.split()[1])
         await pilot.press("n")
-        assert screen.recap_marks is not None
-        assert screen.recap_marks.current == (start + 1) % len(marks.marks)
-        await pilot.press("N", "N")
-        assert screen.recap_marks.current == (start - 1) % len(marks.marks)
+        await settle(app)
+        await pilot.pause()
+        assert session.position is not None and session.position.startswith(f"match {number + 1} of")
+        await pilot.press("N")
+        await settle(app)
+        await pilot.pause()
+        assert session.position == first and screen.selected == hit.episode
+        assert screen.recap_marks is not None and screen.recap_marks.current == marks.current
         # The highlighted words are in the recap text, styled.
-        recap = screen.query_one("#recap")
-        assert isinstance(recap, TextPane)
         styles = [str(span.style) for block in recap.blocks for span in block.content.spans]
         assert any("reverse" in style for style in styles)
 
 
-async def test_searches_and_recap_marks_are_worked_out_off_the_ui_thread(
+async def test_n_crosses_episodes_and_panes_with_a_counter(make_app: AppFactory) -> None:
+    """n steps through every match of the result set in reading order: from
+    the last recap match it goes on to other episodes and to the
+    characters' notes, and the pane holding the current match says where it
+    is ("match 3 of 12")."""
+    app = make_app(level=Level.OFF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "tarot")
+        choose(app, "recap")
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        session = screen.search
+        assert session is not None and session.position is not None
+        total = int(session.position.split()[-1])
+        seen_panes, seen_episodes = set(), set()
+        for _ in range(total):
+            await pilot.press("n")
+            await settle(app)
+            await pilot.pause()
+            seen_panes.add(screen.panes.pane)
+            seen_episodes.add(screen.selected)
+            pane = screen.query_one(f"#{screen.panes.pane}")
+            assert str(pane.border_subtitle).startswith(session.position or "?")
+        assert {"recap", "characters"} <= seen_panes and len(seen_episodes) >= 2
+    assert total >= 5
+
+
+async def test_searches_and_marks_are_worked_out_off_the_ui_thread(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     threads: list[threading.Thread] = []
+    answer = SearchSession.answer
 
-    def spied(method):  # type: ignore[no-untyped-def]
-        def spy(self, *args, **kwargs):  # type: ignore[no-untyped-def]
-            threads.append(threading.current_thread())
-            return method(self, *args, **kwargs)
+    def spy(self, request):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return answer(self, request)
 
-        return spy
-
-    monkeypatch.setattr(SearchController, "answer", spied(SearchController.answer))
-    monkeypatch.setattr(SearchController, "recap_marks", spied(SearchController.recap_marks))
+    monkeypatch.setattr(SearchSession, "answer", spy)
     app = make_app(watched=[1, 2])
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         await pilot.press("slash")
         await type_query(pilot, app, "sun-woo")
-        await pilot.press("escape", "2")  # the query stays marked in episode 2's recap
+        await pilot.press("enter")  # the best result: its matches stay marked
+        await pilot.press("2")
         await settle(app)
         await pilot.pause()
         assert screen.recap_marks is not None and screen.recap_marks.episode == 2
         assert screen.recap_marks.marks
-    assert threads and threading.main_thread() not in threads
+    assert len(threads) >= 3 and threading.main_thread() not in threads
 
 
 async def test_n_is_offered_only_when_there_are_matches(make_app: AppFactory) -> None:
@@ -179,10 +206,11 @@ async def test_n_is_offered_only_when_there_are_matches(make_app: AppFactory) ->
         keys = {binding.binding.id for binding in screen.active_bindings.values()}
         assert "next-match" not in keys
         await pilot.press("n")  # does nothing, quietly
-        assert screen.recap_marks is None
+        assert screen.recap_marks is None and not notifications(app)
         await pilot.press("slash")
         await type_query(pilot, app, "jennifer")
-        await pilot.press("escape")
+        await pilot.press("enter")
+        await settle(app)
         keys = {binding.binding.id for binding in screen.active_bindings.values()}
         assert {"next-match", "previous-match"} <= keys
 
@@ -361,3 +389,84 @@ async def test_a_query_typed_while_indexing_says_so_then_gets_its_results(
         await settle(app)
         await pilot.pause()
         assert "Type to search" in summary_text(app)
+
+
+def in_view(pane: TextPane) -> bool:
+    """Is the first line of the block `pane` points at on screen?"""
+    assert pane.target is not None
+    start, _ = pane.block_lines(pane.target)
+    top = pane.scroll_offset.y
+    return top <= start < top + pane.scrollable_content_region.height
+
+
+@pytest.mark.parametrize(
+    ("size", "query", "field"),
+    [
+        ((120, 40), "tarot", "note"),
+        ((80, 24), "tarot", "note"),
+        ((80, 24), "pigeonweek", "series review"),
+        ((120, 40), "pigeonweek", "series review"),
+    ],
+)
+async def test_enter_lands_on_the_matched_note_or_review_in_view(
+    make_app: AppFactory, size: tuple[int, int], query: str, field: str
+) -> None:
+    app = make_app(level=Level.OFF)
+    async with app.run_test(size=size) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, query)
+        choose(app, field)
+        hit = chosen_hit(app)
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        pane = screen.query_one("#characters" if field == "note" else "#reviews", TextPane)
+        assert screen.focused is pane and pane.target is not None
+        assert pane.blocks[pane.target].frame == "bar"
+        words = hit.snippet.strip("…").split()[:3]
+        assert " ".join(words) in " ".join(pane.blocks[pane.target].content.plain.split())
+        assert in_view(pane)
+        assert pane.scroll_offset.y > 0  # the match is not at the top of the pane
+
+
+async def test_ctrl_s_in_the_box_reveals_and_the_results_refresh_at_once(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "mandarin")
+        assert "locked" in summary_text(app)
+        await pilot.press("ctrl+s")
+        await settle(app)
+        await pilot.pause()
+        assert screen.query_one("#search-input", Input).value == "mandarin"  # not typed into the query
+        assert screen.focused is screen.query_one("#search-input")
+        assert any("mandarin" in row.lower() for row in results_text(app))
+        assert "locked" not in summary_text(app)
+        await pilot.press("ctrl+s")  # back to the saved level: the locked count returns
+        await settle(app)
+        await pilot.pause()
+        assert not any("mandarin" in row.lower() for row in results_text(app))
+        assert "locked" in summary_text(app)
+
+
+async def test_a_new_search_clears_the_marks_of_the_last(make_app: AppFactory) -> None:
+    app = make_app(level=Level.OFF)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        await pilot.press("slash")
+        await type_query(pilot, app, "tarot")
+        choose(app, "note")
+        await pilot.press("enter")
+        await settle(app)
+        await pilot.pause()
+        assert screen.character_mark is not None
+        await pilot.press("slash")
+        await type_query(pilot, app, "x")
+        assert screen.character_mark is None and screen.recap_marks is None
+        characters = screen.query_one("#characters", TextPane)
+        await pilot.pause()
+        assert not any(block.frame == "bar" for block in characters.blocks)
+        await pilot.press("escape")  # a cancelled search leaves no marks either
+        assert screen.search is not None and not screen.search.marking

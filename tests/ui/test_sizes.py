@@ -115,3 +115,55 @@ async def test_tab_strip_click_switches_panes(make_app: AppFactory) -> None:
         await pilot.pause()
         assert screen.panes.pane == "reviews"
         assert screen.query_one("#reviews").display
+
+
+async def test_the_list_widens_with_the_terminal(make_app: AppFactory) -> None:
+    """At 200 columns every title of the bundled pack shows whole; at 120
+    the list keeps its floor of 32 columns."""
+    app = make_app(watched=[1, 2, 3, 4])
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        shown = [episodes.render_line(row).text for row in range(4)]
+        assert any("A Picture Is Worth a Thousand Words" in line for line in shown), shown
+        assert not any("…" in line for line in shown), shown
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert episodes.outer_size.width == 32
+
+
+@pytest.mark.parametrize("size", [(20, 6), (40, 8), (120, 6)])
+async def test_a_short_terminal_still_shows_a_row(make_app: AppFactory, size: tuple[int, int]) -> None:
+    """No tab strip in a short terminal: it would take the list's last rows."""
+    app = make_app(watched=[1])
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        assert episodes.scrollable_content_region.height >= 1
+        assert "1 ✓ Echoes" in episodes.render_line(0).text
+
+
+async def test_the_selected_episode_stays_in_view_when_the_terminal_shrinks(make_app: AppFactory) -> None:
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one("#episodes")
+        await pilot.resize_terminal(20, 6)
+        await pilot.pause()
+        await pilot.pause()
+        shown = [episodes.render_line(row).text for row in range(episodes.scrollable_content_region.height)]
+        assert any("3 ⊘" in line for line in shown), shown
+
+
+@pytest.mark.parametrize("width", [120, 80, 40])
+async def test_the_header_says_a_peek_whole(make_app: AppFactory, width: int) -> None:
+    """The long header when it fits, else the short one, whose title (last)
+    is what an ellipsis cuts: never a peek before its episode number."""
+    from .helpers import header_text
+
+    app = make_app(watched=[1, 2])
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press("4", "p")
+        await pilot.pause()
+        shown = header_text(app)[: width - 1]
+        assert "peeking at episode 4" in shown or "peeking 4" in shown, shown

@@ -117,7 +117,7 @@ def cmd_show(session: Session, args: Any) -> int:
 def _print_review(out: Output, view: ReviewView) -> None:
     review = view.review
     rating = f"  {review.rating}" if review.rating else ""
-    out.line((review.outlet, "bold"), (rating, "cyan"), (f"  ({view.label})", "dim"))
+    out.line((review.outlet, "bold"), (rating, "cyan"), (f" ({view.label})", "dim"))
     out.paragraph(review.verdict, "italic")
     out.paragraph(review.thoughts)
 
@@ -148,13 +148,13 @@ def cmd_level(session: Session, args: Any) -> int:
     """Show the saved spoiler level, or save a new one."""
     if args.level is None:
         level = session.store.current.level
-        Output().line((f"Spoiler level: {level.value}", ""), (f"  ({LEVEL_WORDS[level]})", "dim"))
+        Output().line((f"Spoiler level: {level.value}", ""), (f" ({LEVEL_WORDS[level]})", "dim"))
         return EXIT_OK
     level = Level.parse(args.level)
     session.store.set_level(level)
     if session.store.read_only:
         raise CommandError(f"could not save the spoiler level: {_why_not_saved(session)}")
-    Output().line((f"Spoiler level set to {level.value}", ""), (f"  ({LEVEL_WORDS[level]})", "dim"))
+    Output().line((f"Spoiler level set to {level.value}", ""), (f" ({LEVEL_WORDS[level]})", "dim"))
     return EXIT_OK
 
 
@@ -176,6 +176,6 @@ def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int
     count = len(progress.watched & set(session.pack.numbers))
     Output().line(
         (f"Marked episode{plural} {listed} as {state}", ""),
-        (f"  ({count}/{session.pack.show.episode_count} watched)", "dim"),
+        (f" ({count}/{session.pack.show.episode_count} watched)", "dim"),
     )
     return EXIT_OK

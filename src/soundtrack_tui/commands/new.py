@@ -105,6 +105,6 @@ def new_pack(path: str, title: str, episodes: int) -> int:
         error(f"could not create {folder}: {describe_os_error(failure)}")
         return EXIT_CONTENT
     out = Output()
-    out.line((f"Created {folder}", "bold"), (f"  ({episodes} episodes)", "dim"))
+    out.line((f"Created {folder}", "bold"), (f" ({episodes} episodes)", "dim"))
     out.line((f"Fill in the texts, then run: soundtrack check {folder}", ""))
     return EXIT_OK

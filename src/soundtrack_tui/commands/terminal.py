@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import MutableMapping
+from typing import IO
 
 from soundtrack_tui.commands.session import pack_path
 from soundtrack_tui.exit_codes import EXIT_USAGE
-from soundtrack_tui.output import error
+from soundtrack_tui.output import MAX_WIDTH, error
+
+MAX_LINES = 200
 
 # What textual-serve sets in each browser session's environment: Textual then
 # talks to the web page over stdin and stdout, which are pipes by design.
@@ -54,6 +58,7 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
             "soundtrack list, show N, search QUERY, story, watched N or check"
         )
         return EXIT_USAGE
+    honest_size_environment(os.environ, sys.__stdout__)
     if is_web_session():
         from soundtrack_tui.commands.serve import end_with_server
 
@@ -62,3 +67,29 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
 
     code: int = run_app(pack_path(content), state, spoilers=spoilers)
     return code
+
+
+def honest_size_environment(environ: MutableMapping[str, str], terminal: IO[str] | None) -> None:
+    """Keep COLUMNS and LINES only where they are a size the terminal has.
+
+    Textual reads its size through `shutil.get_terminal_size`, which
+    prefers these variables to the terminal: `COLUMNS=99999` had it lay out
+    a screen of billions of cells at 100% CPU, deaf to q, and 0 or a word
+    is no size at all. A value that is not a number from 1 to what the
+    terminal reports is dropped, so Textual follows the terminal, resizes
+    included; a smaller one is a deliberate choice and stays. A terminal
+    that reports more than `MAX_WIDTH` x `MAX_LINES` (or nothing) is held
+    to that size."""
+    try:
+        reported = tuple(os.get_terminal_size(terminal.fileno())) if terminal is not None else (0, 0)
+    except (AttributeError, OSError, ValueError):
+        reported = (0, 0)
+    for name, size, most in zip(("COLUMNS", "LINES"), reported, (MAX_WIDTH, MAX_LINES), strict=True):
+        limit = min(size, most) if size > 0 else most
+        wanted = environ.get(name, "").strip()
+        if wanted.isascii() and wanted.isdigit() and 1 <= int(wanted) <= limit:
+            continue
+        if size == limit:
+            environ.pop(name, None)  # the terminal's own size, which Textual reads
+        else:
+            environ[name] = str(limit)

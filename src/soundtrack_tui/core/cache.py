@@ -19,17 +19,19 @@ The cache is an optimisation, never a source of truth:
   version never reads an older one's entries; a change to what is stored
   within a version (a developer's checkout) must bump `CACHE_FORMAT`;
 * how an entry is read and written (checksum, an unpickler that knows only
-  the model's classes, mapped buffers, atomic replace) is in `cache_entry`.
+  the model's classes, large buffers beside the pickle, atomic replace) is
+  in `cache_entry`; what a loaded pack must look like is in `cache_check`.
   Anything wrong with an entry is a miss: the pack is read from its files
   and the entry rewritten. Reading the cache never raises;
+* the folder keeps the entries of the `cache_folder.MAX_PACKS` packs used
+  most recently; older ones are removed when an entry is written;
 * nothing is written when the folder is not writable, when a file changed
   while the pack was being read, or when a file is younger than two
   seconds (a later edit within the file system's timestamp granularity
   could otherwise keep the same size and mtime).
 
-Whether mapping the large buffers still pays (measured with
-`benchmarks/run.py` at 1,000 episodes, searching session): see
-`cache_entry`'s docstring and docs/performance.md.
+What reading the large buffers costs (measured with `benchmarks/run.py`
+at 1,000 episodes): see docs/reliability.md and docs/performance.md.
 
 `soundtrack check` never uses this module: it always validates the files.
 """
@@ -43,16 +45,15 @@ import time
 import zlib
 from collections.abc import Callable
 from functools import partial
-from itertools import chain
 from pathlib import Path
 from types import MappingProxyType
 from typing import IO, TYPE_CHECKING, Any, overload
 
 from soundtrack_tui import __version__
-from soundtrack_tui.core import cache_entry
+from soundtrack_tui.core import cache_check, cache_entry, cache_folder
 from soundtrack_tui.core.cache_entry import Allowed, Blob, BlobPickler, SafeUnpickler
-from soundtrack_tui.core.errors import LoadResult, Problem, Progress
-from soundtrack_tui.core.model import Character, Episode, Pack, Show
+from soundtrack_tui.core.errors import LoadResult, Progress
+from soundtrack_tui.core.model import Pack
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex
@@ -257,7 +258,7 @@ def _key(root: Path) -> dict[str, Any]:
     return {
         "format": CACHE_FORMAT,
         "version": __version__,
-        "byteorder": sys.byteorder,  # the mapped arrays are native
+        "byteorder": sys.byteorder,  # the stored arrays are native
         "root": os.path.abspath(root),
         "shown": str(root),  # problems quote the path as given
         "files": _pack_files(root),
@@ -291,26 +292,12 @@ def _pack_files(root: Path) -> tuple[FileStamp, ...]:
 
 
 def _result(value: object, root: Path) -> LoadResult | None:
-    """Rebuild the LoadResult from the stored tuple, checking every type."""
+    """Rebuild the LoadResult from the stored tuple, if every field of it is
+    what the loader could have built (`cache_check`)."""
     if not (isinstance(value, tuple) and len(value) == 4):
         return None
     show, episodes, characters, problems = value
-    if not isinstance(show, Show) or not isinstance(episodes, dict):
-        return None
-    reviews = chain(show.reviews, *(e.reviews for e in episodes.values() if isinstance(e, Episode)))
-    if not all(type(r.thoughts_utf8) in (bytes, memoryview) for r in reviews):
-        return None
-    if not all(
-        type(k) is int
-        and isinstance(e, Episode)
-        and e.number == k
-        and type(e.recap_utf8) in (bytes, memoryview)
-        for k, e in episodes.items()
-    ):
-        return None
-    if not isinstance(characters, tuple) or not all(isinstance(c, Character) for c in characters):
-        return None
-    if not isinstance(problems, list) or not all(isinstance(p, Problem) and not p.is_error for p in problems):
+    if not cache_check.is_clean_pack(show, episodes, characters, problems):
         return None
     return LoadResult(Pack(show, MappingProxyType(episodes), characters, root), problems)
 
@@ -334,5 +321,6 @@ def _store(
         if newest > time.time_ns() - _RACY_NS:
             return
         cache_entry.store(path, magic, key, value, pickler)
+        cache_folder.keep_recent(path.parent, path)
     except Exception:
         return

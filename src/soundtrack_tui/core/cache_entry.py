@@ -1,4 +1,4 @@
-"""One cache entry on disk: a key, a checked pickle, and its large buffers mapped.
+"""One cache entry on disk: a key, a checked pickle, and its large buffers.
 
 Layout: a magic line naming the kind of entry, a pickled header (the key,
 the payload's length, the blob's size and the CRC-32 of both), the payload
@@ -6,25 +6,24 @@ pickle, zeros to the next multiple of 8, then the blob: every bytes or
 integer-array buffer of `BLOB_MIN` bytes or more, stored raw. The pickle
 holds a reference `("buffer", offset, size, typecode)` in its place.
 
-Why the blob is mapped rather than read: loading a pickle copies each
-buffer twice (read, then rebuilt), and a thousand episodes' recaps and
-search index are tens of megabytes of which a session reads a few pages.
-Mapped, they cost nothing until read (see `cache.py` for the measurements
-that keep it).
+Why a blob beside the pickle: loading a pickle copies each buffer twice
+(read, then rebuilt); the blob is read once, in one piece, and the
+payload's recaps and index arrays are views of it. It is read rather than
+mapped, although a map cost nothing until touched: a mapped file
+truncated under its reader kills the process (see `_read_blob`).
 
 Reading never trusts the file: the key must match exactly, the checksum
 must hold, the unpickler knows only the classes the caller allows (a
 foreign pickle fails before anything runs) and every buffer reference is
 checked against the blob's bounds. Any problem is a miss (None), never an
 exception. Writing is atomic: a temp file in the same folder, then
-`os.replace`, so a reader (or a live mapping) never sees half an entry.
+`os.replace`, so a reader never sees half an entry.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
-import mmap
 import os
 import pickle
 import time
@@ -150,17 +149,18 @@ def load(
             start = entry.tell()
             crc = _crc(entry, length, 0)
             entry.read(-entry.tell() % ALIGN)
-            base = entry.tell()
-            crc = _crc(entry, size, crc)
-            if crc is None or crc != header.get("crc") or entry.read(1):
+            blob = _read_blob(entry, size)
+            if crc is None or blob is None or zlib.crc32(blob, crc) != header.get("crc") or entry.read(1):
                 return None
-            blob = _map(entry, base, size)
             # Unpickled from the file, not from a copy of the payload: that
             # copy (12 MB at a thousand episodes) was most of a load's peak.
             entry.seek(start)
-            return unpickler(entry, blob).load()
+            value = unpickler(entry, blob).load()
     except Exception:
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # last used: the folder keeps the packs used most recently
+    return value
 
 
 def _crc(stream: IO[bytes], count: int, crc: int | None) -> int | None:
@@ -180,19 +180,19 @@ def _crc(stream: IO[bytes], count: int, crc: int | None) -> int | None:
     return crc
 
 
-def _map(entry: IO[bytes], base: int, size: int) -> memoryview:
-    """The `size` bytes at `base` of the open file `entry`, mapped read-only
-    (a copy where the file cannot be mapped). The mapping lives as long as
-    a view of it does; entries are replaced by rename, never rewritten in
-    place, so a mapped file never changes under its readers."""
-    if size == 0:
-        return memoryview(b"")
-    try:
-        mapped = mmap.mmap(entry.fileno(), 0, access=mmap.ACCESS_READ)
-    except (OSError, ValueError):
-        entry.seek(base)
-        return memoryview(entry.read(size))
-    return memoryview(mapped)[base : base + size]
+def _read_blob(entry: IO[bytes], size: int) -> memoryview | None:
+    """The next `size` bytes of `entry`, read into memory (None if the file
+    ends first), as a read-only view the payload's buffers slice.
+
+    Read, not mapped: a mapped file truncated under its reader (by anyone
+    who can write the cache folder; this module only ever replaces an
+    entry by rename) kills the process with SIGBUS at the next page it
+    touches, with the terminal left raw. The copy costs its size in memory
+    (about 11 MB of peak RSS at 1,000 episodes, see docs/reliability.md)."""
+    if not 0 <= size <= os.fstat(entry.fileno()).st_size - entry.tell():
+        return None  # a header claiming more than the file holds: no allocation for it
+    blob = entry.read(size)  # bytes, not a bytearray: a view of bytes hashes like bytes
+    return memoryview(blob) if len(blob) == size else None
 
 
 def store(

@@ -6,14 +6,15 @@ memory, and indexing them ~2.5 s of pure Python with a peak of ~85 MB.
 Done in the browser, both peaks would stay in its memory for good (freed
 heap is rarely given back to the system) and the indexing would hold the
 GIL, so keys would be answered late. The child does the work and stores
-each result in the cache; the browser maps the stored entries, which costs
-~0.1 s and only the pages it reads. Smaller packs are read and indexed in
+each result in the cache; the browser loads the stored entries, which costs
+~0.1 s and about the size of the recaps and the index. Smaller packs are read and indexed in
 the browser's own process in milliseconds.
 
 `PackIndexer` owns the child: the app starts it and closes it, which ends
 the child and reaps it. The child also ends by itself when its parent is
 gone, however that happened: it watches a pipe from the parent and exits
-when the pipe closes.
+when the pipe closes. It ignores SIGHUP and SIGTERM, which the browser
+handles for both (`leave_signals_to_parent`).
 
 The child says how far it got on its stdout, one line each: `progress DONE
 TOTAL` while it reads episode files, `pack` once the parsed pack is stored,
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -141,7 +143,7 @@ class PackIndexer:
 
     def load_pack(self, progress: Progress | None = None) -> LoadResult:
         """The pack, read by the child (started here if `start` was not
-        called) and mapped from the cache once stored; `progress` gets the
+        called) and loaded from the cache once stored; `progress` gets the
         child's reports. A child that fails or stores nothing leaves the
         work to this process: `cache.load_pack_cached(root, progress)`,
         which also reports a broken pack's errors. Once closed, an empty
@@ -238,8 +240,8 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     with contextlib.suppress(AttributeError, OSError):
         os.nice(_NICE)
     if not was_cached:
-        # Indexed from the stored entry, mapped: far less memory than the
-        # parsed pack, which this process then no longer holds.
+        # Indexed from the stored entry (its recaps one buffer): far less
+        # memory than the parsed pack, which this process then no longer holds.
         pack = load_pack_cached(root).pack
         if pack is None:
             return 1
@@ -266,6 +268,18 @@ def exit_with_parent(pipe: IO[bytes]) -> None:
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
 
+def leave_signals_to_parent() -> None:
+    """Ignore the hangup and termination signals a terminal or a session
+    sends to the whole process group. Ended by one of them, this child
+    would leave the browser, which handles them and is closing anyway, to
+    build the index itself (seconds of work it then waits for before it
+    can exit). The browser ends this child when it closes, and
+    `exit_with_parent` when it is gone."""
+    for number in (signal.SIGHUP, signal.SIGTERM):
+        signal.signal(number, signal.SIG_IGN)
+
+
 if __name__ == "__main__":
+    leave_signals_to_parent()
     exit_with_parent(sys.stdin.buffer)
     sys.exit(main())

@@ -20,6 +20,7 @@ from soundtrack_tui.core.layout import layout_warnings
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
     FORMAT_VERSION,
+    MAX_EPISODES,
     Character,
     Episode,
     Note,
@@ -38,7 +39,6 @@ __all__ = ["MAX_FILE_BYTES", "LoadResult", "Progress", "load_pack", "read_pack"]
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 _EPISODE_FILE = re.compile(r"^[0-9]{2,}$")
-MAX_EPISODES = 100_000
 _URL_SCHEMES = ("https://", "http://")
 # A "previously on" reads in a breath: the format asks for 60 to 90 words.
 SUMMARY_WORDS = range(60, 91)

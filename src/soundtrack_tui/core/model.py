@@ -15,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 
 FORMAT_VERSION = 1
+MAX_EPISODES = 100_000  # what the loader accepts as episode_count
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,8 @@ def _decoded(data: bytes | memoryview) -> str:
 
 class _KeptAsUtf8:
     """For model classes that keep long text as UTF-8 (see `Episode`): a
-    mapped text, a memoryview of a cache entry, is pickled as bytes (a
-    memoryview cannot be)."""
+    text loaded from the cache, a memoryview of the entry, is pickled as
+    bytes (a memoryview cannot be)."""
 
     def __getstate__(self) -> dict[str, object]:
         state = dict(self.__dict__)
@@ -141,7 +142,7 @@ class Episode(_KeptAsUtf8):
     1,000 synthetic episodes), while decoding one costs microseconds and
     only the shown recap, or the search index build, reads them.
     Loaded from the cache, `recap_utf8` is a read-only memoryview of the
-    mapped entry rather than bytes (only the recaps read are paged in).
+    entry's blob rather than bytes (one buffer for every recap).
     Constructed, compared and pickled like any other model class; `recap`
     and `paragraphs` always return `str`."""
 

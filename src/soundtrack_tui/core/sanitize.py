@@ -62,3 +62,9 @@ def sanitize(text: str) -> str:
     if not _UNSAFE.search(text):
         return text
     return _UNSAFE.sub(_replacement, _LINE_BREAKS.sub("\n", text))
+
+
+def one_line(text: str) -> str:
+    """`text` sanitized, on one line: for a path or a name shown where a
+    line break would break the layout (a file name may hold one)."""
+    return sanitize(text).replace("\n", " ")

@@ -7,10 +7,12 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
+import signal
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -19,6 +21,7 @@ from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.dom import DOMNode
+from textual.filter import LineFilter
 from textual.screen import Screen
 from textual.worker import get_current_worker
 
@@ -28,13 +31,16 @@ from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import LEVEL_WORDS, Level
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
-from soundtrack_tui.ui import bindings
+from soundtrack_tui.ui import app_keys, bindings
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
+from soundtrack_tui.ui.safe_lines import SanitizedLines
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
+from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:
     from textual.command import Provider
@@ -47,6 +53,8 @@ MAX_PROBLEMS_SHOWN = 5
 # Episode files: an uncached pack this big loads behind a progress bar, read
 # by the child process that then indexes it (`core.indexer`).
 LARGE_PACK = CHILD_MIN_EPISODES
+TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
+SANITIZED_LINES = SanitizedLines()
 
 
 def _episode_commands() -> type[Provider]:
@@ -63,8 +71,8 @@ class SoundtrackApp(App[int]):
     TITLE = "soundtrack"
     COMMANDS = App.COMMANDS | {_episode_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit", id="quit", tooltip="Quit soundtrack"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key and what it does"),
+        app_keys.QUIT,
+        app_keys.HELP,
         Binding(
             "ctrl+p",
             "command_palette",
@@ -100,7 +108,9 @@ class SoundtrackApp(App[int]):
         self.load_from = load_from
         self.indexer = indexer
         self.load_failure: list[Problem] = []
-        self.keymap_config = keymap if keymap is not None else load_keymap(keys_file(), binding_ids)
+        self.keymap_config = (
+            keymap if keymap is not None else load_keymap(keys_file(), binding_ids, binding_contexts)
+        )
         self.main: MainScreen | None = None
         self._theme_ready = False
 
@@ -129,6 +139,24 @@ class SoundtrackApp(App[int]):
 
         return load_index_cached(pack)
 
+    def get_line_filters(self) -> Sequence[LineFilter]:
+        """Textual's filters (NO_COLOR and the like), then the last
+        sanitizing pass over everything drawn (`safe_lines`)."""
+        return [*super().get_line_filters(), SANITIZED_LINES]
+
+    def on_load(self) -> None:
+        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end
+        the app the way q does, through `exit`: Textual's driver then gives
+        the terminal back (alternate screen and mouse off, the tty cooked),
+        the main screen saves the selection and the indexing child is
+        closed. Left to their default, they kill the process mid-draw and
+        leave the terminal raw. The exit code says which signal, as a
+        shell's does (128 + its number)."""
+        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
+            loop = asyncio.get_running_loop()
+            for number in TERMINATING_SIGNALS:
+                loop.add_signal_handler(number, self.exit, None, 128 + number)
+
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
             self._load(*self.load_from)
@@ -142,7 +170,7 @@ class SoundtrackApp(App[int]):
     @work(thread=True, exit_on_error=False)
     def _load(self, pack_path: Path, state_override: str | None) -> None:
         """Read a large pack off the UI thread, reporting progress: a child
-        process reads it (see `core.indexer`), this maps what it stored."""
+        process reads it (see `core.indexer`), this loads what it stored."""
         from soundtrack_tui.core.cache import load_pack_cached
         from soundtrack_tui.ui.screens.loading import LoadingScreen
 
@@ -206,9 +234,13 @@ class SoundtrackApp(App[int]):
         """The key the user presses for `binding_id` now, remaps included."""
         return bindings.key_label(binding_owners, self.keymap_config.keymap, self.get_key_display, binding_id)
 
-    def help_sections(self) -> list[bindings.KeySection]:
+    def help_sections(self, screen: Screen[object] | None = None) -> list[bindings.KeySection]:
+        """The keys that act on `screen`, or every key when it is None."""
+        owners = (
+            binding_owners if screen is None else bindings.owners_on(binding_owners, binding_contexts, screen)
+        )
         keymap = self.keymap_config.keymap
-        return bindings.help_sections(binding_owners, keymap, self.get_key_display, own_only=[SearchBox])
+        return bindings.help_sections(owners, keymap, self.get_key_display, own_only=[SearchBox])
 
     # -- actions ---------------------------------------------------------------
 
@@ -218,7 +250,7 @@ class SoundtrackApp(App[int]):
         if isinstance(self.screen, HelpScreen):
             self.screen.dismiss()
             return
-        self.push_screen(HelpScreen(self.help_sections(), str(keys_file())))
+        self.push_screen(HelpScreen(self.help_sections(self.screen), str(keys_file())))
 
     def on_story_requested(self, message: StoryRequested) -> None:
         if self.pack is not None:
@@ -286,16 +318,33 @@ def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
         ("Everywhere", SoundtrackApp),
         ("Browsing", MainScreen),
         ("Episode list", EpisodeList),
+        ("Recap, Characters and Reviews", TextPane),
         ("Search", SearchPanel),
         ("Search box", SearchBox),
         ("Search results", ResultsList),
     )
     from soundtrack_tui.ui.screens.reading import ReadingScreen
 
-    yield "Story so far and soundtrack", ReadingScreen
+    yield "Story so far and Soundtrack", ReadingScreen
     from soundtrack_tui.ui.screens.help import HelpScreen
 
     yield "Help", HelpScreen
+    yield "Scrolling", ReadingScroll
+
+
+def binding_contexts() -> Iterator[tuple[type[DOMNode], ...]]:
+    """The classes whose keys are live at once, as `bindings.Contexts`
+    describes: keys.toml clashes are looked for in each, and help lists the
+    classes of the screen it opens over."""
+    from soundtrack_tui.ui.screens.help import HelpScreen
+    from soundtrack_tui.ui.screens.reading import ReadingScreen
+
+    for pane in (EpisodeList, TextPane):
+        yield pane, MainScreen, SoundtrackApp
+    for part in (SearchBox, ResultsList):
+        yield part, SearchPanel, MainScreen, SoundtrackApp
+    for overlay in (ReadingScreen, HelpScreen):  # modal: the app's keys are cut off
+        yield ReadingScroll, overlay
 
 
 def binding_ids() -> set[str]:

@@ -9,7 +9,7 @@ imports the screens it describes.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from textual.binding import Binding, BindingsMap
@@ -19,11 +19,26 @@ Owners = Callable[[], Iterable[tuple[str, type[DOMNode]]]]
 """Every class with BINDINGS and the title help shows it under, in order:
 a lookup stops at the first class that has the id, so classes imported on
 demand come last."""
+Contexts = Callable[[], Iterable[Sequence[type[DOMNode]]]]
+"""Each set of classes whose keys are live at once, the focused widget's
+first: the widget, its screen, and the app unless the screen is modal."""
 KeyDisplay = Callable[[Binding], str]
 """`App.get_key_display`: how a key is written for the user."""
 
-HIDDEN_ACTIONS = frozenset({"help_quit", "scroll_left", "scroll_right"})
-"""Textual's own keys that help does not list: not part of browsing."""
+HIDDEN_ACTIONS = frozenset(
+    {
+        "help_quit",
+        "scroll_left",
+        "scroll_right",
+        "page_left",
+        "page_right",
+        "app.focus_next",
+        "app.focus_previous",
+    }
+)
+"""Textual's own keys that help does not list: text never scrolls sideways,
+and an overlay has one thing to focus (the main screen's Tab moves between
+panes, under its own id)."""
 
 
 class KeyRow(NamedTuple):
@@ -56,6 +71,22 @@ def find_binding(owners: Owners, binding_id: str) -> Binding | None:
             if binding.id == binding_id:
                 return binding
     return None
+
+
+def owners_on(owners: Owners, contexts: Contexts, screen: DOMNode) -> Owners:
+    """`owners` cut to the classes whose keys act on `screen`: help lists
+    what works where it was opened, not the keys of other screens."""
+
+    def live() -> Iterator[tuple[str, type[DOMNode]]]:
+        classes = {
+            cls
+            for context in contexts()
+            if any(isinstance(screen, cls) for cls in context)
+            for cls in context
+        }
+        return ((title, owner) for title, owner in owners() if owner in classes)
+
+    return live
 
 
 def binding_ids(owners: Owners) -> set[str]:

@@ -59,7 +59,7 @@ class EpisodeCommands(Provider):
                 Content(text),
                 partial(self._go, number),
                 text=text,
-                help="Show this episode in the recap pane",
+                help="Show this episode in the Recap pane",
             )
 
     async def search(self, query: str) -> Hits:
@@ -72,5 +72,5 @@ class EpisodeCommands(Provider):
                     highlight(text, offsets),
                     partial(self._go, number),
                     text=text,
-                    help="Show this episode in the recap pane",
+                    help="Show this episode in the Recap pane",
                 )

@@ -4,8 +4,12 @@ Every binding in the app has an `id`; Textual's keymap (`App.set_keymap`)
 swaps the key of a binding by id wherever that binding is defined, so one
 small file can remap the whole app without the app knowing where each
 binding lives. The file is validated in full before anything is applied:
-a typo should not leave the user with half their keys moved, so any problem
-keeps every default and is reported once.
+a typo should not leave the user with half their keys moved, so a problem
+with the file keeps every default and is reported once, with a
+did-you-mean for a misspelt id. A key given to a binding that another
+binding live at the same time already has is a clash, not a typo: the
+binding that had the key keeps it, the remap that took it is dropped and
+named, and the rest of the file applies.
 
 ```toml
 # ~/.config/soundtrack/keys.toml
@@ -16,9 +20,10 @@ search = "/,ctrl+f"
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import NamedTuple
@@ -26,6 +31,8 @@ from typing import NamedTuple
 import platformdirs
 from textual.binding import Binding
 from textual.keys import Keys, key_to_character
+
+from soundtrack_tui.ui.bindings import Contexts, declared_bindings
 
 CONFIG_DIR_ENV = "SOUNDTRACK_CONFIG_DIR"
 KEYS_FILE = "keys.toml"
@@ -80,7 +87,7 @@ def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
     keymap: dict[str, str] = {}
     for binding_id, value in document.items():
         if binding_id not in known_ids:
-            raise ValueError(f"unknown binding id {binding_id!r} (the help screen, ?, lists them)")
+            raise ValueError(f"unknown binding id {binding_id!r}{_did_you_mean(binding_id, known_ids)}")
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f'{binding_id}: expected a key string such as "m" or "ctrl+m"')
         keys = [key.strip() for key in value.split(",")]
@@ -91,6 +98,71 @@ def parse_keymap(text: str, known_ids: Collection[str]) -> dict[str, str]:
     return keymap
 
 
+RENAMED_IDS = {"overlay-down": "scroll-down", "overlay-up": "scroll-up"}
+"""Ids a keys.toml may still use from before the overlays and the panes
+shared their scrolling keys; the closest match would not always be these."""
+
+
+def _did_you_mean(binding_id: str, known_ids: Collection[str]) -> str:
+    renamed = RENAMED_IDS.get(binding_id)
+    close = (
+        [renamed] if renamed in known_ids else difflib.get_close_matches(binding_id, sorted(known_ids), n=1)
+    )
+    return f" (did you mean {close[0]!r}?)" if close else " (the help screen, ?, lists them)"
+
+
+def clashes(keymap: Mapping[str, str], contexts: Contexts) -> tuple[dict[str, str], list[str]]:
+    """`keymap` without the remaps that take a key from another binding live
+    at the same time, and one line naming each clash.
+
+    Only a remapped key can clash: the defaults share keys on purpose (Esc
+    closes the search inside the screen whose Esc goes back). Dropping a
+    remap gives that binding its default keys back, which may clash in turn,
+    so the check runs until nothing changes."""
+    kept = dict(keymap)
+    lines: list[str] = []
+    while True:
+        clash = _first_clash(kept, contexts)
+        if clash is None:
+            return kept, lines
+        key, keeper, loser = clash
+        del kept[loser]
+        lines.append(f'{KEYS_FILE}: "{key}" is bound to both {keeper} and {loser}; {keeper} keeps it')
+
+
+def _first_clash(keymap: Mapping[str, str], contexts: Contexts) -> tuple[str, str, str] | None:
+    """(key, binding that keeps it, remapped binding id that loses it)."""
+    order = list(keymap)
+    for context in contexts():
+        holders: dict[str, list[tuple[str, bool]]] = {}
+        for name, default_keys in _context_bindings(context).items():
+            remapped = keymap.get(name)
+            keys = remapped.split(",") if remapped is not None else default_keys
+            for key in keys:
+                holders.setdefault(key, []).append((name, key not in default_keys))
+        for key, names in holders.items():
+            if len(names) < 2 or not any(taken for _, taken in names):
+                continue
+            owners = [name for name, taken in names if not taken]
+            takers = sorted((name for name, taken in names if taken), key=order.index)
+            keeper = owners[0] if owners else takers.pop(0)
+            return key, keeper, takers[0]
+    return None
+
+
+def _context_bindings(context: Iterable[type]) -> dict[str, list[str]]:
+    """Each binding live in `context` by its id (a built-in one without an
+    id by its action), with its default keys."""
+    found: dict[str, list[str]] = {}
+    for owner in context:
+        for key, binding in declared_bindings(owner):
+            name = binding.id or binding.action
+            keys = found.setdefault(name, [])
+            if key not in keys:
+                keys.append(key)
+    return found
+
+
 def normalized(key: str) -> str:
     """`key` as Textual names it in bindings (`?` is `question_mark`), so a
     remapped key compares equal to the same key bound by default."""
@@ -98,10 +170,10 @@ def normalized(key: str) -> str:
     return binding.key
 
 
-def load_keymap(path: Path, known_ids: Callable[[], Collection[str]]) -> KeymapConfig:
+def load_keymap(path: Path, known_ids: Callable[[], Collection[str]], contexts: Contexts) -> KeymapConfig:
     """Read `path`; a missing file is the normal case and says nothing.
-    `known_ids` is called only when there is a file to check: listing them
-    imports every screen."""
+    `known_ids` and `contexts` are called only when there is a file to
+    check: listing them imports every screen."""
     try:
         if not path.is_file():
             if path.exists():
@@ -115,5 +187,6 @@ def load_keymap(path: Path, known_ids: Callable[[], Collection[str]]) -> KeymapC
     try:
         keymap = parse_keymap(text, known_ids())
     except ValueError as error:
-        return KeymapConfig(problem=f"{path}: {error}; default keys kept")
-    return KeymapConfig(keymap)
+        return KeymapConfig(problem=f"{KEYS_FILE}: {error}; default keys kept")
+    kept, lines = clashes(keymap, contexts)
+    return KeymapConfig(MappingProxyType(kept), "\n".join(lines) or None)

@@ -11,6 +11,14 @@ from typing import NamedTuple
 
 CONTENT_PANES = ("recap", "characters", "reviews")
 PANES = ("episodes", *CONTENT_PANES)
+PANE_TITLES = {
+    "episodes": "Episodes",
+    "recap": "Recap",
+    "characters": "Characters",
+    "reviews": "Reviews",
+}
+"""Each pane's one name: its border title, its tab, and what help and the
+docs call it."""
 MEDIUM = 80
 WIDE = 120
 LAYOUTS = ((0, "narrow"), (MEDIUM, "medium"), (WIDE, "wide"))
@@ -18,10 +26,18 @@ LAYOUTS = ((0, "narrow"), (MEDIUM, "medium"), (WIDE, "wide"))
 BREAKPOINTS = [(columns, f"-{name}") for columns, name in LAYOUTS]
 """The same as `Screen.HORIZONTAL_BREAKPOINTS`: the class app.tcss styles
 each layout by."""
+SHORT_ROWS = 10
+HEIGHT_BREAKPOINTS = [(0, "-short"), (SHORT_ROWS, "-tall")]
+"""`Screen.VERTICAL_BREAKPOINTS`: a short terminal drops the tab strip, so
+the pane under it keeps a row of text."""
 
 
 def layout_for(width: int) -> str:
     return next(name for columns, name in reversed(LAYOUTS) if width >= columns)
+
+
+def height_class(height: int) -> str:
+    return next(name for rows, name in reversed(HEIGHT_BREAKPOINTS) if height >= rows)
 
 
 class Panes(NamedTuple):

@@ -185,6 +185,18 @@ class Documents:
     def __len__(self) -> int:
         return len(self.fields)
 
+    def reading_order(self, d: int) -> tuple[int, int, int, int]:
+        """Where a reader meets document `d`: the episode pages in order
+        (title, logline, recap paragraphs, reviews), then the characters in
+        cast order (name, aliases, intro, notes), the series reviews and the
+        songs. Ids run by ranking tier, so they cannot give this order."""
+        field, owner, item = self.fields[d], self.owners[d], self.items[d]
+        if field <= REVIEW:
+            return (0, owner, field, item)
+        if field <= NOTE:
+            return (1, owner, field, item)
+        return (2 if field == SERIES else 3, owner, 0, item)
+
     def doc(self, d: int) -> Doc:
         """Gates follow `policy`: episode texts by their episode (titles and
         loglines by `shows_title`); names, aliases and intros by the

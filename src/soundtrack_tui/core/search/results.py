@@ -41,6 +41,8 @@ class Locating(Protocol):
 
     def details(self, doc: int) -> Details: ...
 
+    def reading_order(self, doc: int) -> tuple[int, int, int, int]: ...
+
 
 @dataclasses.dataclass(frozen=True, slots=True, eq=False, repr=False)
 class Hit:
@@ -78,6 +80,11 @@ class Hit:
     @property
     def target(self) -> Target:
         return self._detailed()[2]
+
+    @property
+    def reading_order(self) -> tuple[int, int, int, int]:
+        """A sort key: where a reader meets this hit (see `Documents.reading_order`)."""
+        return self._locator.reading_order(self._doc)
 
     def _detailed(self) -> Details:
         details = self._details

@@ -1,17 +1,21 @@
 """One search box's state, for a UI to drive: plain Python, no Textual.
 
 A UI has a query being typed, a viewer whose spoiler settings can change,
-and an episode on screen whose recap shows the query's matches, stepped
-through with next/previous. `SearchSession` holds all of that, so the
-rules (what is stale, which match is current, what a viewer change
-clears) live here and are tested without a terminal.
+and an episode on screen. Once the user picks a result, the query's matches
+are marked where the user reads, and next/previous step through every
+match of the result set in reading order, across episodes and panes, with
+"match 3 of 12" to say where they are. `SearchSession` holds all of that,
+so the rules (what is stale, which match is current, what a change of
+query or viewer clears) live here and are tested without a terminal.
 
 Searching takes milliseconds to tens of them on a big pack, so a UI runs it
 off its own thread. Each change of state therefore returns a
-`SearchRequest` (or None when nothing needs computing); `answer` computes
-it on any thread without touching the session; `accept`, back on the UI's
-thread, applies an answer only if it still fits the session's query,
-viewer and episode, so a slow answer to an earlier keystroke is dropped.
+`SearchRequest` (or None when nothing needs computing) for everything the
+state still lacks; `answer` computes it on any thread without touching the
+session; `accept`, back on the UI's thread, applies an answer only if it
+still fits the session's query and viewer (and, for an episode's matches,
+the episode), so a slow answer to an earlier keystroke is dropped. The
+newest request always covers what older ones asked, so a UI may drop those.
 `refresh` does all three at once, for callers that can wait.
 """
 
@@ -28,33 +32,39 @@ from soundtrack_tui.core.search.results import EpisodeMatches, Hit, RecapMatch, 
 __all__ = ["SearchAnswer", "SearchRequest", "SearchSession"]
 
 _NO_LOCKS: Mapping[int, int] = MappingProxyType({})
+WALKED_OUT = frozenset({"track"})
+"""Fields next/previous skip: the songs open in an overlay, outside the
+panes being read, so stepping onto one would take the reader away."""
 
 
 class SearchRequest(NamedTuple):
-    """What to compute: the results of `query` for `viewer` (when
-    `whole_pack`), and the matches in `episode` (when not None)."""
+    """What to compute for `query` and `viewer`: the ranked results (when
+    `results`), the matches in `episode` (when not None), and every match
+    in reading order (when `walk`)."""
 
     query: str
     viewer: Viewer
     episode: int | None
-    whole_pack: bool
+    results: bool
+    walk: bool = False
 
 
 class SearchAnswer(NamedTuple):
     request: SearchRequest
     results: SearchResults | None
     matches: EpisodeMatches | None
+    walk: tuple[Hit, ...] | None = None
 
 
 class SearchSession:
-    """The query, the viewer, the shown episode, the current results and the
-    shown episode's matches, with a current match for next/previous.
+    """The query, the viewer, the shown episode, the current results, and,
+    once a result is chosen, the marks and the walk through every match.
 
-    Results and matches always belong to the session's viewer: changing it
+    Results and marks always belong to the session's viewer: changing it
     drops them until the new answer is accepted, so nothing found under
     looser spoiler settings stays on screen. A new query keeps the previous
-    results until its own arrive (typing does not blank the list); a new
-    episode drops the previous episode's matches at once.
+    results until its own arrive (typing does not blank the list) but clears
+    the marks at once; a new episode drops the previous episode's matches.
     """
 
     def __init__(
@@ -65,9 +75,9 @@ class SearchSession:
         limit: int = DEFAULT_LIMIT,
         prepare: int = 0,
     ) -> None:
-        """`limit` caps the hits of a search (the matches of one episode are
-        never capped); the first `prepare` hits get their snippets and
-        targets worked out in `answer`, off the UI's thread."""
+        """`limit` caps the ranked results (an episode's matches and the
+        walk are never capped); the first `prepare` results get their
+        snippets and targets worked out in `answer`, off the UI's thread."""
         self._index = index
         self._viewer = viewer
         self._limit = limit
@@ -75,10 +85,12 @@ class SearchSession:
         self._query = ""
         self._episode: int | None = None
         self._results: SearchResults | None = None
+        self._results_query: str | None = None  # the query the shown results answer
+        self._marking = False
         self._matches: EpisodeMatches | None = None
-        self._marks: tuple[RecapMatch, ...] = ()
-        self._current = 0
-        self._focus: RecapMatch | None = None  # the mark to make current when the matches arrive
+        self._walk: tuple[Hit, ...] | None = None
+        self._at: int | None = None  # the current match's place in the walk
+        self._chosen: tuple[int, int, int, int] | None = None  # where to put `_at` once the walk arrives
 
     # ------------------------------------------------------------ state
 
@@ -110,72 +122,99 @@ class SearchSession:
         return self._results.locked if self._results is not None else _NO_LOCKS
 
     @property
+    def marking(self) -> bool:
+        """Are the query's matches marked where the user reads (after a
+        result was chosen, until the query changes or marks are cleared)?"""
+        return self._marking
+
+    @property
     def matches(self) -> EpisodeMatches | None:
-        """Every visible match in the shown episode (None: no query, no
-        episode, or not answered yet)."""
+        """Every visible match in the shown episode while marking (None:
+        not marking, no episode, or not answered yet)."""
         return self._matches
 
     @property
     def marks(self) -> tuple[RecapMatch, ...]:
         """The shown episode's recap matches, in reading order."""
-        return self._marks
+        return self._matches.recap_marks if self._matches is not None else ()
 
     @property
-    def current(self) -> RecapMatch | None:
+    def current(self) -> Hit | None:
         """The match next/previous are on."""
-        return self._marks[self._current] if self._marks else None
+        return self._walk[self._at] if self._walk is not None and self._at is not None else None
+
+    @property
+    def current_mark(self) -> int | None:
+        """The index in `marks` of the current match, if it is in the shown recap."""
+        hit = self.current
+        if hit is None or hit.field != "recap" or hit.episode != self._episode:
+            return None
+        target = hit.target
+        if target.paragraph is None or not target.spans:
+            return None
+        first = RecapMatch(target.paragraph, *target.spans[0])
+        marks = self.marks
+        return marks.index(first) if first in marks else None
 
     @property
     def position(self) -> str | None:
-        """ "match 3 of 12", or None when the recap has no match."""
-        if not self._marks:
+        """ "match 3 of 12", or None when no match is current."""
+        if self._walk is None or self._at is None:
             return None
-        return f"match {self._current + 1:,} of {len(self._marks):,}"
+        return f"match {self._at + 1:,} of {len(self._walk):,}"
 
     # ------------------------------------------------------------ changes
 
     def set_query(self, query: str) -> SearchRequest | None:
-        """The user typed: a blank query clears everything at once."""
+        """The user typed: the marks go at once; a blank query clears everything."""
         if query == self._query:
             return None
         self._query = query
-        self._focus = None
+        self.clear_marks()
         if not query.strip():
-            self._results = None
-            self._set_matches(None)
+            self._results = self._results_query = None
             return None
         return self.request()
 
     def set_viewer(self, viewer: Viewer) -> SearchRequest | None:
-        """Spoiler level, watched episodes or peek changed: results and
-        matches found for the old viewer are dropped."""
+        """Spoiler level, watched episodes or peek changed: everything found
+        for the old viewer is dropped. The walk is made again, kept on the
+        current match when the new viewer may still see it."""
         if viewer == self._viewer:
             return None
+        current = self.current
         self._viewer = viewer
-        self._results = None
-        self._set_matches(None)
+        self._results = self._results_query = None
+        self._matches = None
+        self._walk = self._at = None
+        if current is not None:
+            self._chosen = current.reading_order
         return self.request()
 
     def set_episode(self, number: int | None) -> SearchRequest | None:
-        """Another episode is shown: its matches are wanted, not new results."""
+        """Another episode is shown: its matches are wanted while marking."""
         if number == self._episode:
             return None
         self._episode = number
-        self._focus = None
-        self._set_matches(None)
-        if number is None or not self._query.strip():
-            return None
-        return SearchRequest(self._query, self._viewer, number, False)
+        self._matches = None
+        return self.request()
 
-    def show_hit(self, hit: Hit) -> SearchRequest | None:
-        """The user chose `hit`: show its episode, with the hit's first
-        match current once the episode's matches are known."""
-        request = self.set_episode(hit.episode) if hit.episode is not None else None
-        target = hit.target
-        if hit.field == "recap" and target.paragraph is not None and target.spans:
-            self._focus = RecapMatch(target.paragraph, *target.spans[0])
-            self._apply_focus()
-        return request
+    def choose(self, hit: Hit) -> SearchRequest | None:
+        """The user picked `hit`: mark the query's matches, with `hit` the
+        current one, and show its episode (if it has one)."""
+        self._marking = True
+        self._chosen = hit.reading_order
+        self._place_chosen()
+        if hit.episode is not None and hit.episode != self._episode:
+            self._episode = hit.episode
+            self._matches = None
+        return self.request()
+
+    def clear_marks(self) -> None:
+        """Stop marking: no highlights, nothing for next/previous."""
+        self._marking = False
+        self._matches = None
+        self._walk = self._at = self._chosen = None
 
     def attach(self, index: SearchIndex) -> SearchRequest | None:
         """The index is ready (a big pack is indexed after start-up)."""
@@ -183,10 +222,15 @@ class SearchSession:
         return self.request()
 
     def request(self) -> SearchRequest | None:
-        """Everything the current state needs computed, or None (no query)."""
+        """Everything the current state still lacks, or None."""
         if not self._query.strip():
             return None
-        return SearchRequest(self._query, self._viewer, self._episode, True)
+        results = self._results_query != self._query
+        episode = self._episode if self._marking and self._matches is None else None
+        walk = self._marking and self._walk is None
+        if not (results or walk or episode is not None):
+            return None
+        return SearchRequest(self._query, self._viewer, episode, results, walk)
 
     # ------------------------------------------------------------ answers
 
@@ -196,15 +240,17 @@ class SearchSession:
         index = self._index
         if index is None:
             return None
-        results = None
-        if request.whole_pack:
+        results = matches = walk = None
+        if request.results:
             results = index.search(request.query, request.viewer, limit=self._limit)
             for hit in results.hits[: self._prepare]:
                 hit.target  # noqa: B018  (works out snippet and target here, off the UI's thread)
-        matches = None
         if request.episode is not None:
             matches = index.episode_matches(request.query, request.viewer, request.episode)
-        return SearchAnswer(request, results, matches)
+        if request.walk:
+            every = index.search(request.query, request.viewer, limit=len(index)).hits
+            walk = tuple(sorted((hit for hit in every if hit.field not in WALKED_OUT), key=_reading_order))
+        return SearchAnswer(request, results, matches, walk)
 
     def accept(self, answer: SearchAnswer) -> bool:
         """Apply `answer` if it still fits the query and viewer (and, for
@@ -214,8 +260,13 @@ class SearchSession:
             return False
         if answer.results is not None:
             self._results = answer.results
-        if answer.matches is not None and request.episode == self._episode:
-            self._set_matches(answer.matches)
+            self._results_query = request.query
+        if self._marking:
+            if answer.matches is not None and request.episode == self._episode:
+                self._matches = answer.matches
+            if answer.walk is not None:
+                self._walk = answer.walk
+                self._place_chosen()
         return True
 
     def refresh(self) -> bool:
@@ -226,27 +277,35 @@ class SearchSession:
 
     # ------------------------------------------------------------ moving
 
-    def next_match(self) -> RecapMatch | None:
-        """Step to the next match, after the last the first; None if none."""
+    def next_match(self) -> Hit | None:
+        """Step to the next match, after the last the first; None while
+        there is no walk (nothing chosen, or not answered yet)."""
         return self._step(1)
 
-    def previous_match(self) -> RecapMatch | None:
-        """Step to the previous match, before the first the last; None if none."""
+    def previous_match(self) -> Hit | None:
+        """Step to the previous match, before the first the last."""
         return self._step(-1)
 
-    def _step(self, step: int) -> RecapMatch | None:
-        if not self._marks:
+    def _step(self, step: int) -> Hit | None:
+        walk = self._walk
+        if not walk:
             return None
-        self._current = (self._current + step) % len(self._marks)
-        return self._marks[self._current]
+        self._at = 0 if self._at is None and step > 0 else ((self._at or 0) + step) % len(walk)
+        hit = walk[self._at]
+        if hit.episode is not None and hit.episode != self._episode:
+            self._episode = hit.episode
+            self._matches = None
+        return hit
 
-    def _set_matches(self, matches: EpisodeMatches | None) -> None:
-        self._matches = matches
-        self._marks = () if matches is None else matches.recap_marks
-        self._current = 0
-        self._apply_focus()
+    def _place_chosen(self) -> None:
+        """Make the chosen match current once the walk is known: the first
+        match at or after its place (the chosen one may no longer be seen)."""
+        walk, chosen = self._walk, self._chosen
+        if walk is None or chosen is None:
+            return
+        self._chosen = None
+        self._at = next((i for i, hit in enumerate(walk) if hit.reading_order >= chosen), 0) if walk else None
 
-    def _apply_focus(self) -> None:
-        if self._focus is not None and self._focus in self._marks:
-            self._current = self._marks.index(self._focus)
-            self._focus = None
+
+def _reading_order(hit: Hit) -> tuple[int, int, int, int]:
+    return hit.reading_order

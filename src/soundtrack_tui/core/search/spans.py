@@ -73,6 +73,9 @@ class Locator:
             for seg, known, lit, anchored in self.roles
         ]
 
+    def reading_order(self, doc: int) -> tuple[int, int, int, int]:
+        return self.documents.reading_order(doc)
+
     def details(self, doc: int) -> Details:
         """Snippet, spans inside it, and target of a hit on document `doc`."""
         place = self.documents.doc(doc)

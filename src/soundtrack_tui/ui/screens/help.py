@@ -10,12 +10,16 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from soundtrack_tui.core.sanitize import one_line
+from soundtrack_tui.ui import app_keys
 from soundtrack_tui.ui.bindings import KeySection
+from soundtrack_tui.ui.widgets.key_bar import KeyBar
+from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
 
 LEGEND = (
     ("✓", "watched"),
@@ -33,17 +37,17 @@ class HelpScreen(ModalScreen[None]):
         Binding(
             "question_mark", "dismiss", "Close", show=False, id="close-help-key", tooltip="Close the help"
         ),
+        app_keys.QUIT,
     ]
 
     def __init__(self, sections: Sequence[KeySection], config_path: str) -> None:
         super().__init__(id="help-screen")
         self.sections = sections
-        self.config_path = config_path
+        self.config_path = one_line(config_path)  # a file name may hold any byte
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id="help", can_focus=True) as scroll:
+        with ReadingScroll(id="help") as scroll:
             scroll.border_title = "Keys"
-            scroll.border_subtitle = "esc close"
             for section in self.sections:
                 yield Static(Content.styled(section.title, "bold underline"), classes="help-title")
                 for row in section.rows:
@@ -65,3 +69,4 @@ class HelpScreen(ModalScreen[None]):
                 ),
                 classes="help-section",
             )
+        yield KeyBar(id="help-keys")

@@ -16,6 +16,8 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import ProgressBar, Static
 
+from soundtrack_tui.core.sanitize import one_line
+
 
 class LoadingScreen(Screen[None]):
     """A progress bar over the episode files read so far."""
@@ -25,8 +27,10 @@ class LoadingScreen(Screen[None]):
     ]
 
     def __init__(self, where: str) -> None:
+        """`where`: the pack folder as given, which may hold any byte a file
+        name can; it is shown sanitized, on one line."""
         super().__init__(id="loading-screen")
-        self.where = where
+        self.where = one_line(where)
 
     def compose(self) -> ComposeResult:
         with Middle(), Center():

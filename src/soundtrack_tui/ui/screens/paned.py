@@ -2,7 +2,8 @@
 
 The mechanics apart from what the panes show: which pane has the focus
 (`panes`, one `Panes` value), the layout classes of
-`HORIZONTAL_BREAKPOINTS` that app.tcss styles, and the tab strip that names
+`HORIZONTAL_BREAKPOINTS` (and the height classes of
+`VERTICAL_BREAKPOINTS`) that app.tcss styles, and the tab strip that names
 the panes when they do not all fit. A burst of resizes only flips classes:
 nothing is mounted again, so scroll positions and highlights survive.
 
@@ -17,11 +18,19 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual import events
 from textual.binding import Binding, BindingType
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
 
-from soundtrack_tui.ui.panes import BREAKPOINTS, CONTENT_PANES, PANES, Panes, layout_for
+from soundtrack_tui.ui.panes import (
+    BREAKPOINTS,
+    CONTENT_PANES,
+    HEIGHT_BREAKPOINTS,
+    PANES,
+    Panes,
+    height_class,
+    layout_for,
+)
 
 if TYPE_CHECKING:
     from soundtrack_tui.ui.widgets.pane_tabs import PaneTabs
@@ -29,6 +38,7 @@ if TYPE_CHECKING:
 
 class PanedScreen(Screen[None]):
     HORIZONTAL_BREAKPOINTS = BREAKPOINTS
+    VERTICAL_BREAKPOINTS = HEIGHT_BREAKPOINTS
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding(
             "tab", "cycle_pane(1)", "Next pane", show=False, id="next-pane", tooltip="Move to the next pane"
@@ -43,7 +53,7 @@ class PanedScreen(Screen[None]):
         ),
     ]
 
-    panes: reactive[Panes] = reactive(Panes, init=False)
+    panes: var[Panes] = var(Panes, init=False)
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -56,7 +66,7 @@ class PanedScreen(Screen[None]):
         its class, before anything mounts (Textual would add the class on
         the first resize, and every widget would be styled twice)."""
         mode = layout_for(self.app.size.width)
-        self.add_class(f"-{mode}")
+        self.add_class(f"-{mode}", height_class(self.app.size.height))
         self.set_reactive(PanedScreen.panes, Panes(layout=mode))
         self._apply_panes()
         return mode

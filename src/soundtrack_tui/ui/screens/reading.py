@@ -1,6 +1,8 @@
 """A scrollable text overlay over the main screen: the base of the story so
 far and the soundtrack.
 
+It has its own key bar, over the main screen's: the keys there (`w`,
+`p`, `s`) do nothing while an overlay is up, and must not be offered.
 Its lines are `Content` built by the subclass from pack text, never parsed
 Markdown: pack text is untrusted and must not become links or markup."""
 
@@ -11,10 +13,13 @@ from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
+
+from soundtrack_tui.ui import app_keys
+from soundtrack_tui.ui.widgets.key_bar import KeyBar
+from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
 
 
 class ReadingScreen(ModalScreen[None]):
@@ -25,8 +30,8 @@ class ReadingScreen(ModalScreen[None]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "dismiss", "Close", id="close-overlay", tooltip="Back to the episodes"),
-        Binding("j", "scroll('down')", "Down", show=False, id="overlay-down", tooltip="Scroll down"),
-        Binding("k", "scroll('up')", "Up", show=False, id="overlay-up", tooltip="Scroll up"),
+        app_keys.QUIT,
+        app_keys.HELP,
     ]
 
     def lines(self) -> Iterable[tuple[Content, str]]:
@@ -34,15 +39,8 @@ class ReadingScreen(ModalScreen[None]):
         raise NotImplementedError
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(id=self.SCROLL_ID, classes="reading", can_focus=True) as scroll:
+        with ReadingScroll(id=self.SCROLL_ID, classes="reading") as scroll:
             scroll.border_title = self.TITLE_TEXT
-            scroll.border_subtitle = "esc close"
             for content, classes in self.lines():
                 yield Static(content, classes=classes)
-
-    def action_scroll(self, direction: str) -> None:
-        scroll = self.query_one(f"#{self.SCROLL_ID}", VerticalScroll)
-        if direction == "down":
-            scroll.scroll_down()
-        else:
-            scroll.scroll_up()
+        yield KeyBar(id="overlay-keys")

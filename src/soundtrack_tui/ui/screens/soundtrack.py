@@ -22,11 +22,11 @@ def track_block(view: TrackView) -> Content:
     track = view.track
     head: list[Content | tuple[str, str] | str] = [
         Content.styled(track.title, "bold"),
-        "  ",
+        (" · ", "dim"),
         Content(track.artist),
     ]
     if view.new:
-        head += ["  ", (NEW, "reverse $accent")]
+        head.append((NEW, "reverse $accent"))
     lines = [Content.assemble(*head)]
     if view.facts:
         lines.append(join([Content(fact) for fact in view.facts]).stylize("dim"))

@@ -20,6 +20,7 @@ from textual.widgets.option_list import Option
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
+from soundtrack_tui.ui.panes import PANE_TITLES
 
 WATCHED = "✓"
 LOCKED = "⊘"
@@ -67,7 +68,7 @@ class EpisodeList(OptionList):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="list-down", tooltip="Next episode"),
         Binding("k", "cursor_up", "Up", show=False, id="list-up", tooltip="Previous episode"),
-        Binding("enter", "select", "Open", id="list-open", tooltip="Open the episode in the recap pane"),
+        Binding("enter", "select", "Open", id="list-open", tooltip="Open the episode in the Recap pane"),
     ]
 
     viewer: reactive[Viewer] = reactive(Viewer, init=False)
@@ -84,10 +85,14 @@ class EpisodeList(OptionList):
         self._prompts: dict[int, Content] = {}
         """Rows drawn for the viewer of `_built`: a search narrows the list
         on every keystroke, and redrawing a thousand rows each time is slow."""
-        self.border_title = "Episodes"
+        self.border_title = PANE_TITLES["episodes"]
 
     def on_mount(self) -> None:
         self.rebuild()
+
+    def on_resize(self) -> None:
+        """A terminal made shorter keeps the selected episode in view."""
+        self.call_after_refresh(self.scroll_to_highlight)
 
     def watch_viewer(self) -> None:
         self.rebuild()
@@ -133,6 +138,13 @@ class EpisodeList(OptionList):
                 self.highlighted = index
         elif index is None:
             self.highlighted = None
+
+    @property
+    def highlighted_episode(self) -> int | None:
+        """The episode the list shows highlighted now. Ahead of `selected`
+        while the `EpisodeSelected` of a move is still queued: keys that
+        arrive in one write run their actions before it lands."""
+        return self.number_at(self.highlighted)
 
     def number_at(self, index: int | None) -> int | None:
         if index is None or not 0 <= index < len(self._numbers):

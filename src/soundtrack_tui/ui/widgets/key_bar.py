@@ -6,7 +6,8 @@ screen (a dozen keys, bindings refreshed as focus and selection move) that
 cost more start-up time than the rest of the layout. It behaves the same:
 the focused widget's keys first, then its ancestors'; a disabled key is
 dimmed; hovering a key highlights it and shows its tooltip; clicking it
-presses it; the command palette key sits on the right.
+presses it. Help and the command palette keys sit on the right, so a
+narrow terminal still shows where every key is explained.
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ DESCRIPTION_STYLE = "$footer-description-foreground"
 DISABLED_STYLE = "dim"
 HOVER_STYLE = "on $block-hover-background"
 SEPARATOR = "▏"
+PALETTE = "command-palette"
+PINNED = ("help", PALETTE)
+"""Keys kept on the right however many others there are: help, which
+explains the rest, then the command palette."""
 
 
 class KeyItem(NamedTuple):
@@ -77,19 +82,21 @@ class KeyBar(Widget, can_focus=False):
     def _collect(self) -> None:
         """Read the screen's active bindings: one item per action, in order."""
         items: dict[str, KeyItem] = {}
-        palette: KeyItem | None = None
+        pinned: dict[str, KeyItem] = {}
         app = self.app
         for key, (_, binding, enabled, tooltip) in self.screen.active_bindings.items():
             is_palette = key == app.COMMAND_PALETTE_BINDING and app.ENABLE_COMMAND_PALETTE
-            if not (binding.show or is_palette) or (binding.action in items and not is_palette):
+            pin = PALETTE if is_palette else binding.id if binding.id in PINNED else None
+            if not (binding.show or is_palette) or binding.action in items or (pin and pin in pinned):
                 continue
             label = self._label(app.get_key_display(binding), binding.description)
             item = KeyItem(key, label, tooltip or binding.tooltip, enabled)
-            if is_palette:
-                palette = item
+            if pin:
+                pinned[pin] = item
             else:
                 items[binding.action] = item
-        self.items = self._place(list(items.values()), palette)
+        right = [pinned[name] for name in PINNED if name in pinned]
+        self.items = self._place(list(items.values()), right)
         self.hover = None
         self.refresh()
 
@@ -97,27 +104,28 @@ class KeyBar(Widget, can_focus=False):
     def _label(display: str, description: str) -> Content:
         return Content.assemble((f" {display} ", KEY_STYLE), (f"{description} ", DESCRIPTION_STYLE))
 
-    def _place(self, items: list[KeyItem], palette: KeyItem | None) -> list[KeyItem]:
+    def _place(self, items: list[KeyItem], pinned: list[KeyItem]) -> list[KeyItem]:
         """Give each item its column: keys from the left, as many as fit
-        whole, and the palette key on the right."""
-        right = self.size.width
-        if palette is not None:
-            palette = KeyItem(
-                palette.key,
-                Content.assemble((SEPARATOR, "dim"), palette.label),
-                palette.tooltip,
-                palette.enabled,
-            )
-            right = max(0, right - palette.label.cell_length)
+        whole, and the pinned keys on the right, as many as fit in half the
+        bar (the first of `PINNED` last to go)."""
+        width = self.size.width
+        right = [
+            KeyItem(item.key, Content.assemble((SEPARATOR, "dim"), item.label), item.tooltip, item.enabled)
+            for item in pinned
+        ]
+        while len(right) > 1 and sum(item.label.cell_length for item in right) > width // 2:
+            right.pop()
+        start = max(0, width - sum(item.label.cell_length for item in right))
         placed: list[KeyItem] = []
         column = 0
         for item in items:
-            if column + item.label.cell_length > right:
+            if column + item.label.cell_length > start:
                 break
             placed.append(KeyItem(item.key, item.label, item.tooltip, item.enabled, column))
             column += item.label.cell_length
-        if palette is not None:
-            placed.append(KeyItem(palette.key, palette.label, palette.tooltip, palette.enabled, right))
+        for item in right:
+            placed.append(KeyItem(item.key, item.label, item.tooltip, item.enabled, start))
+            start += item.label.cell_length
         return placed
 
     def on_resize(self) -> None:

@@ -28,17 +28,16 @@ class RecapMark(NamedTuple):
 
 
 class RecapMarks(NamedTuple):
-    """Every match of the last search in episode `episode`'s recap, and
-    which one `n`/`N` are on."""
+    """Every match of the search in episode `episode`'s recap, and which
+    one is the current match, if it is in this recap."""
 
     episode: int
     marks: tuple[RecapMark, ...]
-    current: int = 0
+    current: int | None = 0
 
-    def moved(self, step: int) -> RecapMarks:
-        if not self.marks:
-            return self
-        return RecapMarks(self.episode, self.marks, (self.current + step) % len(self.marks))
+    @property
+    def current_paragraph(self) -> int | None:
+        return self.marks[self.current].paragraph if self.current is not None and self.marks else None
 
     def spans_in(self, paragraph: int) -> tuple[Spans, Spans]:
         """(other matches, current match) inside `paragraph`."""

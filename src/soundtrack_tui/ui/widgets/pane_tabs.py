@@ -14,14 +14,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widgets import Tab, Tabs
 
-from soundtrack_tui.ui.panes import Panes
-
-PANE_TITLES = {
-    "episodes": "Episodes",
-    "recap": "Recap",
-    "characters": "Characters",
-    "reviews": "Reviews",
-}
+from soundtrack_tui.ui.panes import PANE_TITLES, Panes
 
 
 class PaneTabs(Tabs, can_focus=False):

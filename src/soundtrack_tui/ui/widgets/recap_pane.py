@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.reactive import reactive
 
 from soundtrack_tui.core.policy import EpisodeView
+from soundtrack_tui.ui.panes import PANE_TITLES
 from soundtrack_tui.ui.text import CURRENT_MATCH_STYLE, MATCH_STYLE, join, literal
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 from soundtrack_tui.ui.widgets.marks import RecapMarks
@@ -54,14 +55,14 @@ class RecapPane(TextPane):
     def __init__(
         self, key_label: KeyLabel = default_key_label, *, id: str | None = None, classes: str | None = None
     ) -> None:
-        super().__init__("Recap", id=id, classes=classes)
+        super().__init__(PANE_TITLES["recap"], id=id, classes=classes)
         self.key_label = key_label
 
     def build(self) -> tuple[list[Block], int | None]:
         view = self.view
         if view is None:
             return [], None
-        blocks = [Block(join([Content.styled(view.heading, "bold"), status_words(view)], "  ", ""), 0)]
+        blocks = [Block(join([Content.styled(view.heading, "bold"), status_words(view)]), 0)]
         facts = facts_line(view)
         if facts.plain:
             blocks.append(Block(facts, 0, muted=True))
@@ -85,7 +86,7 @@ class RecapPane(TextPane):
             )
             blocks.append(Block(previously, 1, 1, muted=True))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
-        current = marks.marks[marks.current].paragraph if marks and marks.marks else None
+        current = marks.current_paragraph if marks else None
         first = len(blocks)
         blocks.extend(Block(highlighted(text, marks, index)) for index, text in enumerate(view.paragraphs))
         if view.source_note:
@@ -107,12 +108,8 @@ class RecapPane(TextPane):
             hint,
         )
 
-    def after_rebuild(self, previous: tuple[object, ...] | None) -> None:
-        """Another episode starts at the top."""
-        shown = previous[self.STATE.index("view")] if previous is not None else None
-        number = self.view.number if self.view is not None else None
-        if not isinstance(shown, EpisodeView) or shown.number != number:
-            self.scroll_home(animate=False, immediate=True)
+    def episode_number(self) -> int | None:
+        return self.view.number if self.view is not None else None
 
     def reveal_y(self, start: int, height: int) -> int:
         """A match's paragraph is centred, with text around it."""

@@ -1,4 +1,4 @@
-"""The reviewer-thoughts pane: the selected episode's reviews, then the
+"""The Reviews pane: the selected episode's reviews, then the
 whole-series reviews the policy allows, each labelled with how far its
 writer had watched."""
 
@@ -10,6 +10,7 @@ from textual.content import Content
 from textual.reactive import reactive
 
 from soundtrack_tui.core.policy import EpisodeView, ReviewView
+from soundtrack_tui.ui.panes import PANE_TITLES
 from soundtrack_tui.ui.text import join, marked
 from soundtrack_tui.ui.widgets.marks import TextMark
 from soundtrack_tui.ui.widgets.text_pane import Block, TextPane
@@ -52,7 +53,10 @@ class ReviewsPane(TextPane):
     watch_episode = watch_series = watch_hidden_series = watch_mark = TextPane.changed
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__("Reviewer thoughts", id=id)
+        super().__init__(PANE_TITLES["reviews"], id=id)
+
+    def episode_number(self) -> int | None:
+        return self.episode.number if self.episode is not None else None
 
     def build(self) -> tuple[list[Block], int | None]:
         blocks: list[Block] = []

@@ -279,11 +279,11 @@ class SearchPanel(Vertical):
                 Content.assemble(
                     (locked, "$warning"),
                     "; ",
-                    (self.key_label("toggle-spoilers"), "bold"),
+                    (self.key_label("toggle-spoilers-anywhere"), "bold"),
                     " shows them",
                 )
             )
-        return join(parts, "  ·  ")
+        return join(parts, " · ")
 
     @staticmethod
     def _prompt(hit: Hit) -> Content:

@@ -19,7 +19,7 @@ def level_words(level: Level) -> Content:
     return Content.assemble(("spoilers hidden: ", "dim"), (level.value, "bold"))
 
 
-NARROW = 70
+SEPARATOR = " · "
 
 
 class ShowHeader(Widget):
@@ -33,31 +33,38 @@ class ShowHeader(Widget):
         self.numbers = numbers
 
     def render(self) -> Content:
+        """The long form when it fits whole, else the short one: the level
+        and a peek matter more than the words around them."""
         viewer = self.viewer
         watched = sum(1 for number in viewer.watched if number in self.numbers)
-        if self.size.width < NARROW:
-            # Short form: the level matters more than the words around it.
-            level = (
-                Content.styled("spoilers on", "bold reverse $warning")
-                if viewer.level is Level.OFF
-                else Content(viewer.level.value)
-            )
-            return Content.assemble(
-                (" ♪ ", "bold $accent"),
-                (f"{watched}/{len(self.numbers)} ✓", ""),
-                "  ",
-                level,
-                "  ",
-                Content.styled(self.show_title, "bold"),
-            )
+        peek = viewer.peek if viewer.peek is not None and viewer.peek not in viewer.watched else None
+        long_form = self._long_form(watched, peek)
+        if long_form.cell_length <= self.size.width:
+            return long_form
+        level = (
+            Content.styled("spoilers on", "bold reverse $warning")
+            if viewer.level is Level.OFF
+            else Content(viewer.level.value)
+        )
+        parts: list[Content | tuple[str, str] | str] = [
+            (" ♪ ", "bold $accent"),
+            (f"{watched}/{len(self.numbers)} ✓", ""),
+            (SEPARATOR, "dim"),
+            level,
+        ]
+        if peek is not None:
+            parts += [(SEPARATOR, "dim"), (f"peeking {peek}", "italic $accent")]
+        return Content.assemble(*parts, (SEPARATOR, "dim"), Content.styled(self.show_title, "bold"))
+
+    def _long_form(self, watched: int, peek: int | None) -> Content:
         parts: list[Content | tuple[str, str] | str] = [
             (" ♪ ", "bold $accent"),
             Content.styled(self.show_title, "bold"),
-            ("   ", ""),
+            (SEPARATOR, "dim"),
             (f"watched {watched}/{len(self.numbers)}", ""),
-            ("   ", ""),
-            level_words(viewer.level),
+            (SEPARATOR, "dim"),
+            level_words(self.viewer.level),
         ]
-        if viewer.peek is not None and viewer.peek not in viewer.watched:
-            parts += ["   ", (f"peeking at episode {viewer.peek}", "italic $accent")]
+        if peek is not None:
+            parts += [(SEPARATOR, "dim"), (f"peeking at episode {peek}", "italic $accent")]
         return Content.assemble(*parts)

@@ -21,12 +21,15 @@ from __future__ import annotations
 from typing import ClassVar, Literal, NamedTuple
 
 from rich.segment import Segment
+from textual.binding import BindingType
 from textual.content import Content
 from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 from textual.style import Style
+
+from soundtrack_tui.ui.widgets.scrolling import SCROLL_BINDINGS
 
 Frame = Literal["box", "bar"]
 BOX_STYLE = "$warning"
@@ -61,6 +64,7 @@ class TextPane(ScrollView, can_focus=True):
     """Subclasses name their state in `STATE` and turn it into blocks in
     `build`; each reactive in `STATE` has `watch_<name> = TextPane.changed`."""
 
+    BINDINGS: ClassVar[list[BindingType]] = SCROLL_BINDINGS
     STATE: ClassVar[tuple[str, ...]] = ()
     # "auto 60%" (the theme's $text-muted) is a colour only CSS can resolve.
     COMPONENT_CLASSES: ClassVar[set[str]] = {"text-pane--muted"}
@@ -77,6 +81,7 @@ class TextPane(ScrollView, can_focus=True):
         self._spans: list[tuple[int, int]] = []
         self._wrapped_at = 0
         self._reveal_pending = False
+        self._episode_shown: int | None = None
 
     # -- state -----------------------------------------------------------------
 
@@ -101,17 +106,26 @@ class TextPane(ScrollView, can_focus=True):
         state = self.state()
         if state == self._drawn:
             return
-        previous, self._drawn = self._drawn, state
+        self._drawn = state
         blocks, target = self.build()
         self.blocks, self.target = tuple(blocks), target
         self._wrapped_at = 0
         self._wrap()
-        self.after_rebuild(previous)
+        self._top_for_another_episode()
         self._reveal_pending = target is not None
         self._reveal()
 
-    def after_rebuild(self, previous: tuple[object, ...] | None) -> None:
-        """Called after each real rebuild, before the target is revealed."""
+    def episode_number(self) -> int | None:
+        """The episode the pane shows, for a pane that shows one."""
+        return None
+
+    def _top_for_another_episode(self) -> None:
+        """Another episode is read from its top: the scroll kept from a long
+        one would open the next mid-sentence, or hide its only line."""
+        number = self.episode_number()
+        if number != self._episode_shown:
+            self._episode_shown = number
+            self.scroll_home(animate=False, immediate=True)
 
     @property
     def text(self) -> str:
@@ -157,7 +171,9 @@ class TextPane(ScrollView, can_focus=True):
     def _scroll_to_target(self) -> None:
         if self.target is not None and self.target < len(self._spans):
             start, height = self.block_lines(self.target)
-            self.scroll_to(y=self.reveal_y(start, height), animate=False, immediate=True)
+            # `force`: right after the virtual size grows, the scrollbar may
+            # not be laid out yet, and an unforced scroll would be dropped.
+            self.scroll_to(y=self.reveal_y(start, height), animate=False, immediate=True, force=True)
 
     def reveal_y(self, start: int, height: int) -> int:
         """Where to scroll to show a block at line `start`: at the top."""
