@@ -2,7 +2,7 @@
 
     python screenshots/make.py                  # every screenshot, into screenshots/
     python screenshots/make.py --out DIR        # somewhere else
-    python screenshots/make.py search narrow    # only these (names without .svg)
+    python screenshots/make.py search narrow    # only these (names without .svg or .png)
     python screenshots/make.py --list           # the names and what each shows
     python screenshots/make.py --keys           # the README "Keys" table, as Markdown
 
@@ -12,6 +12,11 @@ every screenshot gets a fresh progress file in a temporary folder (never the
 real home; the config and cache folders are temporary too), the default keys,
 a fixed theme, and a fixed terminal size. Running the script twice writes the
 same files.
+
+`browser.png` is the app as `soundtrack serve` shows it in a real headless
+Chromium (Debian's `chromium` package and Playwright, from the test extra;
+the helpers are the browser tests' own, tests/browser.py). It is a picture
+of a canvas, so two runs may differ in a few pixels.
 """
 
 from __future__ import annotations
@@ -138,6 +143,28 @@ SHOTS: tuple[Shot, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class BrowserShot:
+    name: str
+    caption: str
+    size: tuple[int, int]  # the page's, in CSS pixels
+    watched: tuple[int, ...]
+    query: str
+
+    @property
+    def filename(self) -> str:
+        return f"{self.name}.png"
+
+
+BROWSER_SHOT = BrowserShot(
+    "browser",
+    "soundtrack serve in Chromium: searching “tarot” after episodes 1-2, as in the terminal.",
+    (1280, 800),
+    watched=(1, 2),
+    query="tarot",
+)
+
+
 @contextlib.contextmanager
 def isolated_environment(root: Path) -> Iterator[Path]:
     """Point state, config and cache at folders under `root`, colour on;
@@ -178,6 +205,27 @@ async def take(shot: Shot, pack: Pack, state: Path) -> str:
         return app.export_screenshot(title=f"soundtrack · {shot.name}")
 
 
+def take_in_browser(shot: BrowserShot, pack: Pack, state: Path, path: Path) -> None:
+    """Serve the app, open it in headless Chromium, search, save a PNG."""
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from browser import browser_problem, chromium_page, open_app, screen_text, served, wait_for_text
+
+    problem = browser_problem()
+    if problem:
+        raise ValueError(f"{shot.filename} needs a browser: {problem}")
+    build_app(pack, state, shot.watched)  # writes the progress the server reads
+    with served("--state-dir", str(state)) as (url, _server), chromium_page(*shot.size) as page:
+        open_app(page, url, f"watched {len(shot.watched)}/")
+        page.keyboard.type(f"/{shot.query}")
+        wait_for_text(page, "matches")
+        # Still: the same screen twice, half a second apart.
+        previous = ""
+        while (current := screen_text(page)) != previous:
+            previous = current
+            page.wait_for_timeout(500)
+        page.screenshot(path=str(path))
+
+
 def make(names: Sequence[str] = (), out: Path = HERE) -> list[Path]:
     """Write the screenshots called `names` (all when empty) into `out`."""
     chosen = select(names)
@@ -186,21 +234,26 @@ def make(names: Sequence[str] = (), out: Path = HERE) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="soundtrack-shots-") as tmp, isolated_environment(Path(tmp)):
         pack = load_pack(bundled_pack())
         for shot in chosen:
-            svg = asyncio.run(take(shot, pack, Path(tmp) / "state" / shot.name))
             path = out / shot.filename
-            path.write_text(svg, encoding="utf-8")
+            state = Path(tmp) / "state" / shot.name
+            if isinstance(shot, BrowserShot):
+                take_in_browser(shot, pack, state, path)
+            else:
+                path.write_text(asyncio.run(take(shot, pack, state)), encoding="utf-8")
             written.append(path)
     return written
 
 
-def select(names: Sequence[str]) -> list[Shot]:
-    by_name = {shot.name: shot for shot in SHOTS}
-    unknown = [name for name in names if name.removesuffix(".svg") not in by_name]
+def select(names: Sequence[str]) -> list[Shot | BrowserShot]:
+    every: list[Shot | BrowserShot] = [*SHOTS, BROWSER_SHOT]
+    by_name = {shot.name: shot for shot in every}
+    bare = [name.removesuffix(".svg").removesuffix(".png") for name in names]
+    unknown = [name for name in bare if name not in by_name]
     if unknown:
         raise ValueError(f"unknown screenshot {', '.join(unknown)}; choose from {', '.join(by_name)}")
     if not names:
-        return list(SHOTS)
-    return [by_name[name.removesuffix(".svg")] for name in dict.fromkeys(names)]
+        return every
+    return [by_name[name] for name in dict.fromkeys(bare)]
 
 
 # -- the README key table -----------------------------------------------------
@@ -244,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--keys", action="store_true", help="print the key table as Markdown and exit")
     args = parser.parse_args(argv)
     if args.list:
-        for shot in SHOTS:
+        for shot in select(()):
             print(f"{shot.filename:24} {shot.size[0]}x{shot.size[1]}  {shot.caption}")
         return 0
     if args.keys:

@@ -30,6 +30,7 @@ examples:
   soundtrack show 3 --spoilers    read episode 3 before watching it
   soundtrack search "sun woo"     every mention of him you may see
   soundtrack level strict         locked episodes show only their number
+  soundtrack serve                the app in a web browser, at http://127.0.0.1:8000
   soundtrack new my-show --title "My Show" --episodes 12
 """
 
@@ -72,6 +73,13 @@ def episode_range(text: str) -> list[int]:
     if low > high:
         raise argparse.ArgumentTypeError(f"a range runs from low to high: {text!r}")
     return list(range(low, high + 1))
+
+
+def _port(text: str) -> int:
+    stripped = text.strip()
+    if not (stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= 65535):
+        raise argparse.ArgumentTypeError(f"not a port number (1-65535): {text!r}")
+    return int(stripped)
 
 
 def _count(text: str) -> int:
@@ -142,6 +150,11 @@ def build_parser() -> argparse.ArgumentParser:
     command("characters", "the characters you have met, as far as your progress allows", json=True)
     level = command("level", "show or set how much a locked episode shows")
     level.add_argument("level", nargs="?", choices=LEVELS, metavar="LEVEL", help=" | ".join(LEVELS))
+    serve = command("serve", "the same app in a web browser (textual-serve), on this machine by default")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     check = commands.add_parser(
         "check", help="validate a content pack", description="validate a content pack"
     )

@@ -13,6 +13,7 @@ from soundtrack_tui.commands.check import check
 from soundtrack_tui.commands.episodes import cmd_level, cmd_list, cmd_show, cmd_unwatched, cmd_watched
 from soundtrack_tui.commands.people import cmd_characters
 from soundtrack_tui.commands.reading import cmd_search, cmd_story, cmd_tracks
+from soundtrack_tui.commands.serve import cmd_serve
 from soundtrack_tui.commands.session import CommandError, Session, pack_path
 from soundtrack_tui.commands.terminal import run_ui, terminal_problem
 from soundtrack_tui.exit_codes import EXIT_CONTENT, EXIT_OK, EXIT_USAGE
@@ -43,6 +44,7 @@ COMMANDS = {
     "tracks": cmd_tracks,
     "characters": cmd_characters,
     "level": cmd_level,
+    "serve": cmd_serve,
 }
 
 

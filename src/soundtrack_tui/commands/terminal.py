@@ -13,10 +13,22 @@ from soundtrack_tui.output import MAX_WIDTH, error
 
 MAX_LINES = 200
 
+# What textual-serve sets in each browser session's environment: Textual then
+# talks to the web page over stdin and stdout, which are pipes by design.
+WEB_DRIVER = "textual.drivers.web_driver:WebDriver"
+
+
+def is_web_session() -> bool:
+    """True in a browser session that `soundtrack serve` started."""
+    return os.environ.get("TEXTUAL_DRIVER") == WEB_DRIVER
+
 
 def terminal_problem() -> str | None:
     """Why the UI cannot start here, or None. Textual does not notice a
-    missing terminal: it would write escape codes into the pipe and hang."""
+    missing terminal: it would write escape codes into the pipe and hang.
+    Under `soundtrack serve` there is no terminal and none is needed."""
+    if is_web_session():
+        return None
     streams = (("stdin", sys.stdin), ("stdout", sys.stdout), ("stderr", sys.stderr))
     # A closed stream is None, or a file whose isatty() raises.
     not_terminals = [name for name, stream in streams if not _is_terminal(stream)]
@@ -47,6 +59,10 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
         )
         return EXIT_USAGE
     honest_size_environment(os.environ, sys.__stdout__)
+    if is_web_session():
+        from soundtrack_tui.commands.serve import end_with_server
+
+        end_with_server()
     from soundtrack_tui.ui.app import run as run_app
 
     code: int = run_app(pack_path(content), state, spoilers=spoilers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -263,6 +264,19 @@ class SoundtrackApp(App[int]):
 
             self.push_screen(SoundtrackScreen(self.pack, message.viewer))
 
+    def save_story(self) -> None:
+        """Hand the story so far to the browser as a Markdown download. Only
+        offered in a browser: in a terminal, `soundtrack story > file.md`
+        does it, and deliver_text would write into ~/Downloads unasked."""
+        if self.pack is None or self.main is None:
+            return
+        from soundtrack_tui.core.story import story_markdown, story_so_far
+
+        markdown = story_markdown(story_so_far(self.pack, self.main.viewer.with_peek(None)))
+        name = f"{self.pack.show.id}-story-so-far.md"
+        self.deliver_text(io.StringIO(markdown), save_filename=name, mime_type="text/markdown")
+        self.notify(f"Saving the story as {name}", markup=False)
+
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         main = self.main
@@ -288,6 +302,10 @@ class SoundtrackApp(App[int]):
             main.action_toggle_watched,
         )
         yield SystemCommand("Story so far", "A summary of everything you have watched", main.action_story)
+        if self.is_web:
+            yield SystemCommand(
+                "Save the story as Markdown", "Download the story so far to this computer", self.save_story
+            )
         yield SystemCommand("Soundtrack", "The show's songs, as far as you have watched", main.action_tracks)
         yield SystemCommand("Help", "Every key and what it does", self.action_help)
 
