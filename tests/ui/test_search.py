@@ -12,7 +12,7 @@ from textual.widgets import Input
 from packs import make_episode, make_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level
-from soundtrack_tui.core.search import SearchIndex
+from soundtrack_tui.core.search import Hit, SearchIndex
 from soundtrack_tui.core.search.session import SearchSession
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
@@ -40,6 +40,19 @@ async def type_query(pilot, app: App[object], text: str) -> None:  # type: ignor
         await pilot.press(char)
     await settle(app)
     await pilot.pause()
+
+
+async def jump(pilot, app: App[object], query: str, field: str) -> Hit:  # type: ignore[no-untyped-def]
+    """Search for `query`, choose its first result in `field`, and wait for
+    the jump and its marks; the hit chosen."""
+    await pilot.press("slash")
+    await type_query(pilot, app, query)
+    choose(app, field)
+    hit = chosen_hit(app)
+    await pilot.press("enter")
+    await settle(app)
+    await pilot.pause()
+    return hit
 
 
 async def test_slash_opens_search_and_results_follow_each_keystroke(make_app: AppFactory) -> None:
@@ -151,12 +164,7 @@ async def test_n_crosses_episodes_and_panes_with_a_counter(make_app: AppFactory)
     app = make_app(level=Level.OFF)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
-        await pilot.press("slash")
-        await type_query(pilot, app, "tarot")
-        choose(app, "recap")
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.pause()
+        await jump(pilot, app, "tarot", "recap")
         session = screen.search
         assert session is not None and session.position is not None
         total = int(session.position.split()[-1])
@@ -414,13 +422,7 @@ async def test_enter_lands_on_the_matched_note_or_review_in_view(
     app = make_app(level=Level.OFF)
     async with app.run_test(size=size) as pilot:
         screen = main_screen(app)
-        await pilot.press("slash")
-        await type_query(pilot, app, query)
-        choose(app, field)
-        hit = chosen_hit(app)
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.pause()
+        hit = await jump(pilot, app, query, field)
         pane = screen.query_one("#characters" if field == "note" else "#reviews", TextPane)
         assert screen.focused is pane and pane.target is not None
         assert pane.blocks[pane.target].frame == "bar"
@@ -455,12 +457,7 @@ async def test_a_new_search_clears_the_marks_of_the_last(make_app: AppFactory) -
     app = make_app(level=Level.OFF)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
-        await pilot.press("slash")
-        await type_query(pilot, app, "tarot")
-        choose(app, "note")
-        await pilot.press("enter")
-        await settle(app)
-        await pilot.pause()
+        await jump(pilot, app, "tarot", "note")
         assert screen.character_mark is not None
         await pilot.press("slash")
         await type_query(pilot, app, "x")
