@@ -11,7 +11,7 @@ import argparse
 from typing import NoReturn
 
 from soundtrack_tui import __version__
-from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.core.sanitize import one_line
 from soundtrack_tui.exit_codes import EXIT_USAGE
 
 LEVELS = ("strict", "standard", "off")
@@ -40,7 +40,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         # The message quotes what was typed, which may hold escape codes.
-        line = sanitize(f"{self.prog}: error: {message} (see {self.prog} --help)").replace("\n", " ")
+        line = one_line(f"{self.prog}: error: {message} (see {self.prog} --help)")
         self.exit(EXIT_USAGE, line + "\n")
 
 

@@ -16,7 +16,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import IO, Any
 
-from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.core.sanitize import one_line, sanitize
 
 Piece = tuple[str, str]  # (text, Rich style); style "" means unstyled
 Line = Sequence[Piece]
@@ -126,4 +126,4 @@ def print_json(data: Any, stream: IO[str] | None = None) -> None:
 
 def error(message: str) -> None:
     """One plain line on stderr."""
-    sys.stderr.write("soundtrack: " + sanitize(message).replace("\n", " ") + "\n")
+    sys.stderr.write("soundtrack: " + one_line(message) + "\n")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from soundtrack_tui.core.sanitize import sanitize
+from soundtrack_tui.core.sanitize import one_line
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.model import Pack
@@ -55,7 +55,7 @@ class Problem:
             parts.append(self.key)
         label = "warning: " if self.severity is Severity.WARNING else ""
         parts.append(label + self.message)
-        return sanitize(": ".join(parts)).replace("\n", " ")
+        return one_line(": ".join(parts))
 
 
 class ContentError(SoundtrackError):
