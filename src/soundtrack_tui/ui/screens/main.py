@@ -229,8 +229,7 @@ class MainScreen(SearchingScreen):
 
     def action_back(self) -> None:
         if self.panes.searching:
-            self.close_search()
-            self.show_pane(self.panes.before_search, searching=False)
+            self.leave_search()
         elif self.marking:
             self.clear_marks()
         elif self.panes.pane != "episodes":

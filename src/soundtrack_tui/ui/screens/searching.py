@@ -100,8 +100,12 @@ class SearchingScreen(PanedScreen):
 
     def on_search_panel_closed(self, message: SearchPanel.Closed) -> None:
         if self.panes.searching:
-            self.close_search()
-            self.show_pane(self.panes.before_search, searching=False)
+            self.leave_search()
+
+    def leave_search(self) -> None:
+        """Close the search and go back to the pane in use before it."""
+        self.close_search()
+        self.show_pane(self.panes.before_search, searching=False)
 
     def on_search_panel_query_changed(self, message: SearchPanel.QueryChanged) -> None:
         self._typed = message.query
@@ -241,6 +245,11 @@ class SearchingScreen(PanedScreen):
             review = marks.review_mark(hit, self.pack.show.reviews, self.series)
         self.review_mark = review
         position = session.position if session is not None else None
-        for name in CURRENT_PANES:
+        label = ""
+        if position:
             label = f"{position} · {self.key_label('next-match')}/{self.key_label('previous-match')}"
-            self.query_one(f"#{name}").border_subtitle = label if position and name == pane else ""
+        for name in CURRENT_PANES:
+            subtitle = label if name == pane else ""
+            widget = self.query_one(f"#{name}")
+            if widget.border_subtitle != subtitle:  # a change repaints the pane: not on every key
+                widget.border_subtitle = subtitle
