@@ -90,7 +90,9 @@ class MainScreen(SearchingScreen):
                 only=MainScreen.only,
             )
             with Container(id="content"):
-                yield SearchPanel(self._heading, self.key_label, id="search").data_bind(MainScreen.results)
+                yield SearchPanel(
+                    self._heading, self.key_label, on_edit=self.hold_frame, id="search"
+                ).data_bind(MainScreen.results)
                 yield self._bound(
                     RecapPane(self.key_label, id="recap", classes="-current"),
                     view=MainScreen.current,
