@@ -248,7 +248,7 @@ def list_shows(state: str | None = None) -> list[LibraryShow]:
     return sorted(shows.values(), key=lambda show: (show.title.casefold(), show.id))
 
 
-def _describe(folder: Path, *, bundled: bool, watched: dict[str, int]) -> LibraryShow:
+def _describe(folder: Path, *, bundled: bool, watched: dict[str, frozenset[int]]) -> LibraryShow:
     """What show.toml says of the show: the only file listing reads."""
     try:
         document = tomllib.loads(read_capped(folder / "show.toml", MAX_FILE_BYTES).decode("utf-8"))
@@ -263,21 +263,21 @@ def _describe(folder: Path, *, bundled: bool, watched: dict[str, int]) -> Librar
         title=sanitize(title),
         episode_count=count,
         seasons=len(seasons) if isinstance(seasons, list) else 0,
-        watched=watched.get(pack_id, 0),
+        watched=sum(1 for number in watched.get(pack_id, ()) if number <= count),
         path=folder,
         bundled=bundled,
     )
 
 
-def _watched_counts(state: str | None) -> dict[str, int]:
-    """Watched episodes per pack id, from one read of the progress file.
+def _watched_counts(state: str | None) -> dict[str, frozenset[int]]:
+    """The watched episodes of each pack id, from one read of the progress file.
     A damaged file counts as none here: the store reports and moves it
     aside when a show is opened."""
     try:
         document = parse_document(read_capped(state_dir(state) / FILE_NAME, MAX_PROGRESS_BYTES))
     except (UnreadableFile, CorruptProgress):
         return {}
-    return {pack_id: len(entry_progress(entry).watched) for pack_id, entry in document["packs"].items()}
+    return {pack_id: entry_progress(entry).watched for pack_id, entry in document["packs"].items()}
 
 
 # -- the show used last -----------------------------------------------------
