@@ -88,3 +88,20 @@ def test_hints_name_the_show_by_id(tmp_path: Path) -> None:
     state = installed(tmp_path)
     result = run_soundtrack("show", "3", "--show", "night-shift", state=state)
     assert "--show night-shift" in result.stdout + result.stderr
+
+
+def test_serve_sessions_open_the_show_named_by_id(tmp_path: Path) -> None:
+    import argparse
+
+    from soundtrack_tui.arguments import build_parser
+    from soundtrack_tui.commands.library import choose_show
+    from soundtrack_tui.commands.serve import session_command
+    from soundtrack_tui.core import library
+
+    shutil.copytree(VALID, tmp_path / "pack")
+    library.install(tmp_path / "pack")
+    args: argparse.Namespace = build_parser().parse_args(["serve", "--show", "night-shift"])
+    choose_show(args)
+    command = session_command(args.content, args.state_dir, spoilers=False)
+    assert f"--content {library.shows_dir() / 'night-shift'}" in command
+    assert library.last_show() == "night-shift"

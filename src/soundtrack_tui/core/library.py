@@ -8,7 +8,9 @@ already installed under that id. Progress is kept by id in the state
 folder, apart from the pack, so replacing a pack keeps it.
 
 Listing reads only each pack's show.toml and the progress file once: a
-library of big packs is listed as fast as a small one.
+library of big packs is listed as fast as a small one. The TOML parser and
+the unzipper are imported only where they are used: every command asks this
+module which show to open, and a cached pack needs neither.
 """
 
 from __future__ import annotations
@@ -27,16 +29,9 @@ import platformdirs
 from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.errors import Problem
 from soundtrack_tui.core.files import UnreadableFile, describe_os_error, read_capped
-from soundtrack_tui.core.pack_archive import ArchiveError, extract_zip
 from soundtrack_tui.core.progress import FILE_NAME, MAX_PROGRESS_BYTES, state_dir
 from soundtrack_tui.core.progress_document import CorruptProgress, entry_progress, parse_document
 from soundtrack_tui.core.sanitize import one_line, sanitize
-from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES
-
-if sys.version_info >= (3, 14):
-    import tomllib
-else:
-    import tomli as tomllib
 
 APP_NAME = "soundtrack"
 DATA_DIR_ENV = "SOUNDTRACK_DATA_DIR"
@@ -124,6 +119,8 @@ def remove(pack_id: str) -> Path:
 
 def _stage(source: Path, staging: Path) -> Path:
     """Copy or unpack `source` under `staging`; the folder holding show.toml."""
+    from soundtrack_tui.core.pack_archive import ArchiveError, extract_zip
+
     unpacked = staging / "pack"
     if source.is_dir():
         _refuse_links(source)
@@ -250,6 +247,13 @@ def list_shows(state: str | None = None) -> list[LibraryShow]:
 
 def _describe(folder: Path, *, bundled: bool, watched: dict[str, frozenset[int]]) -> LibraryShow:
     """What show.toml says of the show: the only file listing reads."""
+    if sys.version_info >= (3, 14):
+        import tomllib
+    else:
+        import tomli as tomllib
+
+    from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES
+
     try:
         document = tomllib.loads(read_capped(folder / "show.toml", MAX_FILE_BYTES).decode("utf-8"))
     except (UnreadableFile, UnicodeDecodeError, tomllib.TOMLDecodeError) as failure:
