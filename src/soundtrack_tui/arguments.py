@@ -8,7 +8,8 @@ anything else, on every call.
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from soundtrack_tui import __version__
 from soundtrack_tui.core.sanitize import one_line
@@ -32,6 +33,8 @@ examples:
   soundtrack level strict         locked episodes show only their number
   soundtrack serve                the app in a web browser, at http://127.0.0.1:8000
   soundtrack new my-show --title "My Show" --episodes 12
+  soundtrack add my-show          install a pack; soundtrack shows lists your shows
+  soundtrack --show my-show       open it (plain soundtrack opens the show used last)
 """
 
 
@@ -93,7 +96,10 @@ def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
     """--content, --state-dir and --spoilers work before or after the
     command name."""
     parser.add_argument(
-        "--content", metavar="DIR", default=default, help="a pack folder (default: the bundled Soundtrack #1)"
+        "--content", metavar="DIR", default=default, help="a pack folder (default: the show used last)"
+    )
+    parser.add_argument(
+        "--show", metavar="ID", default=default, help="a show of your library (soundtrack shows lists them)"
     )
     parser.add_argument(
         "--state-dir", metavar="DIR", default=default, help="where progress is kept (or SOUNDTRACK_STATE_DIR)"
@@ -104,6 +110,16 @@ def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
         default=False if default is None else default,
         help="show everything, spoilers included (saves nothing)",
     )
+
+
+def _library_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
+    """add, remove and shows: the library of installed packs."""
+    add = command("add", "install a pack folder or a .zip of one into your library")
+    add.add_argument("path", metavar="PATH", help="the pack folder or .zip")
+    remove = command("remove", "remove an installed show (your progress in it is kept)")
+    remove.add_argument("id", metavar="ID", help="the show's id (soundtrack shows lists them)")
+    remove.add_argument("--yes", action="store_true", help="really remove it")
+    command("shows", "the shows in your library, with your progress", json=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -155,6 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    _library_commands(commands, command)
     check = commands.add_parser(
         "check", help="validate a content pack", description="validate a content pack"
     )

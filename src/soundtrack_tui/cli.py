@@ -59,11 +59,9 @@ def _dispatch(args: argparse.Namespace) -> int:
         from soundtrack_tui.commands.new import new_pack
 
         return new_pack(args.path, args.title, args.episodes)
-    if args.command:
-        from soundtrack_tui.commands import run
+    from soundtrack_tui.commands import library_command
 
-        return run(args.command, args)
-    return _run_ui(args)
+    return library_command(args.command, args, _run_ui)
 
 
 def _prepare_streams() -> None:

@@ -27,10 +27,12 @@ def pack_path(content: str | None) -> Path:
     return Path(content) if content else bundled_pack()
 
 
-def command_line(command: str, content: str | None) -> str:
+def command_line(command: str, content: str | None, show: str | None = None) -> str:
     """ "soundtrack watched 3 --content night-shift", quoted for a shell."""
     words = ["soundtrack", command]
-    if content:
+    if show:
+        words.append(f"--show {shlex.quote(show)}")
+    elif content:
         words.append(f"--content {shlex.quote(content)}")
     return " ".join(words)
 
@@ -43,11 +45,12 @@ class Session:
     store: ProgressStore
     spoilers: bool
     content: str | None = None  # as typed, for hints that name the pack
+    show: str | None = None  # the library id, which hints prefer to a path
 
     def hint(self, command: str) -> str:
         """`soundtrack COMMAND`, with the pack named when it is not the
         bundled one, ready to copy."""
-        return command_line(command, self.content)
+        return command_line(command, self.content, self.show)
 
     @classmethod
     def open(cls, content: str | None, state: str | None, spoilers: bool = False) -> Session:
