@@ -44,6 +44,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+from library_bench import TARGET_RATIO, library_shows  # noqa: E402
 from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query, wait_gone  # noqa: E402
 
 PYTHON = sys.executable
@@ -930,6 +931,25 @@ class Bench:
 
     # -- check --------------------------------------------------------------------
 
+    def library(self) -> None:
+        """`soundtrack shows` with 20 installed packs, one of 1,000 episodes."""
+        _log("soundtrack shows, 20 installed packs")
+        measure = "soundtrack shows: 20 installed packs (one of 1,000 ep)"
+        if self.args.quick:
+            self.add(measure, "skipped (--quick)", "")
+            return
+        timings = library_shows(self.work / "library", self.soundtrack, self.args.runs)
+        ratio = timings["ratio"]
+        self.add(
+            measure,
+            f"{timings['shows'] * 1000:.0f} ms = {ratio:.2f}x `soundtrack list` "
+            f"({timings['list'] * 1000:.0f} ms)",
+            "benchmarks/library_bench.py: 20 packs added with `soundtrack add`, then `shows` and `list` "
+            f"(the bundled show, warm) timed whole-process, medians of {self.args.runs}",
+            f"≤ {TARGET_RATIO:g}x `soundtrack list`",
+            "met" if ratio <= TARGET_RATIO else "missed",
+        )
+
     def check(self) -> None:
         _log("soundtrack check")
         for pack in self.packs:
@@ -1021,7 +1041,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,tmux-typing,cli,check",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1062,6 +1082,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("tmux-typing", bench.search_terminal),
             ("cli", bench.cli),
             ("check", bench.check),
+            ("library", bench.library),
         ]
         if "headless" in args.only:
             bench.memory(bench.ui_headless())

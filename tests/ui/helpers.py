@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.content import Content
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import OptionList, Static
 
 from soundtrack_tui.core.search import Hit
 from soundtrack_tui.ui.screens.main import MainScreen
@@ -27,8 +27,10 @@ def text_of(widget: Widget) -> str:
     return "\n".join(parts)
 
 
-def options_text(widget: CursorList) -> list[str]:
+def options_text(widget: CursorList | OptionList) -> list[str]:
     """Every item of a list as plain text, before it is cut to the width."""
+    if isinstance(widget, OptionList):
+        return [str(option.prompt) for option in widget.options]
     return [widget.item_content(index).plain for index in range(widget.item_count)]
 
 
