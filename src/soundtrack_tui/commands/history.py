@@ -138,10 +138,14 @@ def _print_plan(out: Output, source: HistorySource, plan: Plan) -> None:
         )
         listed = plan.elsewhere.most_common(MOST_OTHER_SHOWS)
         more = len(plan.elsewhere) - len(listed)
-        out.table(["show", "rows"], [[(title, ""), (f"{rows:,}", "dim")] for title, rows in listed])
+        out.table(["show", "rows"], [[(_named(*show), ""), (f"{rows:,}", "dim")] for show, rows in listed])
         if more:
             out.line((f"and {plural(more, 'more show')}", "dim"))
     out.blank()
+
+
+def _named(title: str, year: int | None) -> str:
+    return (title or "(no title)") + (f" ({year})" if year else "")
 
 
 def _ranges(numbers: Iterable[int]) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from soundtrack_tui.core.history.rows import HistoryEpisode, HistoryShow, IdPairs, WatchedRow
+from soundtrack_tui.core.history.rows import SHOW, HistoryEpisode, HistoryShow, IdPairs, WatchedRow
 from soundtrack_tui.core.textnorm import squash
 
 OWN_ID = "soundtrack"  # the pack id, as our own export carries it
@@ -51,7 +51,7 @@ class Matcher:
             )
 
     def show_for(self, row: WatchedRow) -> HistoryShow | None:
-        key = (row.show_id, row.show_ids, row.show_title, row.show_year)
+        key = row[:SHOW]
         if key not in self._seen:
             self._seen[key] = self._find_show(row)
         return self._seen[key]
@@ -72,16 +72,16 @@ class Matcher:
 
     def episode_for(self, show: HistoryShow, row: WatchedRow) -> HistoryEpisode | None:
         episodes = self._episodes[show.id]
-        for pair in row.episode_ids:
-            found = episodes.by_id.get(pair)
-            if found is not None:
-                return found
-        found = None
+        if episodes.by_id:
+            for pair in row.episode_ids:
+                found = episodes.by_id.get(pair)
+                if found is not None:
+                    return found
         if row.number is not None:
             found = episodes.by_number.get(row.number)
-        elif row.season is not None and row.number_in_season is not None:
-            found = episodes.by_season.get((row.season, row.number_in_season))
-        if found is None or _conflict(row.episode_ids, found.ids):
+        else:
+            found = episodes.by_season.get((row.season, row.number_in_season))  # type: ignore[arg-type]
+        if found is None or (found.ids and _conflict(row.episode_ids, found.ids)):
             return None
         return found
 

@@ -25,12 +25,13 @@ class ShowPlan:
     new: set[int] = field(default_factory=set)
     already: set[int] = field(default_factory=set)
     unmatched: Counter[str] = field(default_factory=Counter)  # rows by reason
+    marked: frozenset[int] = frozenset()  # the show's marks when planned
 
 
 @dataclass
 class Plan:
     shows: dict[str, ShowPlan] = field(default_factory=dict)  # by show id, shows with rows only
-    elsewhere: Counter[str] = field(default_factory=Counter)  # rows by the show they name
+    elsewhere: Counter[tuple[str, int | None]] = field(default_factory=Counter)  # rows by (title, year)
     rows: int = 0
     duplicates: int = 0
 
@@ -49,29 +50,30 @@ def build_plan(
     matcher = Matcher(shows)
     plan = Plan()
     seen: set[int] = set()
+    count = duplicates = 0
     for row in rows:
-        plan.rows += 1
+        count += 1
         fingerprint = hash(row)
         if fingerprint in seen:
-            plan.duplicates += 1
+            duplicates += 1
             continue
         seen.add(fingerprint)
         show = matcher.show_for(row)
         if show is None:
-            year = f" ({row.show_year})" if row.show_year else ""
-            plan.elsewhere[f"{row.show_title or 'a show with no title'}{year}"] += 1
+            plan.elsewhere[row.show_title, row.show_year] += 1
             continue
         entry = plan.shows.get(show.id)
         if entry is None:
-            entry = plan.shows[show.id] = ShowPlan(show)
+            entry = plan.shows[show.id] = ShowPlan(show, marked=watched.get(show.id, frozenset()))
         entry.rows += 1
         episode = matcher.episode_for(show, row)
         if episode is None:
             entry.unmatched[f"{row_label(row)}: no such episode in the pack"] += 1
-        elif episode.number in watched.get(show.id, frozenset()):
+        elif episode.number in entry.marked:
             entry.already.add(episode.number)
         else:
             entry.new.add(episode.number)
+    plan.rows, plan.duplicates = count, duplicates
     return plan
 
 

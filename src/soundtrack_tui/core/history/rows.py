@@ -11,6 +11,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 ID_KEYS = ("tvdb", "tmdb", "trakt", "tvmaze", "imdb")
 """The external ids a row or a show may carry; other keys (Trakt's `slug`,
@@ -31,23 +32,28 @@ class HistoryError(Exception):
     Raised before anything is written."""
 
 
-@dataclass(frozen=True, slots=True)
-class WatchedRow:
+class WatchedRow(NamedTuple):
     """One "I watched this episode" from any source.
 
     `number` (the episode's place in the whole show) and `show_id` (the
     pack's id) come only from this program's own export; other sources say
-    season and episode numbers and ids."""
+    season and episode numbers and ids. A named tuple rather than a
+    dataclass: a long history makes hundreds of thousands, and a tuple is
+    built and hashed in C. The show's fields come first, so `row[:SHOW]`
+    is the show a row names."""
 
     show_title: str
     show_year: int | None = None
     show_ids: IdPairs = ()
+    show_id: str | None = None
     season: int | None = None
     number_in_season: int | None = None
+    number: int | None = None
     episode_ids: IdPairs = ()
     watched_at: str | None = None
-    number: int | None = None
-    show_id: str | None = None
+
+
+SHOW = 4  # how many of WatchedRow's fields describe the show
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,9 +96,15 @@ def id_pairs(raw: object, where: str) -> IdPairs:
         raise HistoryError(f"{where}: ids must be an object")
     pairs = []
     for key in ID_KEYS:
-        value = clean_id(key, raw.get(key), where)
-        if value is not None:
-            pairs.append((key, value))
+        value = raw.get(key)
+        if value is None:
+            continue
+        # Most ids are plain positive ints: those skip the full check.
+        if type(value) is not int or value < 1:
+            value = clean_id(key, value, where)
+            if value is None:
+                continue
+        pairs.append((key, value))
     return tuple(pairs)
 
 
@@ -100,9 +112,10 @@ def check_date(value: object, where: str) -> str:
     """An ISO 8601 date or time (Trakt's `2014-03-31T09:28:53.000Z`, TV
     Time's `2019-05-12 19:20:33`), returned as given once it parses."""
     if isinstance(value, str) and 10 <= len(value) <= 40:
-        text = value[:-1] + "+00:00" if value.endswith(("Z", "z")) else value
         try:
-            dt.datetime.fromisoformat(text)
+            # Without its "Z": Python 3.10 does not read one, and the time
+            # zone does not matter to whether it is a date.
+            dt.datetime.fromisoformat(value[:-1] if value[-1] in "Zz" else value)
             return value
         except ValueError:
             pass

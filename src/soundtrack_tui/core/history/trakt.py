@@ -14,15 +14,15 @@ import codecs
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from soundtrack_tui.core.history.rows import (
+    MAX_ROWS,
     HistoryError,
     IdPairs,
     WatchedRow,
     check_date,
-    count_row,
     id_pairs,
     whole_number,
 )
@@ -71,9 +71,13 @@ class _Window:
 
 
 def json_array_items(stream: BinaryIO, name: str) -> Iterator[Any]:
-    """Each item of the JSON array `stream` holds, decoded one at a time."""
+    """Each item of the JSON array `stream` holds, decoded one at a time.
+
+    The common case, an item followed by a comma (and white space) inside
+    the window, takes one `raw_decode` and one regex match; anything else
+    (the window's end, the array's end, an error) takes the slow path."""
     window = _Window(stream, name)
-    decoder = json.JSONDecoder(parse_constant=_reject_constant)
+    decode = json.JSONDecoder(parse_constant=_reject_constant).raw_decode
     window.fill()
     if window.text.startswith("\ufeff"):
         window.pos = 1
@@ -83,24 +87,44 @@ def json_array_items(stream: BinaryIO, name: str) -> Iterator[Any]:
     if window.skip_space() == "]":
         window.pos += 1
     else:
+        text, pos, following_item = window.text, window.pos, _NEXT.match
         while True:
-            yield _decode_one(window, decoder)
-            following = window.skip_space()
+            try:
+                item, end = decode(text, pos)
+            except ValueError:
+                window.pos = pos
+                item, end = _decode_slowly(window, decode)
+                text = window.text
+            except RecursionError:
+                window.pos = pos
+                raise HistoryError(f"invalid JSON at {window.where()}: nested too deeply") from None
+            yield item
+            following = following_item(text, end)
+            if following is not None and following.end() < len(text):
+                pos = following.end()  # a comma and white space: the next item is here
+                continue
+            window.pos = end
+            after = window.skip_space()
             window.pos += 1
-            if following == "]":
+            if after == "]":
                 break
-            if following != ",":
+            if after != ",":
                 raise HistoryError(f"invalid JSON at {window.where(window.pos - 1)}: expected , or ]")
             window.skip_space()
+            text, pos = window.text, window.pos
     if window.skip_space():
         raise HistoryError(f"invalid JSON at {window.where()}: text after the array")
 
 
-def _decode_one(window: _Window, decoder: json.JSONDecoder) -> Any:
+_NEXT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
+
+
+def _decode_slowly(window: _Window, decode: Callable[[str, int], tuple[Any, int]]) -> tuple[Any, int]:
+    """An item that may run past the window: read more until it decodes,
+    the file ends, or it is too long to be a play."""
     while True:
         try:
-            item, window.pos = decoder.raw_decode(window.text, window.pos)
-            return item
+            return decode(window.text, window.pos)
         except json.JSONDecodeError as exc:
             if window.eof or len(window.text) - window.pos > MAX_ITEM_CHARS:
                 raise HistoryError(f"invalid JSON at {window.where(exc.pos)}: {exc.msg}") from None
@@ -113,44 +137,68 @@ def trakt_rows(stream: BinaryIO, name: str, skipped: Counter[str]) -> Iterator[W
     """A row per episode play; movies are counted in `skipped`."""
     # A history names the same few shows thousands of times: their ids and
     # titles are validated once and shared between rows.
-    shows: dict[str, tuple[str, int | None, IdPairs]] = {}
+    shows: dict[object, tuple[str, int | None, IdPairs]] = {}
     for index, item in enumerate(json_array_items(stream, name), 1):
-        where = f"{name} item {index:,}"
-        count_row(index, name)
-        if not isinstance(item, dict):
-            raise HistoryError(f"{where} is not an object")
-        kind = item.get("type")
-        if kind == "movie":
+        if index > MAX_ROWS:
+            raise HistoryError(f"{name} holds more than {MAX_ROWS:,} rows; refusing it")
+        try:
+            row = _row(item, shows)
+        except HistoryError as exc:
+            raise HistoryError(f"{name} item {index:,}: {exc}") from None
+        if row is None:
             skipped["movie play"] += 1
-            continue
-        if kind != "episode":
-            raise HistoryError(f"{where}: type {str(kind)[:20]!r} is neither episode nor movie")
-        episode, show = item.get("episode"), item.get("show")
-        if not isinstance(episode, dict) or not isinstance(show, dict):
-            raise HistoryError(f"{where}: an episode play needs episode and show objects")
-        title, year, show_ids = _show(show, shows, where)
-        yield WatchedRow(
-            show_title=title,
-            show_year=year,
-            show_ids=show_ids,
-            season=whole_number(episode.get("season"), f"{where} season"),
-            number_in_season=whole_number(episode.get("number"), f"{where} episode number"),
-            episode_ids=id_pairs(episode.get("ids"), where),
-            watched_at=check_date(item.get("watched_at"), f"{where} watched_at"),
-        )
+        else:
+            yield row
+
+
+def _row(item: object, shows: dict[object, tuple[str, int | None, IdPairs]]) -> WatchedRow | None:
+    if not isinstance(item, dict):
+        raise HistoryError("not an object")
+    kind = item.get("type")
+    if kind == "movie":
+        return None
+    if kind != "episode":
+        raise HistoryError(f"type {str(kind)[:20]!r} is neither episode nor movie")
+    episode, show = item.get("episode"), item.get("show")
+    if not isinstance(episode, dict) or not isinstance(show, dict):
+        raise HistoryError("an episode play needs episode and show objects")
+    title, year, show_ids = _show(show, shows)
+    season, number = episode.get("season"), episode.get("number")
+    # Plain ints, nearly always: only anything else takes the full check.
+    if type(season) is not int or season < 0:
+        season = whole_number(season, "season")
+    if type(number) is not int or number < 0:
+        number = whole_number(number, "episode number")
+    ids = episode.get("ids")
+    return WatchedRow(
+        title,
+        year,
+        show_ids,
+        None,
+        season,
+        number,
+        None,
+        id_pairs(ids, "episode") if ids else (),
+        check_date(item.get("watched_at"), "watched_at"),
+    )
 
 
 def _show(
-    show: dict[str, Any], seen: dict[str, tuple[str, int | None, IdPairs]], where: str
+    show: dict[str, Any], seen: dict[object, tuple[str, int | None, IdPairs]]
 ) -> tuple[str, int | None, IdPairs]:
     title, year, ids = show.get("title"), show.get("year"), show.get("ids")
-    key = f"{title!r}\0{year!r}\0{ids!r}"
-    known = seen.get(key)
+    try:
+        key: object = (title, year, tuple(ids.items()) if isinstance(ids, dict) else ids)
+        known = seen.get(key)
+    except TypeError:  # a list among the ids: validation below says so
+        key, known = None, None
     if known is not None:
         return known
     if not isinstance(title, str) or not title.strip():
-        raise HistoryError(f"{where}: the show has no title")
+        raise HistoryError("the show has no title")
     if year is not None:
-        year = whole_number(year, f"{where} show year", least=1)
-    known = seen[key] = (title.strip(), year, id_pairs(ids, where))
+        year = whole_number(year, "show year", least=1)
+    known = (title.strip(), year, id_pairs(ids, "show"))
+    if key is not None:
+        seen[key] = known
     return known
