@@ -71,7 +71,9 @@ def _import(
     if not plan.rows:
         raise CommandError(f"{source.described} holds no watched episodes; nothing was imported")
     if not plan.shows:
-        raise CommandError(f"none of its {plan.rows:,} rows is for an installed show; nothing was imported")
+        raise CommandError(
+            f"none of its {plural(plan.rows, 'row')} is for an installed show; nothing was imported"
+        )
     if dry_run:
         out.line((f"Dry run: nothing was written. Without --dry-run, {_marks(plan.marks)}.", "bold"))
         return EXIT_OK

@@ -18,10 +18,10 @@ from typing import Any
 
 from soundtrack_tui.core.history.rows import (
     ID_KEYS,
+    MAX_ROWS,
     HistoryError,
     HistoryShow,
     WatchedRow,
-    count_row,
     id_pairs,
     whole_number,
 )
@@ -134,7 +134,8 @@ def portable_json_rows(data: bytes, name: str) -> Iterator[WatchedRow]:
             raise HistoryError(f'{where}: "watched" must be a list')
         for episode in episodes:
             count += 1
-            count_row(count, name)
+            if count > MAX_ROWS:
+                raise HistoryError(f"{name} holds more than {MAX_ROWS:,} rows; refusing it")
             if not isinstance(episode, dict):
                 raise HistoryError(f"{where}: a watched episode must be an object")
             yield WatchedRow(
@@ -152,23 +153,31 @@ def portable_json_rows(data: bytes, name: str) -> Iterator[WatchedRow]:
 def portable_csv_rows(reader: Iterator[list[str]], header: Sequence[str], name: str) -> Iterator[WatchedRow]:
     if tuple(cell.strip() for cell in header) != CSV_HEADER:
         raise HistoryError(f"{name} has columns this version does not know; expected {','.join(CSV_HEADER)}")
-    shows = len(ID_KEYS) + 3
     for count, row in enumerate(reader, 1):
-        where = f"{name} line {getattr(reader, 'line_num', count + 1):,}"
-        count_row(count, name)
-        if len(row) != len(CSV_HEADER):
-            raise HistoryError(f"{where} has {len(row)} cells, not {len(CSV_HEADER)}")
-        cells = [_uncell(cell) for cell in row]
-        year = cells[2]
-        show_ids = dict(zip(ID_KEYS, cells[3:shows], strict=True))
-        episode_ids = dict(zip(ID_KEYS, cells[shows + 3 :], strict=True))
-        yield WatchedRow(
-            show_title=cells[1],
-            show_year=whole_number(year, f"{where} show_year", least=1) if year else None,
-            show_ids=id_pairs(show_ids, where),
-            number=whole_number(cells[shows], f"{where} episode", least=1),
-            season=whole_number(cells[shows + 1], f"{where} season", least=1),
-            number_in_season=whole_number(cells[shows + 2], f"{where} episode_in_season", least=1),
-            episode_ids=id_pairs(episode_ids, where),
-            show_id=cells[0],
-        )
+        if count > MAX_ROWS:
+            raise HistoryError(f"{name} holds more than {MAX_ROWS:,} rows; refusing it")
+        try:
+            yield _csv_row(row)
+        except HistoryError as exc:
+            raise HistoryError(f"{name} line {getattr(reader, 'line_num', count + 1):,}: {exc}") from None
+
+
+_SHOW_IDS = slice(3, 3 + len(ID_KEYS))
+_EPISODE = 3 + len(ID_KEYS)  # then season, episode_in_season, and the episode's ids
+
+
+def _csv_row(row: Sequence[str]) -> WatchedRow:
+    if len(row) != len(CSV_HEADER):
+        raise HistoryError(f"{len(row)} cells, not {len(CSV_HEADER)}")
+    cells = [_uncell(cell) for cell in row]
+    year = cells[2]
+    return WatchedRow(
+        show_title=cells[1],
+        show_year=whole_number(year, "show_year", least=1) if year else None,
+        show_ids=id_pairs(dict(zip(ID_KEYS, cells[_SHOW_IDS], strict=True)), "show"),
+        show_id=cells[0],
+        number=whole_number(cells[_EPISODE], "episode", least=1),
+        season=whole_number(cells[_EPISODE + 1], "season", least=1),
+        number_in_season=whole_number(cells[_EPISODE + 2], "episode_in_season", least=1),
+        episode_ids=id_pairs(dict(zip(ID_KEYS, cells[_EPISODE + 3 :], strict=True)), "episode"),
+    )

@@ -132,8 +132,3 @@ def whole_number(value: object, where: str, *, least: int = 0) -> int:
     if isinstance(value, int) and not isinstance(value, bool) and least <= value <= 1_000_000:
         return value
     raise HistoryError(f"{where}: {str(value)[:40]!r} is not a number (at least {least})")
-
-
-def count_row(count: int, where: str) -> None:
-    if count > MAX_ROWS:
-        raise HistoryError(f"{where} holds more than {MAX_ROWS:,} rows; refusing it")

@@ -14,11 +14,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from soundtrack_tui.core.history.rows import (
+    MAX_ROWS,
     HistoryError,
     WatchedRow,
     check_date,
     clean_id,
-    count_row,
     whole_number,
 )
 
@@ -67,27 +67,31 @@ def tvtime_rows(reader: Iterator[list[str]], header: Sequence[str], name: str) -
     """The rows of a TV Time CSV whose `header` has been read from `reader`
     (a `csv.reader`, whose `line_num` says where a bad row is)."""
     columns = find_columns(header, name)
-    width = max(i for i in columns.index.values() if i is not None) + 1
     for count, row in enumerate(reader, 1):
-        line = getattr(reader, "line_num", count + 1)
-        where = f"{name} line {line:,}"
-        count_row(count, name)
+        if count > MAX_ROWS:
+            raise HistoryError(f"{name} holds more than {MAX_ROWS:,} rows; refusing it")
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) < width:
-            raise HistoryError(f"{where} has {len(row)} cells; the header has {len(header)}")
-        title = columns.cell(row, "title")
-        show_id = clean_id("tvdb", columns.cell(row, "tvdb_show"), f"{where} s_id")
-        episode_id = clean_id("tvdb", columns.cell(row, "tvdb_episode"), f"{where} ep_id")
-        watched_at = columns.cell(row, "watched_at")
-        yield WatchedRow(
-            show_title=title,
-            show_ids=(("tvdb", show_id),) if show_id is not None else (),
-            season=whole_number(columns.cell(row, "season"), f"{where} season"),
-            number_in_season=whole_number(columns.cell(row, "episode"), f"{where} episode"),
-            episode_ids=(("tvdb", episode_id),) if episode_id is not None else (),
-            watched_at=check_date(watched_at, f"{where} created_at") if watched_at else None,
-        )
+        try:
+            yield _row(row, columns, len(header))
+        except HistoryError as exc:
+            raise HistoryError(f"{name} line {getattr(reader, 'line_num', count + 1):,}: {exc}") from None
+
+
+def _row(row: Sequence[str], columns: Columns, width: int) -> WatchedRow:
+    if len(row) < width:
+        raise HistoryError(f"{len(row)} cells, where the header has {width}")
+    show_id = clean_id("tvdb", columns.cell(row, "tvdb_show"), "s_id")
+    episode_id = clean_id("tvdb", columns.cell(row, "tvdb_episode"), "ep_id")
+    watched_at = columns.cell(row, "watched_at")
+    return WatchedRow(
+        show_title=columns.cell(row, "title"),
+        show_ids=(("tvdb", show_id),) if show_id is not None else (),
+        season=whole_number(columns.cell(row, "season"), "season"),
+        number_in_season=whole_number(columns.cell(row, "episode"), "episode"),
+        episode_ids=(("tvdb", episode_id),) if episode_id is not None else (),
+        watched_at=check_date(watched_at, "created_at") if watched_at else None,
+    )
 
 
 def described(name: str, header: Sequence[str]) -> str:
