@@ -100,9 +100,9 @@ def test_what_is_not_a_file_is_refused(
     _refused(tmp_path, capsys, path, why)
 
 
-@pytest.mark.parametrize(
-    ("text", "why"),
-    [
+MALFORMED_TRAKT = [
+    ("watched-history.json", text, why)
+    for text, why in [
         (TRAKT[: len(TRAKT) // 2], "invalid JSON at watched-history.json line"),
         (TRAKT.replace('"season": 1', '"season": NaN', 1), "NaN is not valid JSON"),
         ("[" * 100_000 + "]" * 100_000, "invalid JSON"),
@@ -119,14 +119,8 @@ def test_what_is_not_a_file_is_refused(
         ('[{"type": "episode"}]', "item 1: an episode play needs episode and show objects"),
         ('[{"type": "podcast"}]', "type 'podcast' is neither episode nor movie"),
         ("[1,]", "item 1: not an object"),
-    ],
-)
-def test_malformed_trakt_json_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, why: str
-) -> None:
-    path = tmp_path / "watched-history.json"
-    path.write_text(text, encoding="utf-8")
-    _refused(tmp_path, capsys, path, why)
+    ]
+]
 
 
 def test_not_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -135,9 +129,9 @@ def test_not_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     _refused(tmp_path, capsys, path, "is not UTF-8 text")
 
 
-@pytest.mark.parametrize(
-    ("text", "why"),
-    [
+MALFORMED_TV_TIME = [
+    ("tracking-prod-records-v2.csv", text, why)
+    for text, why in [
         (
             "title,when\nSoundtrack #1,2022-01-01\n",
             "not a TV Time tracking file: it needs series_name or s_id",
@@ -149,12 +143,15 @@ def test_not_utf8_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str])
         (V2_HEADER + "1,yesterday,Soundtrack #1,,,1,1\n", "line 2: created_at: 'yesterday' is not a date"),
         (V2_HEADER + "1,2022-03-24 21:40:10,Soundtrack #1,-5,,1,1\n", "the tvdb id '-5' is not valid"),
         (V2_HEADER + "1,2022-03-24,Soundtrack #1\n", "line 2: 3 cells, where the header has 7"),
-    ],
-)
-def test_malformed_tv_time_csv_is_refused(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, why: str
+    ]
+]
+
+
+@pytest.mark.parametrize(("name", "text", "why"), MALFORMED_TRAKT + MALFORMED_TV_TIME)
+def test_malformed_files_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str, text: str, why: str
 ) -> None:
-    path = tmp_path / "tracking-prod-records-v2.csv"
+    path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     _refused(tmp_path, capsys, path, why)
 
