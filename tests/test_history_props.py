@@ -3,12 +3,16 @@ mark, and exporting then importing gives back exactly the marks exported."""
 
 from __future__ import annotations
 
+import io
+import json
 import tempfile
 from pathlib import Path
+from unittest import mock
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from soundtrack_tui.core.history import jsonarray
 from soundtrack_tui.core.history.plan import add_marks, build_plan
 from soundtrack_tui.core.history.portable import export_csv, export_json
 from soundtrack_tui.core.history.rows import HistoryEpisode, HistoryShow, WatchedRow
@@ -136,3 +140,25 @@ def test_exported_csv_cells_never_start_a_formula() -> None:
     assert all(
         not cell.startswith(("=", "+", "-", "@")) for line in text.splitlines() for cell in line.split(",")
     )
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='{},[]" \n\\ab', max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text("ab},{", max_size=3), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.dictionaries(st.text("ab", max_size=2), json_values, max_size=4), max_size=25),
+    st.sampled_from([None, 0, 2]),
+)
+def test_the_streamed_array_is_the_array(items: list[object], indent: int | None) -> None:
+    """Small windows and runs, so items straddle both, and strings and
+    nested arrays that look like item boundaries."""
+    text = json.dumps(items, indent=indent)
+    with mock.patch.object(jsonarray, "CHUNK", 7), mock.patch.object(jsonarray, "BATCH_CHARS", 60):
+        assert list(jsonarray.json_array_items(io.BytesIO(text.encode()), "x")) == items

@@ -2,21 +2,18 @@
 `watched_at`, `type` ("episode" or "movie"), `episode{season, number, ids}`
 and `show{title, year, ids}`.
 
-A long history is hundreds of megabytes of JSON, and `json.load` of that
-would hold gigabytes of dicts. So the array is decoded one item at a time
-from a stream (the C decoder's `raw_decode` on a sliding window), and each
-item becomes a small row before the next is read.
+A long history is hundreds of megabytes of JSON: it is read a few items at
+a time (`jsonarray`), and each item becomes a small row before the next
+are decoded.
 """
 
 from __future__ import annotations
 
-import codecs
-import json
-import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any, BinaryIO
 
+from soundtrack_tui.core.history.jsonarray import json_array_items
 from soundtrack_tui.core.history.rows import (
     MAX_ROWS,
     HistoryError,
@@ -26,111 +23,6 @@ from soundtrack_tui.core.history.rows import (
     id_pairs,
     whole_number,
 )
-
-CHUNK = 1 << 20
-MAX_ITEM_CHARS = 1 << 20  # one play is about 500 characters
-_SPACE = re.compile(r"[ \t\n\r]*")
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
-
-
-class _Window:
-    """The part of the stream not yet decoded, as text, and where it starts
-    in lines (for error messages)."""
-
-    def __init__(self, stream: BinaryIO, name: str) -> None:
-        self.stream, self.name = stream, name
-        self.decoder = codecs.getincrementaldecoder("utf-8")()
-        self.text, self.pos, self.line, self.eof = "", 0, 1, False
-
-    def fill(self) -> None:
-        """Drop what was decoded, append the next chunk."""
-        chunk = self.stream.read(CHUNK)
-        self.eof = not chunk
-        try:
-            more = self.decoder.decode(chunk, final=self.eof)
-        except UnicodeDecodeError:
-            raise HistoryError(f"{self.name} is not UTF-8 text") from None
-        self.line += self.text.count("\n", 0, self.pos)
-        self.text = self.text[self.pos :] + more
-        self.pos = 0
-
-    def skip_space(self) -> str:
-        """The next character after white space ("" at the end)."""
-        while True:
-            self.pos = _SPACE.match(self.text, self.pos).end()  # type: ignore[union-attr]
-            if self.pos < len(self.text) or self.eof:
-                return self.text[self.pos : self.pos + 1]
-            self.fill()
-
-    def where(self, pos: int | None = None) -> str:
-        at = self.pos if pos is None else pos
-        return f"{self.name} line {self.line + self.text.count(chr(10), 0, at)}"
-
-
-def json_array_items(stream: BinaryIO, name: str) -> Iterator[Any]:
-    """Each item of the JSON array `stream` holds, decoded one at a time.
-
-    The common case, an item followed by a comma (and white space) inside
-    the window, takes one `raw_decode` and one regex match; anything else
-    (the window's end, the array's end, an error) takes the slow path."""
-    window = _Window(stream, name)
-    decode = json.JSONDecoder(parse_constant=_reject_constant).raw_decode
-    window.fill()
-    if window.text.startswith("\ufeff"):
-        window.pos = 1
-    if window.skip_space() != "[":
-        raise HistoryError(f"{name} is not a JSON array (a Trakt watched-history.json is one)")
-    window.pos += 1
-    if window.skip_space() == "]":
-        window.pos += 1
-    else:
-        text, pos, following_item = window.text, window.pos, _NEXT.match
-        while True:
-            try:
-                item, end = decode(text, pos)
-            except ValueError:
-                window.pos = pos
-                item, end = _decode_slowly(window, decode)
-                text = window.text
-            except RecursionError:
-                window.pos = pos
-                raise HistoryError(f"invalid JSON at {window.where()}: nested too deeply") from None
-            yield item
-            following = following_item(text, end)
-            if following is not None and following.end() < len(text):
-                pos = following.end()  # a comma and white space: the next item is here
-                continue
-            window.pos = end
-            after = window.skip_space()
-            window.pos += 1
-            if after == "]":
-                break
-            if after != ",":
-                raise HistoryError(f"invalid JSON at {window.where(window.pos - 1)}: expected , or ]")
-            window.skip_space()
-            text, pos = window.text, window.pos
-    if window.skip_space():
-        raise HistoryError(f"invalid JSON at {window.where()}: text after the array")
-
-
-_NEXT = re.compile(r"[ \t\n\r]*,[ \t\n\r]*")
-
-
-def _decode_slowly(window: _Window, decode: Callable[[str, int], tuple[Any, int]]) -> tuple[Any, int]:
-    """An item that may run past the window: read more until it decodes,
-    the file ends, or it is too long to be a play."""
-    while True:
-        try:
-            return decode(window.text, window.pos)
-        except json.JSONDecodeError as exc:
-            if window.eof or len(window.text) - window.pos > MAX_ITEM_CHARS:
-                raise HistoryError(f"invalid JSON at {window.where(exc.pos)}: {exc.msg}") from None
-        except (ValueError, RecursionError) as exc:
-            raise HistoryError(f"invalid JSON at {window.where()}: {exc}") from None
-        window.fill()
 
 
 def trakt_rows(stream: BinaryIO, name: str, skipped: Counter[str]) -> Iterator[WatchedRow]:
