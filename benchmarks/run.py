@@ -44,6 +44,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+from history_bench import TARGET_MB, TARGET_SECONDS, measure_history_import  # noqa: E402
 from library_bench import TARGET_RATIO, library_shows  # noqa: E402
 from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query, wait_gone  # noqa: E402
 
@@ -950,6 +951,25 @@ class Bench:
             "met" if ratio <= TARGET_RATIO else "missed",
         )
 
+    def history(self) -> None:
+        """`soundtrack history import` of a 500,000-row Trakt history against 20 shows."""
+        _log("soundtrack history import, 500,000 rows")
+        measure = "History import: 500,000-row Trakt history, 20 shows"
+        if self.args.quick:
+            self.add(measure, "skipped (--quick)", "")
+            return
+        work = self.work / "history"
+        work.mkdir(parents=True, exist_ok=True)
+        got = measure_history_import(work)
+        self.add(
+            measure,
+            f"{got['seconds']:.2f} s, peak {got['peak_mb']:.0f} MB",
+            "benchmarks/history_bench.py: a generated watched-history.json imported in a child "
+            "(parse, match, plan, one write per show); wall time and peak RSS",
+            f"≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MB:g} MB",
+            "met" if got["met"] else "missed",
+        )
+
     def check(self) -> None:
         _log("soundtrack check")
         for pack in self.packs:
@@ -1041,7 +1061,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,history",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1083,6 +1103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("cli", bench.cli),
             ("check", bench.check),
             ("library", bench.library),
+            ("history", bench.history),
         ]
         if "headless" in args.only:
             bench.memory(bench.ui_headless())

@@ -105,3 +105,24 @@ def test_serve_sessions_open_the_show_named_by_id(tmp_path: Path) -> None:
     command = session_command(args.content, args.state_dir, spoilers=False)
     assert f"--content {library.shows_dir() / 'night-shift'}" in command
     assert library.last_show() == "night-shift"
+
+
+def test_history_moves_every_installed_show_and_only_adds_marks(tmp_path: Path) -> None:
+    state = installed(tmp_path)
+    run_soundtrack("watched", "2", "--show", "night-shift", state=state)
+    run_soundtrack("watched", "1", "--show", bundled_pack().name, state=state)
+    exported = run_soundtrack("history", "export", state=state)
+    assert exported.returncode == 0, exported.stderr
+    saved = tmp_path / "history.json"
+    saved.write_text(exported.stdout, encoding="utf-8")
+    assert {show["id"] for show in json.loads(exported.stdout)["shows"]} == {"night-shift", bundled_pack().name}
+    run_soundtrack("unwatched", "2", "--show", "night-shift", state=state)
+    run_soundtrack("unwatched", "1", "--show", bundled_pack().name, state=state)
+    run_soundtrack("watched", "3", "--show", "night-shift", state=state)
+    imported = run_soundtrack("history", "import", str(saved), state=state)
+    assert imported.returncode == 0, imported.stderr
+    shows = {show["id"]: show for show in json.loads(run_soundtrack("shows", "--json", state=state).stdout)}
+    assert shows["night-shift"]["watched"] == 2  # 2 back, 3 kept
+    assert shows[bundled_pack().name]["watched"] == 1
+    only = run_soundtrack("history", "import", str(saved), "--show", "nope", state=state)
+    assert only.returncode != 0 and "nope" in only.stderr

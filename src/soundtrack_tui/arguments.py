@@ -35,6 +35,7 @@ examples:
   soundtrack new my-show --title "My Show" --episodes 12
   soundtrack add my-show          install a pack; soundtrack shows lists your shows
   soundtrack --show my-show       open it (plain soundtrack opens the show used last)
+  soundtrack history import trakt-export.zip --dry-run
 """
 
 
@@ -172,6 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     _library_commands(commands, command)
+    _history(command("history", "bring your watch history in from Trakt or TV Time, or take it out"))
     check = commands.add_parser(
         "check", help="validate a content pack", description="validate a content pack"
     )
@@ -200,3 +202,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="info (the default): the folder, its size and each pack; clear: delete every entry",
     )
     return parser
+
+
+def _history(history: argparse.ArgumentParser) -> None:
+    """`history import FILE [--show ID] [--dry-run]` and `history export
+    [--json|--csv]`."""
+    actions = history.add_subparsers(
+        dest="history_action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    keep = argparse.SUPPRESS
+    into = actions.add_parser(
+        "import",
+        help="mark what a Trakt, TV Time or soundtrack export says you watched (only adds marks)",
+        description="Mark as watched the episodes a history says you have seen: Trakt's watched-history.json "
+        "or its export zip, TV Time's GDPR export zip, or a file from soundtrack history export. "
+        "Nothing is ever unmarked, and nothing is written if the file has a problem.",
+    )
+    _common(into, keep)
+    into.add_argument("file", metavar="FILE", help="the export: a .zip, .json or .csv")
+    into.add_argument("--dry-run", action="store_true", help="print what would be marked; write nothing")
+    out = actions.add_parser(
+        "export",
+        help="print your watched episodes of every installed show, with their ids",
+        description="Print your watched episodes, with the shows' and episodes' ids, as JSON (the default) "
+        "or CSV; history import reads either back.",
+    )
+    _common(out, keep)
+    shape = out.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="JSON (the default)")
+    shape.add_argument("--csv", action="store_true", help="CSV, one row per watched episode")

@@ -59,6 +59,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from soundtrack_tui.commands.new import new_pack
 
         return new_pack(args.path, args.title, args.episodes)
+    if args.command == "history":
+        from soundtrack_tui.commands.history import cmd_history
+
+        return cmd_history(args)
     from soundtrack_tui.commands import library_command
 
     return library_command(args.command, args, _run_ui)
