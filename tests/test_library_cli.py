@@ -115,7 +115,8 @@ def test_history_moves_every_installed_show_and_only_adds_marks(tmp_path: Path) 
     assert exported.returncode == 0, exported.stderr
     saved = tmp_path / "history.json"
     saved.write_text(exported.stdout, encoding="utf-8")
-    assert {show["id"] for show in json.loads(exported.stdout)["shows"]} == {"night-shift", bundled_pack().name}
+    exported_ids = {show["id"] for show in json.loads(exported.stdout)["shows"]}
+    assert exported_ids == {"night-shift", bundled_pack().name}
     run_soundtrack("unwatched", "2", "--show", "night-shift", state=state)
     run_soundtrack("unwatched", "1", "--show", bundled_pack().name, state=state)
     run_soundtrack("watched", "3", "--show", "night-shift", state=state)
