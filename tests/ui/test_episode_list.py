@@ -65,7 +65,7 @@ async def test_rows_follow_the_viewer_and_the_search_filter(make_app: AppFactory
         assert shown() == expected
         screen.only = frozenset({3, 5})
         await pilot.pause()
-        assert [episodes.number_at(row) for row in range(episodes.row_count)] == [3, 5]
+        assert [episodes.number_at(row) for row in range(episodes.item_count)] == [3, 5]
         screen.only = None
         screen.viewer = Viewer(frozenset({1, 2, 3}), Level.STRICT)
         await pilot.pause()

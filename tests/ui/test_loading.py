@@ -44,7 +44,7 @@ async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
     for _ in range(200):
         await pilot.pause(0.05)  # type: ignore[attr-defined]
         screen = app.screen
-        if isinstance(screen, MainScreen) and any(lst.row_count for lst in screen.query(EpisodeList)):
+        if isinstance(screen, MainScreen) and any(lst.item_count for lst in screen.query(EpisodeList)):
             return screen  # switched to, composed and listed
     raise AssertionError("the pack never finished loading")
 
@@ -57,7 +57,7 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
         main = await _wait_for_main(app, pilot)
         episodes = main.query_one(EpisodeList)
         assert app.pack is not None
-        assert episodes.row_count == len(app.pack.episodes)
+        assert episodes.item_count == len(app.pack.episodes)
         # The index is built in a worker; a search typed now still answers.
         await pilot.press("slash", *"the")
         for _ in range(200):

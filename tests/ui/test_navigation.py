@@ -121,7 +121,7 @@ async def test_a_thousand_episodes_stay_quick(make_app: AppFactory) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
         episodes = screen.query_one(EpisodeList)
-        assert episodes.row_count == 1200
+        assert episodes.item_count == 1200
         await pilot.press("end")
         assert screen.selected == 1200
         await pilot.press("w")

@@ -108,7 +108,7 @@ class CursorList(ScrollView, can_focus=True):
             return
         if width <= 0 or width == self._laid_out_at:
             return
-        if width != self._laid_out_at and self._laid_out_at:
+        if self._laid_out_at:  # another width: wrap again
             self._wrapped.clear()
         self._laid_out_at = width
         starts, line = [], 0

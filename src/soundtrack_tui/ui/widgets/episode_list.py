@@ -127,10 +127,6 @@ class EpisodeList(CursorList):
     def item_count(self) -> int:
         return len(self._numbers)
 
-    @property
-    def row_count(self) -> int:
-        return len(self._numbers)
-
     def item_content(self, index: int) -> Content:
         number = self._numbers[index]
         prompt = self._prompts.get(number)
