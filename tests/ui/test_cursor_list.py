@@ -1,5 +1,6 @@
-"""The line-drawn list under the episode list and the search results, and
-the hold that draws a search keystroke with its results."""
+"""What keeps typing a search quick: the line-drawn list under the episode
+list and the search results, the hold that draws a keystroke with its
+results, and the one collector freeze."""
 
 from __future__ import annotations
 
@@ -150,3 +151,21 @@ async def test_a_frame_hold_ends_at_its_deadline_or_when_released() -> None:
         hold.release()
         hold.release()  # harmless twice
         assert not hold.held
+
+
+def test_objects_are_frozen_once_so_a_later_show_can_be_collected() -> None:
+    import gc
+
+    from soundtrack_tui.ui.screens.searching import keep_out_of_collections
+
+    gc.unfreeze()
+    try:
+        keep_out_of_collections()
+        frozen = gc.get_freeze_count()
+        assert frozen > 0
+        later = [[index] for index in range(1000)]  # what a later show would make
+        keep_out_of_collections()
+        assert gc.get_freeze_count() == frozen
+        assert later
+    finally:
+        gc.unfreeze()

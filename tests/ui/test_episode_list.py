@@ -8,7 +8,7 @@ from soundtrack_tui.core.policy import EpisodeRow, Level, Viewer, episode_row
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList, episode_prompt
 
 from .conftest import AppFactory
-from .helpers import main_screen
+from .helpers import main_screen, options_text
 
 BIG = 300
 
@@ -58,7 +58,7 @@ async def test_rows_follow_the_viewer_and_the_search_filter(make_app: AppFactory
         episodes = screen.query_one(EpisodeList)
 
         def shown() -> list[str]:
-            return episodes.rows_text()
+            return options_text(episodes)
 
         viewer = screen.viewer
         expected = [episode_prompt(episode_row(pack, viewer, n), 3).plain for n in pack.numbers]

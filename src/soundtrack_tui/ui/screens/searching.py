@@ -44,8 +44,13 @@ def keep_out_of_collections() -> None:
     they live for good (`gc.freeze`): a full collection then scans only
     what was made since. Measured while typing a search in the bundled
     pack: full collections came every few keys and took 20 to 33 ms each,
-    a dropped frame every time; after this, 2 to 3 ms."""
-    gc.freeze()
+    a dropped frame every time; after this, 2 to 3 ms.
+
+    Once per process: frozen objects are never collected, and a show
+    switched away from later must be (its screen and widgets hold cycles);
+    the first show's screen stays under the others for good anyway."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
 
 
 def episodes_in(results: SearchResults) -> frozenset[int]:

@@ -155,10 +155,6 @@ class EpisodeList(CursorList):
         write run their actions before it lands."""
         return self.number_at(self.cursor)
 
-    def rows_text(self) -> list[str]:
-        """Every row as plain text, before it is cut to the list's width."""
-        return [self.item_content(row).plain for row in range(self.item_count)]
-
     # -- what the user does ----------------------------------------------------
 
     def cursor_moved(self, index: int) -> None:
