@@ -94,6 +94,10 @@ FORGERIES: dict[str, Forgery] = {
     "an attribute no model has": with_extra_attribute,
     "episodes keyed by text": lambda parts: (parts[0], {str(k): v for k, v in parts[1].items()}, *parts[2:]),  # type: ignore[return-value]
     "characters in a list": lambda parts: (parts[0], parts[1], list(parts[2]), parts[3]),
+    "a season that goes down": on_episode(1, season=2),
+    "a season 0": on_episode(1, season=0),
+    "a format this version cannot read": on_show(format=2),
+    "a format that is text": on_show(format="1.1"),
 }
 
 

@@ -19,7 +19,6 @@ from soundtrack_tui.core.files import describe_os_error
 from soundtrack_tui.core.layout import layout_warnings
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
-    FORMAT_VERSION,
     MAX_EPISODES,
     Character,
     Episode,
@@ -30,6 +29,7 @@ from soundtrack_tui.core.model import (
     Source,
     Track,
 )
+from soundtrack_tui.core.seasons import SeasonRules, readable_format
 from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES, TomlFile, parse_file
 from soundtrack_tui.core.tomlpos import Path as KeyPath
 
@@ -82,6 +82,7 @@ class _Loader:
         self.cited: set[str] = set()
         self.episode_count = 0
         self.readable_format = True
+        self.seasons = SeasonRules()
 
     def load(self) -> Pack | None:
         if not self.root.is_dir():
@@ -123,11 +124,7 @@ class _Loader:
 
     def build_show(self, file: TomlFile, doc: dict[str, Any]) -> Show | None:
         values = schema.check_table(doc, schema.SHOW, (), file.report)
-        version = values.get("format")
-        if version is not None and version != FORMAT_VERSION:
-            file.report(
-                ("format",), f"unsupported format {version}; this soundtrack reads format {FORMAT_VERSION}"
-            )
+        if (version := values.get("format")) is not None and not readable_format(version, file.report):
             self.readable_format = False
             return None
         pack_id = values.get("id")
@@ -142,6 +139,7 @@ class _Loader:
         if year is not None and not 1880 <= year <= 2200:
             file.report(("year",), "is not a plausible year")
         sources = self.build_sources(file, values.get("sources", []))
+        seasons = self.seasons.declare(values.get("seasons", []), file.report)
         if pack_id is None or count is None or "title" not in values or "synopsis" not in values:
             return None
         self.episode_count = count
@@ -160,6 +158,7 @@ class _Loader:
             title=values["title"],
             episode_count=count,
             synopsis=values["synopsis"],
+            format=version or 1,
             original_title=values.get("original_title"),
             platform=values.get("platform"),
             year=year,
@@ -168,6 +167,7 @@ class _Loader:
             sources=sources,
             reviews=reviews,
             tracks=tracks,
+            seasons=seasons,
         )
 
     def build_sources(self, file: TomlFile, entries: list[dict[str, Any]]) -> tuple[Source, ...]:
@@ -298,6 +298,7 @@ class _Loader:
                 continue
             episodes[episode.number] = episode
             files[episode.number] = relative
+        self.seasons.check_order()
         return dict(sorted(episodes.items())), files
 
     def build_episode(self, file: TomlFile, doc: dict[str, Any], named: int) -> Episode | None:
@@ -308,7 +309,8 @@ class _Loader:
         if number != named:
             file.report(("number",), f"is {number} but the file name says episode {named}")
             return None
-        if not self.in_range(file, ("number",), number, 1):
+        season = self.seasons.episode_season(number, values, file.report)
+        if season is None or not self.in_range(file, ("number",), number, 1):
             return None
         runtime = values.get("runtime_minutes")
         if runtime is not None and not 1 <= runtime <= 10_000:
@@ -341,6 +343,7 @@ class _Loader:
             aired=values.get("aired"),
             source_note=values.get("source_note"),
             summary=summary,
+            season=season,
         )
 
     # -- characters.toml ---------------------------------------------------

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
 FORMAT_VERSION = 1
+# Format 1.1 adds seasons; a format 1 pack is read exactly as before.
+FORMAT_VERSIONS = (1, 1.1)
 MAX_EPISODES = 100_000  # what the loader accepts as episode_count
 
 
@@ -156,6 +159,7 @@ class Episode(_KeptAsUtf8):
     aired: dt.date | None = None
     source_note: str | None = None
     summary: str | None = None
+    season: int = 1
 
     def __init__(
         self,
@@ -169,6 +173,7 @@ class Episode(_KeptAsUtf8):
         aired: dt.date | None = None,
         source_note: str | None = None,
         summary: str | None = None,
+        season: int = 1,
     ) -> None:
         setattr_ = object.__setattr__  # the class is frozen
         setattr_(self, "number", number)
@@ -181,6 +186,7 @@ class Episode(_KeptAsUtf8):
         setattr_(self, "aired", aired)
         setattr_(self, "source_note", source_note)
         setattr_(self, "summary", summary)
+        setattr_(self, "season", season)
 
     @property
     def recap(self) -> str:
@@ -233,12 +239,22 @@ class Track:
 
 
 @dataclass(frozen=True, slots=True)
+class Season:
+    """A season declared in show.toml; `logline` is spoiler-free, shown above
+    the season's episodes."""
+
+    number: int
+    title: str | None = None
+    logline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     id: str
     title: str
     episode_count: int
     synopsis: str
-    format: int = FORMAT_VERSION
+    format: float = FORMAT_VERSION
     original_title: str | None = None
     platform: str | None = None
     year: int | None = None
@@ -247,6 +263,7 @@ class Show:
     sources: tuple[Source, ...] = ()
     reviews: tuple[Review, ...] = ()
     tracks: tuple[Track, ...] = ()
+    seasons: tuple[Season, ...] = ()
 
 
 def _frozen_episodes() -> Mapping[int, Episode]:
@@ -262,6 +279,10 @@ class Pack:
     episodes: Mapping[int, Episode] = field(default_factory=_frozen_episodes)
     characters: tuple[Character, ...] = ()
     root: Path | None = None
+    # Where each season starts, made on first use (see `_season_starts`).
+    _starts: tuple[tuple[int, ...], tuple[int, ...]] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
 
     @property
     def numbers(self) -> range:
@@ -275,6 +296,73 @@ class Pack:
             if source.key == key:
                 return source
         return None
+
+    # -- seasons ----------------------------------------------------------
+
+    def _season_starts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
+        """The absolute numbers where a season starts, and those seasons. A
+        number without a file is in the season of the nearest earlier file
+        (else season 1), so a season starts at its first file. Made once, so
+        labelling each row of a long list is a binary search, not a scan."""
+        if self._starts is None:
+            starts, seasons = [1], [1]
+            for number, episode in self.episodes.items():
+                if episode.season == seasons[-1]:
+                    continue
+                if number == starts[-1]:
+                    seasons[-1] = episode.season
+                else:
+                    starts.append(number)
+                    seasons.append(episode.season)
+            object.__setattr__(self, "_starts", (tuple(starts), tuple(seasons)))  # the class is frozen
+        assert self._starts is not None
+        return self._starts
+
+    def season_of(self, number: int) -> int:
+        starts, seasons = self._season_starts()
+        return seasons[max(bisect_right(starts, number) - 1, 0)]
+
+    def number_in_season(self, number: int) -> int:
+        starts, _ = self._season_starts()
+        return number - starts[max(bisect_right(starts, number) - 1, 0)] + 1
+
+    @property
+    def season_numbers(self) -> tuple[int, ...]:
+        """The show's seasons: those declared, else those its episodes name."""
+        if self.show.seasons:
+            return tuple(season.number for season in self.show.seasons)
+        return tuple(sorted(set(self._season_starts()[1])))
+
+    @property
+    def has_seasons(self) -> bool:
+        return len(self.season_numbers) > 1
+
+    def season(self, number: int) -> Season | None:
+        """The declared season `number`, if show.toml declares it."""
+        for season in self.show.seasons:
+            if season.number == number:
+                return season
+        return None
+
+    def season_range(self, season: int) -> range:
+        """The absolute episode numbers of `season` (empty if it has none)."""
+        starts, seasons = self._season_starts()
+        if season not in seasons:
+            return range(0)
+        index = seasons.index(season)
+        end = starts[index + 1] if index + 1 < len(starts) else self.show.episode_count + 1
+        return range(starts[index], end)
+
+    def number_for(self, season: int, number_in_season: int) -> int | None:
+        """The absolute number of episode `number_in_season` of `season`, or
+        None if that season has no such episode."""
+        episodes = self.season_range(season)
+        return episodes[number_in_season - 1] if 1 <= number_in_season <= len(episodes) else None
+
+    def episode_label(self, number: int) -> str:
+        if self.has_seasons:
+            return f"S{self.season_of(number)} E{self.number_in_season(number)}"
+        return f"Episode {number}"
 
 
 # An ending this short ("Then the music stops.") needs the sentence before it.

@@ -21,7 +21,7 @@ Report = Callable[[Path, str], None]
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    kind: str  # "text", "int", "date", "texts", "tables"
+    kind: str  # "text", "int", "number", "date", "texts", "tables"
     required: bool = True
     rules: Fields | None = None  # for "tables": the rules of each entry
 
@@ -31,6 +31,7 @@ Fields = dict[str, Field]
 _KIND_NAMES = {
     "text": "a string",
     "int": "an integer",
+    "number": "a number",
     "date": "a date (like 2022-03-23)",
     "texts": "an array of strings",
     "tables": "an array of tables",
@@ -63,8 +64,14 @@ TRACK: Fields = {
     "sources": Field("texts"),
 }
 
+SEASON: Fields = {
+    "number": Field("int"),
+    "title": Field("text", required=False),
+    "logline": Field("text", required=False),
+}
+
 SHOW: Fields = {
-    "format": Field("int"),
+    "format": Field("number"),
     "id": Field("text"),
     "title": Field("text"),
     "original_title": Field("text", required=False),
@@ -77,10 +84,12 @@ SHOW: Fields = {
     "sources": Field("tables", rules=SOURCE),
     "reviews": Field("tables", required=False, rules=SERIES_REVIEW),
     "tracks": Field("tables", required=False, rules=TRACK),
+    "seasons": Field("tables", required=False, rules=SEASON),
 }
 
 EPISODE: Fields = {
     "number": Field("int"),
+    "season": Field("int", required=False),
     "title": Field("text"),
     "runtime_minutes": Field("int", required=False),
     "aired": Field("date", required=False),
@@ -153,6 +162,11 @@ def _check_value(value: Any, rule: Field, path: Path, report: Report) -> Any:
         return text
     if rule.kind == "int":
         if isinstance(value, bool) or not isinstance(value, int):
+            report(path, f"expected {expected}, found {_type_name(value)}")
+            return None
+        return value
+    if rule.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
             report(path, f"expected {expected}, found {_type_name(value)}")
             return None
         return value
