@@ -6,10 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from soundtrack_tui.arguments import EpisodeSpec, Point
 from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
+from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import LEVEL_WORDS, EpisodeView, Level, ReviewView
-from soundtrack_tui.exit_codes import EXIT_OK
+from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
 from soundtrack_tui.output import Output, print_json
 
 
@@ -137,11 +139,40 @@ def _review_json(view: ReviewView) -> dict[str, Any]:
 
 
 def cmd_watched(session: Session, args: Any) -> int:
-    return _set_watched(session, [n for numbers in args.ranges for n in numbers], True)
+    return _set_watched(session, _all_named(session.pack, args.ranges), True)
 
 
 def cmd_unwatched(session: Session, args: Any) -> int:
-    return _set_watched(session, [n for numbers in args.ranges for n in numbers], False)
+    return _set_watched(session, _all_named(session.pack, args.ranges), False)
+
+
+def _all_named(pack: Pack, specs: Sequence[EpisodeSpec]) -> list[int]:
+    return [number for spec in specs for number in numbers_named(pack, spec)]
+
+
+def numbers_named(pack: Pack, spec: EpisodeSpec) -> range:
+    """The absolute episode numbers a RANGE names in `pack`."""
+    first, last = _span(pack, spec.first), _span(pack, spec.last)
+    if first.start > last[-1]:
+        raise CommandError(f"a range runs from low to high: {spec.text!r}", EXIT_USAGE)
+    return range(first.start, last[-1] + 1)
+
+
+def _span(pack: Pack, point: Point) -> range:
+    """The episodes one end of a RANGE names: one, or a whole season."""
+    season, number = point
+    if season is None:
+        return range(number, number + 1)  # checked against the show by `_set_watched`
+    episodes = pack.season_range(season)
+    if not episodes:
+        seasons = pack.season_numbers
+        raise CommandError(f"no season {season}: {pack.show.title} has seasons {seasons[0]}-{seasons[-1]}")
+    if number == 0:
+        return episodes
+    found = pack.number_for(season, number)
+    if found is None:
+        raise CommandError(f"no episode {number} in season {season}: it has episodes 1-{len(episodes)}")
+    return range(found, found + 1)
 
 
 def cmd_level(session: Session, args: Any) -> int:
