@@ -109,3 +109,38 @@ def test_sxey_names_the_episode_whose_season_and_number_in_season_they_are(
     assert pack.episode_label(number) == (
         f"S{season} E{in_season}" if len(sizes) > 1 else f"Episode {number}"
     )
+
+
+def test_list_groups_a_multi_season_pack_under_season_headers(tmp_path: Path) -> None:
+    run_soundtrack("--content", SEASONS, "watched", "s1", state=tmp_path)
+    lines = run_soundtrack("--content", SEASONS, "list", state=tmp_path).stdout.splitlines()
+    assert lines[0] == "Harbour Lights  watched 2/6"
+    headers = [line for line in lines if line.startswith("Season")]
+    assert headers == [
+        "Season 1: The Crossing  A new captain takes the night ferry.",
+        "Season 2: Storm Season",
+        "Season 3  The island votes on a bridge.",
+    ]
+    rows = [line.split("  ")[0] for line in lines if line.startswith("S") and not line.startswith("Season")]
+    assert rows == ["S1 E1", "S1 E2", "S2 E1", "S2 E2", "S3 E1", "S3 E2"]
+    assert lines.index(headers[1]) < lines.index(next(line for line in lines if line.startswith("S2 E1")))
+
+
+def test_list_json_gives_each_episode_its_season(tmp_path: Path) -> None:
+    rows = json.loads(run_soundtrack("--content", SEASONS, "list", "--json", state=tmp_path).stdout)
+    assert [(r["number"], r["season"], r["number_in_season"]) for r in rows] == [
+        (1, 1, 1),
+        (2, 1, 2),
+        (3, 2, 1),
+        (4, 2, 2),
+        (5, 3, 1),
+        (6, 3, 2),
+    ]
+
+
+def test_list_of_a_pack_without_seasons_has_no_headers(tmp_path: Path) -> None:
+    lines = run_soundtrack("list", state=tmp_path).stdout.splitlines()
+    assert not any(line.startswith("Season") for line in lines)
+    assert lines[1].split() == ["#", "status", "title"] and lines[2].startswith("1 ")
+    rows = json.loads(run_soundtrack("list", "--json", state=tmp_path).stdout)
+    assert {(r["season"], r["number_in_season"] - r["number"]) for r in rows} == {(1, 0)}

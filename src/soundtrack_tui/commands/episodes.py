@@ -16,15 +16,41 @@ from soundtrack_tui.output import Output, print_json
 
 
 def cmd_list(session: Session, args: Any) -> int:
-    views = policy.episode_views(session.pack, session.viewer)
+    pack = session.pack
+    views = policy.episode_views(pack, session.viewer)
     if args.json:
-        print_json([_episode_summary(view) for view in views])
+        print_json([_list_json(pack, view) for view in views])
         return EXIT_OK
     out = Output()
-    watched = len(session.viewer.watched & set(session.pack.numbers))
-    out.line((session.pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
-    out.table(["#", "status", "title"], [_list_row(view) for view in views])
+    watched = len(session.viewer.watched & set(pack.numbers))
+    out.line((pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
+    if not pack.has_seasons:
+        out.table(["#", "status", "title"], [_list_row(pack, view) for view in views])
+        return EXIT_OK
+    by_number = {view.number: view for view in views}
+    for season in pack.season_numbers:
+        out.blank()
+        _season_header(out, pack, season)
+        rows = [_list_row(pack, by_number[n]) for n in pack.season_range(season) if n in by_number]
+        if rows:
+            out.table(["#", "status", "title"], rows)
     return EXIT_OK
+
+
+def _season_header(out: Output, pack: Pack, number: int) -> None:
+    """ "Season 2: Storm Season" and its logline, spoiler-free by the format."""
+    season = pack.season(number)
+    title = f"Season {number}: {season.title}" if season and season.title else f"Season {number}"
+    logline = [(f"  {season.logline}", "dim")] if season and season.logline else []
+    out.line((title, "bold"), *logline)
+
+
+def _list_json(pack: Pack, view: EpisodeView) -> dict[str, Any]:
+    return {
+        **_episode_summary(view),
+        "season": pack.season_of(view.number),
+        "number_in_season": pack.number_in_season(view.number),
+    }
 
 
 def _status(view: EpisodeView) -> tuple[str, str]:
@@ -35,14 +61,15 @@ def _status(view: EpisodeView) -> tuple[str, str]:
     return "not watched", "dim"
 
 
-def _list_row(view: EpisodeView) -> list[tuple[str, str]]:
+def _list_row(pack: Pack, view: EpisodeView) -> list[tuple[str, str]]:
     if not view.has_file:
         title = ("(no recap yet)", "dim italic")
     elif view.title is None:
         title = ("(title hidden until watched)", "dim italic")
     else:
         title = (view.title, "")
-    return [(str(view.number), "bold"), _status(view), title]
+    label = pack.episode_label(view.number) if pack.has_seasons else str(view.number)
+    return [(label, "bold"), _status(view), title]
 
 
 def _episode_summary(view: EpisodeView) -> dict[str, Any]:
