@@ -25,6 +25,7 @@ from functools import partial
 from typing import Any
 
 from soundtrack_tui.core.errors import Problem, Severity
+from soundtrack_tui.core.external_ids import ExternalIds, id_problem
 from soundtrack_tui.core.model import (
     FORMAT_VERSIONS,
     MAX_EPISODES,
@@ -170,6 +171,13 @@ def _check_format(value: object) -> None:
         raise _Forged(f"format {value!r}")
 
 
+def _check_ids(value: object) -> None:
+    _of_type(value, dict)
+    for key, item in value.items():  # type: ignore[attr-defined]
+        if type(key) is not str or id_problem(key, item) is not None:
+            raise _Forged(f"external id {key!r} = {item!r}")
+
+
 def _check_number(value: object) -> None:
     _of_type(value, int)
     if not 0 <= value <= _MOST:  # type: ignore[operator]
@@ -211,6 +219,7 @@ _PLAIN: dict[Any, Check] = {
     str: _check_text,
     int: _check_number,
     float: _check_format,  # the only float of the model
+    ExternalIds: _check_ids,
     dt.date: partial(_of_type, expected=dt.date),
     Severity: partial(_of_type, expected=Severity),
 }

@@ -16,6 +16,7 @@ from typing import Any
 from soundtrack_tui.core import schema
 from soundtrack_tui.core.errors import ContentError, LoadResult, Problem, Progress, Severity
 from soundtrack_tui.core.files import describe_os_error
+from soundtrack_tui.core.format_rules import FormatRules, readable_format
 from soundtrack_tui.core.layout import layout_warnings
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
@@ -29,7 +30,6 @@ from soundtrack_tui.core.model import (
     Source,
     Track,
 )
-from soundtrack_tui.core.seasons import SeasonRules, readable_format
 from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES, TomlFile, parse_file
 from soundtrack_tui.core.tomlpos import Path as KeyPath
 
@@ -82,7 +82,7 @@ class _Loader:
         self.cited: set[str] = set()
         self.episode_count = 0
         self.readable_format = True
-        self.seasons = SeasonRules()
+        self.format_rules = FormatRules()
 
     def load(self) -> Pack | None:
         if not self.root.is_dir():
@@ -139,7 +139,7 @@ class _Loader:
         if year is not None and not 1880 <= year <= 2200:
             file.report(("year",), "is not a plausible year")
         sources = self.build_sources(file, values.get("sources", []))
-        seasons = self.seasons.declare(values.get("seasons", []), file.report)
+        format_fields = self.format_rules.show_fields(version, values, file.report)
         if pack_id is None or count is None or "title" not in values or "synopsis" not in values:
             return None
         self.episode_count = count
@@ -158,7 +158,6 @@ class _Loader:
             title=values["title"],
             episode_count=count,
             synopsis=values["synopsis"],
-            format=version or 1,
             original_title=values.get("original_title"),
             platform=values.get("platform"),
             year=year,
@@ -167,7 +166,7 @@ class _Loader:
             sources=sources,
             reviews=reviews,
             tracks=tracks,
-            seasons=seasons,
+            **format_fields,
         )
 
     def build_sources(self, file: TomlFile, entries: list[dict[str, Any]]) -> tuple[Source, ...]:
@@ -298,7 +297,7 @@ class _Loader:
                 continue
             episodes[episode.number] = episode
             files[episode.number] = relative
-        self.seasons.check_order()
+        self.format_rules.check_seasons()
         return dict(sorted(episodes.items())), files
 
     def build_episode(self, file: TomlFile, doc: dict[str, Any], named: int) -> Episode | None:
@@ -309,8 +308,8 @@ class _Loader:
         if number != named:
             file.report(("number",), f"is {number} but the file name says episode {named}")
             return None
-        season = self.seasons.episode_season(number, values, file.report)
-        if season is None or not self.in_range(file, ("number",), number, 1):
+        format_fields = self.format_rules.episode_fields(number, values, file.report)
+        if format_fields is None or not self.in_range(file, ("number",), number, 1):
             return None
         runtime = values.get("runtime_minutes")
         if runtime is not None and not 1 <= runtime <= 10_000:
@@ -330,12 +329,11 @@ class _Loader:
                 f"{SUMMARY_WORDS.start} to {SUMMARY_WORDS.stop - 1}",
                 Severity.WARNING,
             )
-        if any(key not in values for key in ("title", "logline", "recap", "sources")):
+        if any(key not in values for key in ("title", "recap", "sources")):
             return None
         return Episode(
             number=number,
             title=values["title"],
-            logline=values["logline"],
             recap=values["recap"],
             sources=values["sources"],
             reviews=reviews,
@@ -343,7 +341,7 @@ class _Loader:
             aired=values.get("aired"),
             source_note=values.get("source_note"),
             summary=summary,
-            season=season,
+            **format_fields,
         )
 
     # -- characters.toml ---------------------------------------------------

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from soundtrack_tui.core.external_ids import ExternalIds
+from soundtrack_tui.core.season_map import SeasonMap
+
 FORMAT_VERSION = 1
-# Format 1.1 adds seasons; a format 1 pack is read exactly as before.
+# Format 1.1 adds seasons and external ids, and makes an episode's logline
+# optional; a format 1 pack is read exactly as before.
 FORMAT_VERSIONS = (1, 1.1)
 MAX_EPISODES = 100_000  # what the loader accepts as episode_count
 
@@ -151,7 +154,7 @@ class Episode(_KeptAsUtf8):
 
     number: int
     title: str
-    logline: str
+    logline: str  # "" when absent (format 1.1 allows it: an imported episode may have none)
     recap_utf8: bytes | memoryview
     sources: tuple[str, ...] = ()
     reviews: tuple[Review, ...] = ()
@@ -160,6 +163,7 @@ class Episode(_KeptAsUtf8):
     source_note: str | None = None
     summary: str | None = None
     season: int = 1
+    ids: ExternalIds = field(default_factory=dict)
 
     def __init__(
         self,
@@ -174,6 +178,7 @@ class Episode(_KeptAsUtf8):
         source_note: str | None = None,
         summary: str | None = None,
         season: int = 1,
+        ids: ExternalIds | None = None,
     ) -> None:
         setattr_ = object.__setattr__  # the class is frozen
         setattr_(self, "number", number)
@@ -187,6 +192,7 @@ class Episode(_KeptAsUtf8):
         setattr_(self, "source_note", source_note)
         setattr_(self, "summary", summary)
         setattr_(self, "season", season)
+        setattr_(self, "ids", dict(ids or {}))
 
     @property
     def recap(self) -> str:
@@ -264,6 +270,7 @@ class Show:
     reviews: tuple[Review, ...] = ()
     tracks: tuple[Track, ...] = ()
     seasons: tuple[Season, ...] = ()
+    ids: ExternalIds = field(default_factory=dict)
 
 
 def _frozen_episodes() -> Mapping[int, Episode]:
@@ -279,10 +286,7 @@ class Pack:
     episodes: Mapping[int, Episode] = field(default_factory=_frozen_episodes)
     characters: tuple[Character, ...] = ()
     root: Path | None = None
-    # Where each season starts, made on first use (see `_season_starts`).
-    _starts: tuple[tuple[int, ...], tuple[int, ...]] | None = field(
-        default=None, init=False, repr=False, compare=False
-    )
+    _seasons: SeasonMap | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def numbers(self) -> range:
@@ -297,41 +301,29 @@ class Pack:
                 return source
         return None
 
-    # -- seasons ----------------------------------------------------------
+    # -- seasons (format 1.1) ----------------------------------------------
 
-    def _season_starts(self) -> tuple[tuple[int, ...], tuple[int, ...]]:
-        """The absolute numbers where a season starts, and those seasons. A
-        number without a file is in the season of the nearest earlier file
-        (else season 1), so a season starts at its first file. Made once, so
-        labelling each row of a long list is a binary search, not a scan."""
-        if self._starts is None:
-            starts, seasons = [1], [1]
-            for number, episode in self.episodes.items():
-                if episode.season == seasons[-1]:
-                    continue
-                if number == starts[-1]:
-                    seasons[-1] = episode.season
-                else:
-                    starts.append(number)
-                    seasons.append(episode.season)
-            object.__setattr__(self, "_starts", (tuple(starts), tuple(seasons)))  # the class is frozen
-        assert self._starts is not None
-        return self._starts
+    def _season_map(self) -> SeasonMap:
+        if self._seasons is None:
+            built = SeasonMap.build(
+                self.show.episode_count, ((n, e.season) for n, e in self.episodes.items())
+            )
+            object.__setattr__(self, "_seasons", built)  # the class is frozen; made once, on first use
+            return built
+        return self._seasons
 
     def season_of(self, number: int) -> int:
-        starts, seasons = self._season_starts()
-        return seasons[max(bisect_right(starts, number) - 1, 0)]
+        return self._season_map().season_of(number)
 
     def number_in_season(self, number: int) -> int:
-        starts, _ = self._season_starts()
-        return number - starts[max(bisect_right(starts, number) - 1, 0)] + 1
+        return self._season_map().number_in_season(number)
 
     @property
     def season_numbers(self) -> tuple[int, ...]:
         """The show's seasons: those declared, else those its episodes name."""
         if self.show.seasons:
             return tuple(season.number for season in self.show.seasons)
-        return tuple(sorted(set(self._season_starts()[1])))
+        return tuple(sorted(set(self._season_map().seasons)))
 
     @property
     def has_seasons(self) -> bool:
@@ -339,19 +331,12 @@ class Pack:
 
     def season(self, number: int) -> Season | None:
         """The declared season `number`, if show.toml declares it."""
-        for season in self.show.seasons:
-            if season.number == number:
-                return season
-        return None
+        declared = self.show.seasons
+        return declared[number - 1] if 1 <= number <= len(declared) else None
 
     def season_range(self, season: int) -> range:
         """The absolute episode numbers of `season` (empty if it has none)."""
-        starts, seasons = self._season_starts()
-        if season not in seasons:
-            return range(0)
-        index = seasons.index(season)
-        end = starts[index + 1] if index + 1 < len(starts) else self.show.episode_count + 1
-        return range(starts[index], end)
+        return self._season_map().numbers_of(season)
 
     def number_for(self, season: int, number_in_season: int) -> int | None:
         """The absolute number of episode `number_in_season` of `season`, or
@@ -360,6 +345,8 @@ class Pack:
         return episodes[number_in_season - 1] if 1 <= number_in_season <= len(episodes) else None
 
     def episode_label(self, number: int) -> str:
+        """How the program names an episode to a reader: "S2 E5" in a show
+        of several seasons, else "Episode 5"."""
         if self.has_seasons:
             return f"S{self.season_of(number)} E{self.number_in_season(number)}"
         return f"Episode {number}"
