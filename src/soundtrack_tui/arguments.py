@@ -22,8 +22,9 @@ CACHE_ACTIONS = ("info", "clear")
 EPILOG = """\
 N is an episode number (3). RANGE is N or two numbers with a dash, both
 included (1-3); several may follow each other (soundtrack watched 1-3 5).
-In a show with seasons, RANGE may also name a season (s2), an episode of
-one (s2e5), or a span of either (s1-s2, s2e3-s2e7).
+In a show with seasons, N may also be an episode of a season (s2e5), and
+RANGE a season (s2), an episode of one (s2e5), or a span of either (s1-s2,
+s2e3-s2e7); upper or lower case. A season the show lacks exits with 1.
 QUERY is one or more words that must all appear; the last may be the start
 of a word, and words in double quotes are a phrase (soundtrack search
 '"tarot card"').
@@ -114,6 +115,14 @@ def episode_spec(text: str) -> EpisodeSpec:
     return EpisodeSpec(text, start, end)
 
 
+def episode_point(text: str) -> EpisodeSpec:
+    """`show`'s N: an episode number (3) or an episode of a season (s2e5)."""
+    point = _point(text, text)
+    if point[0] is not None and point[1] == 0:
+        raise argparse.ArgumentTypeError(f"name one episode (like s2e5), not a whole season: {text!r}")
+    return EpisodeSpec(text, point, point)
+
+
 def _port(text: str) -> int:
     stripped = text.strip()
     if not (stripped.isascii() and stripped.isdigit() and 1 <= int(stripped) <= 65535):
@@ -186,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list", "the episodes, with watched and locked marks", json=True)
     show = command("show", "one episode, as far as your progress allows", json=True)
-    show.add_argument("number", type=_number, metavar="N")
+    show.add_argument("number", type=episode_point, metavar="N")
     search = command("search", "search recaps, characters, reviews and songs", json=True)
     search.add_argument("query", nargs="+", metavar="QUERY")
     most = search.add_mutually_exclusive_group()

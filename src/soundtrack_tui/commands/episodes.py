@@ -19,19 +19,19 @@ def cmd_list(session: Session, args: Any) -> int:
     pack = session.pack
     views = policy.episode_views(pack, session.viewer)
     if args.json:
-        print_json([_list_json(pack, view) for view in views])
+        print_json([_episode_summary(pack, view) for view in views])
         return EXIT_OK
     out = Output()
     watched = len(session.viewer.watched & set(pack.numbers))
     out.line((pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
     if not pack.has_seasons:
-        out.table(["#", "status", "title"], [_list_row(pack, view) for view in views])
+        out.table(["#", "status", "title"], [_list_row(view) for view in views])
         return EXIT_OK
     by_number = {view.number: view for view in views}
     for season in pack.season_numbers:
         out.blank()
         _season_header(out, pack, season)
-        rows = [_list_row(pack, by_number[n]) for n in pack.season_range(season) if n in by_number]
+        rows = [_list_row(by_number[n]) for n in pack.season_range(season) if n in by_number]
         if rows:
             out.table(["#", "status", "title"], rows)
     return EXIT_OK
@@ -45,14 +45,6 @@ def _season_header(out: Output, pack: Pack, number: int) -> None:
     out.line((title, "bold"), *logline)
 
 
-def _list_json(pack: Pack, view: EpisodeView) -> dict[str, Any]:
-    return {
-        **_episode_summary(view),
-        "season": pack.season_of(view.number),
-        "number_in_season": pack.number_in_season(view.number),
-    }
-
-
 def _status(view: EpisodeView) -> tuple[str, str]:
     if view.watched:
         return "watched", "green"
@@ -61,20 +53,22 @@ def _status(view: EpisodeView) -> tuple[str, str]:
     return "not watched", "dim"
 
 
-def _list_row(pack: Pack, view: EpisodeView) -> list[tuple[str, str]]:
+def _list_row(view: EpisodeView) -> list[tuple[str, str]]:
     if not view.has_file:
         title = ("(no recap yet)", "dim italic")
     elif view.title is None:
         title = ("(title hidden until watched)", "dim italic")
     else:
         title = (view.title, "")
-    label = pack.episode_label(view.number) if pack.has_seasons else str(view.number)
-    return [(label, "bold"), _status(view), title]
+    return [(view.season_label or str(view.number), "bold"), _status(view), title]
 
 
-def _episode_summary(view: EpisodeView) -> dict[str, Any]:
+def _episode_summary(pack: Pack, view: EpisodeView) -> dict[str, Any]:
     return {
         "number": view.number,
+        "season": pack.season_of(view.number),
+        "number_in_season": pack.number_in_season(view.number),
+        "label": view.label,
         "title": view.title,
         "watched": view.watched,
         "locked": view.locked,
@@ -88,13 +82,14 @@ def _episode_summary(view: EpisodeView) -> dict[str, Any]:
 
 
 def cmd_show(session: Session, args: Any) -> int:
-    number = session.episode_number(args.number)
+    [number] = numbers_named(session.pack, args.number)
+    number = session.episode_number(number)
     view = policy.episode_view(session.pack, session.viewer, number)
     if args.json:
         print_json(
             {
-                **_episode_summary(view),
-                "logline": view.logline,
+                **_episode_summary(session.pack, view),
+                "logline": view.logline or None,
                 "previously": (
                     {"number": view.previously.number, "summary": view.previously.summary}
                     if view.previously
@@ -108,6 +103,7 @@ def cmd_show(session: Session, args: Any) -> int:
         )
         return EXIT_OK
     out = Output()
+    pack = session.pack
     out.line((view.heading, "bold"), (f"  {_status(view)[0]}", _status(view)[1]))
     if view.facts:
         out.line((" · ".join(view.facts), "dim"))
@@ -119,14 +115,16 @@ def cmd_show(session: Session, args: Any) -> int:
         out.paragraph("No recap yet for this episode.", "dim")
     elif view.paragraphs is None:
         out.paragraph(
-            f"The recap is hidden until you have watched episode {number}. "
+            f"The recap is hidden until you have watched {pack.episode_label(number, in_sentence=True)}. "
             f"Run `{session.hint(f'watched {number}')}` once you have, or add --spoilers.",
             "yellow",
         )
     else:
         if view.previously:
             out.paragraph(
-                f"Previously, in episode {view.previously.number}: {view.previously.summary}", "dim"
+                f"Previously, in {pack.episode_label(view.previously.number, in_sentence=True)}: "
+                f"{view.previously.summary}",
+                "dim",
             )
             out.blank()
         for index, paragraph in enumerate(view.paragraphs):
@@ -193,6 +191,8 @@ def _span(pack: Pack, point: Point) -> range:
     episodes = pack.season_range(season)
     if not episodes:
         seasons = pack.season_numbers
+        if season in seasons:
+            raise CommandError(f"season {season} of {pack.show.title} has no episodes yet")
         raise CommandError(f"no season {season}: {pack.show.title} has seasons {seasons[0]}-{seasons[-1]}")
     if number == 0:
         return episodes
@@ -225,15 +225,18 @@ def _why_not_saved(session: Session) -> str:
 def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int:
     chosen = sorted({session.episode_number(n) for n in numbers})
     progress = session.store.set_watched(chosen, watched)
-    listed = ", ".join(str(n) for n in chosen)
-    plural = "s" if len(chosen) > 1 else ""
+    pack = session.pack
+    if pack.has_seasons:
+        what = ", ".join(pack.episode_label(n) for n in chosen)
+    else:
+        what = f"episode{'s' if len(chosen) > 1 else ''} {', '.join(str(n) for n in chosen)}"
     state = "watched" if watched else "not watched"
     if session.store.read_only:
         # The change lives only in this process, which is about to end.
-        raise CommandError(f"could not mark episode{plural} {listed} as {state}: {_why_not_saved(session)}")
+        raise CommandError(f"could not mark {what} as {state}: {_why_not_saved(session)}")
     count = len(progress.watched & set(session.pack.numbers))
     Output().line(
-        (f"Marked episode{plural} {listed} as {state}", ""),
+        (f"Marked {what} as {state}", ""),
         (f" ({count}/{session.pack.show.episode_count} watched)", "dim"),
     )
     return EXIT_OK

@@ -344,12 +344,12 @@ class Pack:
         episodes = self.season_range(season)
         return episodes[number_in_season - 1] if 1 <= number_in_season <= len(episodes) else None
 
-    def episode_label(self, number: int) -> str:
+    def episode_label(self, number: int, *, in_sentence: bool = False) -> str:
         """How the program names an episode to a reader: "S2 E5" in a show
-        of several seasons, else "Episode 5"."""
+        of several seasons, else "Episode 5" ("episode 5" `in_sentence`)."""
         if self.has_seasons:
             return f"S{self.season_of(number)} E{self.number_in_season(number)}"
-        return f"Episode {number}"
+        return f"{'episode' if in_sentence else 'Episode'} {number}"
 
 
 # An ending this short ("Then the music stops.") needs the sentence before it.

@@ -12,7 +12,7 @@ is the premise and is always open.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -91,12 +91,22 @@ class EpisodeRow:
     peeked: bool
     has_file: bool
     title: str | None
+    # "S2 E5" in a show of several seasons (`Pack.episode_label`), else None.
+    season_label: str | None = field(default=None, kw_only=True)
+
+    @property
+    def label(self) -> str:
+        """How the program names the episode: "S2 E5", or "Episode 5"."""
+        return self.season_label or f"Episode {self.number}"
 
     @property
     def heading(self) -> str:
-        """ "3. Unrequited Love", or "Episode 3" when the title is hidden."""
+        """ "3. Unrequited Love", "S2 E1: The Storm", or the label alone
+        when the title is hidden."""
         if self.title is None:
-            return f"Episode {self.number}"
+            return self.label
+        if self.season_label:
+            return f"{self.season_label}: {self.title}"
         return f"{self.number}. {self.title}"
 
 
@@ -221,6 +231,7 @@ def episode_row(pack: Pack, viewer: Viewer, number: int) -> EpisodeRow:
         peeked=viewer.peek == number and number not in viewer.watched,
         has_file=episode is not None,
         title=episode.title if episode is not None and shows_title(viewer, number) else None,
+        season_label=pack.episode_label(number) if pack.has_seasons else None,
     )
 
 
@@ -237,6 +248,7 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         peeked=row.peeked,
         has_file=row.has_file,
         title=row.title,
+        season_label=row.season_label,
         runtime_minutes=facts.runtime_minutes if facts else None,
         aired=facts.aired if facts else None,
         logline=facts.logline if facts else None,
