@@ -103,7 +103,6 @@ def cmd_show(session: Session, args: Any) -> int:
         )
         return EXIT_OK
     out = Output()
-    pack = session.pack
     out.line((view.heading, "bold"), (f"  {_status(view)[0]}", _status(view)[1]))
     if view.facts:
         out.line((" · ".join(view.facts), "dim"))
@@ -115,15 +114,14 @@ def cmd_show(session: Session, args: Any) -> int:
         out.paragraph("No recap yet for this episode.", "dim")
     elif view.paragraphs is None:
         out.paragraph(
-            f"The recap is hidden until you have watched {pack.episode_label(number, in_sentence=True)}. "
+            f"The recap is hidden until you have watched {view.label_in_sentence}. "
             f"Run `{session.hint(f'watched {number}')}` once you have, or add --spoilers.",
             "yellow",
         )
     else:
         if view.previously:
             out.paragraph(
-                f"Previously, in {pack.episode_label(view.previously.number, in_sentence=True)}: "
-                f"{view.previously.summary}",
+                f"Previously, in {view.previously.label}: {view.previously.summary}",
                 "dim",
             )
             out.blank()

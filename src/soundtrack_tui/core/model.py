@@ -344,12 +344,17 @@ class Pack:
         episodes = self.season_range(season)
         return episodes[number_in_season - 1] if 1 <= number_in_season <= len(episodes) else None
 
+    def season_label(self, number: int) -> str | None:
+        """ "S2 E5" in a show of several seasons, else None: where a show of
+        one season words its episodes its own way ("3. Title", "peeking 3")."""
+        if self.has_seasons:
+            return f"S{self.season_of(number)} E{self.number_in_season(number)}"
+        return None
+
     def episode_label(self, number: int, *, in_sentence: bool = False) -> str:
         """How the program names an episode to a reader: "S2 E5" in a show
         of several seasons, else "Episode 5" ("episode 5" `in_sentence`)."""
-        if self.has_seasons:
-            return f"S{self.season_of(number)} E{self.number_in_season(number)}"
-        return f"{'episode' if in_sentence else 'Episode'} {number}"
+        return self.season_label(number) or f"{'episode' if in_sentence else 'Episode'} {number}"
 
 
 # An ending this short ("Then the music stops.") needs the sentence before it.

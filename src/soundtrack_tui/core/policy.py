@@ -100,6 +100,11 @@ class EpisodeRow:
         return self.season_label or f"Episode {self.number}"
 
     @property
+    def label_in_sentence(self) -> str:
+        """ "S2 E5", or "episode 5"."""
+        return self.season_label or f"episode {self.number}"
+
+    @property
     def heading(self) -> str:
         """ "3. Unrequited Love", "S2 E1: The Storm", or the label alone
         when the title is hidden."""
@@ -151,6 +156,7 @@ class Previously(NamedTuple):
 
     number: int
     summary: str
+    label: str  # "episode 3", or "S2 E1" in a show of several seasons
 
 
 SHOWN_ALIASES = 3
@@ -231,7 +237,7 @@ def episode_row(pack: Pack, viewer: Viewer, number: int) -> EpisodeRow:
         peeked=viewer.peek == number and number not in viewer.watched,
         has_file=episode is not None,
         title=episode.title if episode is not None and shows_title(viewer, number) else None,
-        season_label=pack.episode_label(number) if pack.has_seasons else None,
+        season_label=pack.season_label(number),
     )
 
 
@@ -268,7 +274,9 @@ def previously_on(pack: Pack, viewer: Viewer, number: int) -> Previously | None:
     previous = pack.episode(number - 1)
     if previous is None or previous.summary is None or not viewer.unlocked(previous.number):
         return None
-    return Previously(previous.number, previous.summary)
+    return Previously(
+        previous.number, previous.summary, pack.episode_label(previous.number, in_sentence=True)
+    )
 
 
 def episode_views(pack: Pack, viewer: Viewer) -> list[EpisodeView]:

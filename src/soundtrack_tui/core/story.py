@@ -71,7 +71,7 @@ def story_so_far(pack: Pack, viewer: Viewer) -> Story:
             from_summary=episode.summary is not None,
             season=pack.season_of(episode.number),
             number_in_season=pack.number_in_season(episode.number),
-            season_label=pack.episode_label(episode.number) if pack.has_seasons else None,
+            season_label=pack.season_label(episode.number),
         )
         for episode in episodes
     )
