@@ -86,29 +86,54 @@ def test_a_season_the_pack_lacks_is_one_line(
     assert _watched(tmp_path) == []
 
 
-@given(st.lists(st.integers(1, 4), min_size=1, max_size=5), st.data())
-def test_sxey_names_the_episode_whose_season_and_number_in_season_they_are(
-    sizes: list[int], data: st.DataObject
-) -> None:
+@st.composite
+def seasoned_packs(draw: st.DrawFn) -> tuple[Pack, list[int]]:
+    """A pack of 1 to 5 declared seasons of 1 to 4 episodes, and each
+    season's size. Only a season's first episode must have a file (else it
+    would fall in the season before); any other file may be missing."""
+    sizes = draw(st.lists(st.integers(1, 4), min_size=1, max_size=5))
     seasons = [season for season, size in enumerate(sizes, 1) for _ in range(size)]
+    firsts = {sum(sizes[:index]) + 1 for index in range(len(sizes))}
+    files = firsts | draw(st.sets(st.integers(1, len(seasons))))
     show = Show(
         id="t",
         title="T",
         episode_count=len(seasons),
         synopsis="S.",
+        format=1.1,
         seasons=tuple(Season(n) for n in range(1, len(sizes) + 1)),
     )
-    episodes = {n: make_episode(n) for n in range(1, len(seasons) + 1)}
+    episodes = {n: make_episode(n) for n in sorted(files)}
     for n, episode in episodes.items():
         object.__setattr__(episode, "season", seasons[n - 1])
-    pack = Pack(show, episodes)
+    return Pack(show, episodes), sizes
+
+
+@given(seasoned_packs(), st.data(), st.booleans())
+def test_sxey_names_the_episode_whose_season_and_number_in_season_they_are(
+    generated: tuple[Pack, list[int]], data: st.DataObject, upper: bool
+) -> None:
+    pack, sizes = generated
     season = data.draw(st.integers(1, len(sizes)))
     in_season = data.draw(st.integers(1, sizes[season - 1]))
-    [number] = numbers_named(pack, episode_spec(f"s{season}e{in_season}"))
+    typed = f"s{season}e{in_season}"
+    [number] = numbers_named(pack, episode_spec(typed.upper() if upper else typed))
     assert (pack.season_of(number), pack.number_in_season(number)) == (season, in_season)
     assert pack.episode_label(number) == (
         f"S{season} E{in_season}" if len(sizes) > 1 else f"Episode {number}"
     )
+
+
+@given(seasoned_packs(), st.data())
+def test_sx_names_exactly_the_episodes_of_that_season(
+    generated: tuple[Pack, list[int]], data: st.DataObject
+) -> None:
+    pack, sizes = generated
+    first = data.draw(st.integers(1, len(sizes)))
+    last = data.draw(st.integers(first, len(sizes)))
+    named = list(numbers_named(pack, episode_spec(f"s{first}-s{last}")))
+    assert named == [n for n in pack.numbers if first <= pack.season_of(n) <= last]
+    assert len(named) == sum(sizes[first - 1 : last])
 
 
 def test_list_groups_a_multi_season_pack_under_season_headers(tmp_path: Path) -> None:
