@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
+from packs import make_character, make_episode, make_note, make_pack, make_track
 from runner import run_soundtrack
-from soundtrack_tui.core import cache
+from soundtrack_tui.core import cache, policy
 from soundtrack_tui.core.loader import load_pack
+from soundtrack_tui.core.policy import Viewer
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 SEASONS = FIXTURES / "seasons"
@@ -119,3 +121,19 @@ def test_a_declared_season_without_episodes_is_named_as_such(tmp_path: Path) -> 
     result = run_soundtrack("--content", str(FIXTURES / "season-empty"), "watched", "s4", state=tmp_path)
     assert (result.returncode, result.stdout) == (1, "")
     assert result.stderr.strip() == "soundtrack: season 4 of Harbour Lights has no episodes yet"
+
+
+def test_notes_and_tracks_name_their_episode_by_season() -> None:
+    two_seasons = make_pack(
+        4,
+        overrides={n: make_episode(n, season=2) for n in (3, 4)},
+        characters=[make_character("mara", notes=[make_note(4, "Mara leaves.")])],
+        tracks=[make_track("Tide", episode=3), make_track("Single")],
+    )
+    viewer = Viewer(frozenset(two_seasons.numbers))
+    [mara] = policy.character_views(two_seasons, viewer)
+    assert [note.label for note in mara.notes] == ["S2 E2"]
+    tracks, _ = policy.track_views(two_seasons, viewer)
+    assert [view.facts for view in tracks] == [("heard in S2 E1",), ()]
+    one_season = make_pack(4, characters=[make_character("mara", notes=[make_note(4, "Mara leaves.")])])
+    assert [note.label for note in policy.character_views(one_season, viewer)[0].notes] == ["episode 4"]

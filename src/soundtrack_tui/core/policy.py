@@ -165,6 +165,12 @@ SHOWN_ALIASES = 3
 class NoteView(NamedTuple):
     note: Note
     new: bool  # revealed by the episode most recently watched
+    season_label: str | None = None  # "S2 E5" in a show of several seasons
+
+    @property
+    def label(self) -> str:
+        """ "S2 E5", or "episode 5"."""
+        return self.season_label or f"episode {self.note.episode}"
 
 
 class CharacterView(NamedTuple):
@@ -292,7 +298,7 @@ def character_views(pack: Pack, viewer: Viewer) -> list[CharacterView]:
         if not viewer.unlocked(character.first_episode):
             continue
         shown = tuple(
-            NoteView(note, new=note.episode == latest)
+            NoteView(note, new=note.episode == latest, season_label=pack.season_label(note.episode))
             for note in character.notes
             if viewer.unlocked(note.episode)
         )
@@ -314,6 +320,7 @@ def story_episodes(pack: Pack, viewer: Viewer) -> list[Episode]:
 class TrackView(NamedTuple):
     track: Track
     new: bool  # revealed by the episode most recently watched
+    season_label: str | None = None  # of `track.episode`, in a show of several seasons
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -322,7 +329,7 @@ class TrackView(NamedTuple):
         if self.track.released is not None:
             facts.append(f"released {self.track.released.isoformat()}")
         if self.track.episode:
-            facts.append(f"heard in episode {self.track.episode}")
+            facts.append(f"heard in {self.season_label or f'episode {self.track.episode}'}")
         return tuple(facts)
 
 
@@ -331,7 +338,11 @@ def track_views(pack: Pack, viewer: Viewer) -> tuple[list[TrackView], int]:
     locked (counted, never shown)."""
     latest = viewer.latest
     shown = [
-        TrackView(track, new=track.episode > 0 and track.episode == latest)
+        TrackView(
+            track,
+            new=track.episode > 0 and track.episode == latest,
+            season_label=pack.season_label(track.episode) if track.episode else None,
+        )
         for track in pack.show.tracks
         if viewer.unlocked(track.episode)
     ]
