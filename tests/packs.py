@@ -53,6 +53,7 @@ def make_episode(
     runtime_minutes: int | None = None,
     summary: str | None = None,
     source_note: str | None = None,
+    season: int = 1,
 ) -> Episode:
     """Episode `number`; `recap` may be one string or a list of paragraphs."""
     if recap is None:
@@ -69,6 +70,7 @@ def make_episode(
         runtime_minutes=runtime_minutes,
         summary=summary,
         source_note=source_note,
+        season=season,
     )
 
 

@@ -17,7 +17,7 @@ import pytest
 
 from soundtrack_tui.core import cache, cache_check, cache_entry
 from soundtrack_tui.core.loader import read_pack
-from soundtrack_tui.core.model import Episode
+from soundtrack_tui.core.model import Episode, Season
 from test_cache import Reads, cache_home, pack, reads, same  # noqa: F401  (fixtures)
 
 Parts = tuple[Any, dict[int, Any], tuple[Any, ...], list[Any]]
@@ -94,6 +94,14 @@ FORGERIES: dict[str, Forgery] = {
     "an attribute no model has": with_extra_attribute,
     "episodes keyed by text": lambda parts: (parts[0], {str(k): v for k, v in parts[1].items()}, *parts[2:]),  # type: ignore[return-value]
     "characters in a list": lambda parts: (parts[0], parts[1], list(parts[2]), parts[3]),
+    "a season that goes down": on_episode(1, season=2),
+    "a season 0": on_episode(1, season=0),
+    "a format this version cannot read": on_show(format=2),
+    "a format that is text": on_show(format="1.1"),
+    "an IMDb id that is a number": on_show(ids={"imdb": 903747}),
+    "an id of no known database": on_show(ids={"netflix": 1}),
+    "an episode id below 1": on_episode(1, ids={"tvmaze": 0}),
+    "a season title with an escape": on_show(seasons=(Season(1, OSC_TITLE),)),
 }
 
 

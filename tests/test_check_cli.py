@@ -20,11 +20,25 @@ from soundtrack_tui.core.loader import MAX_FILE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures" / "packs"
 VALID = FIXTURES / "valid"
+SEASONS = FIXTURES / "seasons"
+# Defects of format 1.1, each one change to the clean 3-season pack.
+FROM_SEASONS = {
+    "season-goes-down",
+    "season-not-contiguous",
+    "season-undeclared",
+    "season-empty",
+    "season-in-format-1",
+    "ids-wrong-type",
+    "ids-unknown-key",
+    "no-logline",
+}
 NAMES = sorted(p.name for p in FIXTURES.iterdir() if p.is_dir())
 
 # One fixture per loader rule; a missing folder is a failure, not a skip.
 REQUIRED = {
     "valid",
+    "seasons",
+    *FROM_SEASONS,
     "malformed-toml",
     "not-utf8",
     "unknown-key-typo",
@@ -101,9 +115,13 @@ def test_every_rule_has_a_fixture() -> None:
         assert (FIXTURES / name / "expected.txt").is_file(), name
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if n != "valid"])
+# Packs that load clean, each a whole pack rather than one defect of `valid/`.
+CLEAN = {"valid", "seasons"}
+
+
+@pytest.mark.parametrize("name", [n for n in NAMES if n not in CLEAN])
 def test_fixture_differs_from_valid_by_one_defect(name: str) -> None:
-    valid, broken = _files(VALID), _files(FIXTURES / name)
+    valid, broken = _files(SEASONS if name in FROM_SEASONS else VALID), _files(FIXTURES / name)
     changed = {path for path in valid.keys() | broken.keys() if valid.get(path) != broken.get(path)}
     if name == "crlf":
         assert valid.keys() == broken.keys()
@@ -171,6 +189,8 @@ def test_positions_point_at_the_key() -> None:
                 last = re.sub(r"\[\d+\]$", "", key).rsplit(".", 1)[-1]
                 if re.fullmatch(r"characters\[\d+\]", key):
                     assert at.startswith("[[characters]]"), line
+                elif key == "ids":  # a table sits at its header
+                    assert at.startswith("[ids]"), line
                 elif "\ufffd" in last:
                     assert at.startswith('"\\u001b]0;pwned\\u0007"'), line
                 else:

@@ -213,8 +213,8 @@ def _summarised() -> Pack:
 @pytest.mark.parametrize(
     ("viewer", "number", "expected"),
     [
-        (Viewer(frozenset({1}), peek=2), 2, (1, "Summary 1.")),  # next episode, peeked
-        (Viewer(frozenset({1, 2}), level=OFF), 3, (2, "Summary 2.")),  # spoilers on
+        (Viewer(frozenset({1}), peek=2), 2, (1, "Summary 1.", "episode 1")),  # next episode, peeked
+        (Viewer(frozenset({1, 2}), level=OFF), 3, (2, "Summary 2.", "episode 2")),  # spoilers on
         (Viewer(frozenset({1})), 2, None),  # the recap itself is locked
         (Viewer(frozenset({1, 2}), level=OFF), 2, None),  # watched: no reminder
         (Viewer(frozenset({2}), peek=3), 3, None),  # next to watch is 1, not 3
@@ -222,7 +222,7 @@ def _summarised() -> Pack:
     ],
 )
 def test_previously_opens_only_the_next_episode_to_watch(
-    viewer: Viewer, number: int, expected: tuple[int, str] | None
+    viewer: Viewer, number: int, expected: tuple[int, str, str] | None
 ) -> None:
     view = policy.episode_view(_summarised(), viewer, number)
     assert (tuple(view.previously) if view.previously else None) == expected

@@ -48,7 +48,14 @@ def test_an_episode_without_a_summary_is_told_by_its_recap() -> None:
     assert not part.from_summary
     assert story.ending is None  # the recap already ends where the episode does
     assert story_json(story)["episodes"] == [
-        {"number": 3, "title": "Title 3", "text": list(part.paragraphs), "from": "recap"}
+        {
+            "number": 3,
+            "season": 1,
+            "number_in_season": 3,
+            "title": "Title 3",
+            "text": list(part.paragraphs),
+            "from": "recap",
+        }
     ]
 
 

@@ -8,8 +8,9 @@ anything else, on every call.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Callable
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 from soundtrack_tui import __version__
 from soundtrack_tui.core.sanitize import one_line
@@ -21,6 +22,9 @@ CACHE_ACTIONS = ("info", "clear")
 EPILOG = """\
 N is an episode number (3). RANGE is N or two numbers with a dash, both
 included (1-3); several may follow each other (soundtrack watched 1-3 5).
+In a show with seasons, N may also be an episode of a season (s2e5), and
+RANGE a season (s2), an episode of one (s2e5), or a span of either (s1-s2,
+s2e3-s2e7); upper or lower case. A season the show lacks exits with 1.
 QUERY is one or more words that must all appear; the last may be the start
 of a word, and words in double quotes are a phrase (soundtrack search
 '"tarot card"').
@@ -68,15 +72,55 @@ def _positive(text: str) -> int:
     return int(stripped)
 
 
-def episode_range(text: str) -> list[int]:
-    """ "3" or "1-3" as the episode numbers it names."""
+# A season (s2) or an episode of one (s2e5); ASCII digits only, as `_number`.
+_SEASON_POINT = re.compile(r"[sS]([0-9]+)(?:[eE]([0-9]+))?")
+
+Point = tuple[int | None, int]
+"""One end of a RANGE: (None, absolute number), (season, 0) for a whole
+season, or (season, number in that season)."""
+
+
+class EpisodeSpec(NamedTuple):
+    """A RANGE as typed; the command resolves the season forms against its pack."""
+
+    text: str
+    first: Point
+    last: Point
+
+
+def _point(part: str, text: str) -> Point:
+    matched = _SEASON_POINT.fullmatch(part.strip())
+    if matched is None:
+        return None, _number(part)
+    season, episode = int(matched[1]), int(matched[2] or 0)
+    if season < 1 or (matched[2] is not None and episode < 1):
+        raise argparse.ArgumentTypeError(f"seasons and episodes start at 1: {text!r}")
+    return season, episode
+
+
+def episode_spec(text: str) -> EpisodeSpec:
+    """ "3", "1-3", "s2", "s2e5", "s1-s2" or "s2e3-s2e7", checked for form
+    and order; what a season holds is only known with the pack."""
     first, dash, last = text.strip().partition("-")
-    if not dash:
-        return [_number(text)]
-    low, high = _number(first), _number(last)
-    if low > high:
+    start = _point(first, text)
+    end = _point(last, text) if dash else start
+    if start[0] is None or end[0] is None:
+        # A number to a season (or back) is only ordered once resolved.
+        backwards = start[0] is None and end[0] is None and start[1] > end[1]
+    else:
+        # A whole season's end is its last episode, whatever its number.
+        backwards = (start[0], start[1]) > (end[0], end[1] or start[1])
+    if backwards:
         raise argparse.ArgumentTypeError(f"a range runs from low to high: {text!r}")
-    return list(range(low, high + 1))
+    return EpisodeSpec(text, start, end)
+
+
+def episode_point(text: str) -> EpisodeSpec:
+    """`show`'s N: an episode number (3) or an episode of a season (s2e5)."""
+    point = _point(text, text)
+    if point[0] is not None and point[1] == 0:
+        raise argparse.ArgumentTypeError(f"name one episode (like s2e5), not a whole season: {text!r}")
+    return EpisodeSpec(text, point, point)
 
 
 def _port(text: str) -> int:
@@ -151,7 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     command("list", "the episodes, with watched and locked marks", json=True)
     show = command("show", "one episode, as far as your progress allows", json=True)
-    show.add_argument("number", type=_number, metavar="N")
+    show.add_argument("number", type=episode_point, metavar="N")
     search = command("search", "search recaps, characters, reviews and songs", json=True)
     search.add_argument("query", nargs="+", metavar="QUERY")
     most = search.add_mutually_exclusive_group()
@@ -161,7 +205,7 @@ def build_parser() -> argparse.ArgumentParser:
         ("watched", "mark episodes as watched"),
         ("unwatched", "mark episodes as not watched"),
     ):
-        command(name, verb).add_argument("ranges", type=episode_range, nargs="+", metavar="RANGE")
+        command(name, verb).add_argument("ranges", type=episode_spec, nargs="+", metavar="RANGE")
     command("story", "the story so far as Markdown, safe to share", json=True)
     command("tracks", "the show's soundtrack, as far as your progress allows", json=True)
     command("characters", "the characters you have met, as far as your progress allows", json=True)

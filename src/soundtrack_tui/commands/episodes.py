@@ -6,23 +6,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from soundtrack_tui.arguments import EpisodeSpec, Point
 from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
+from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import LEVEL_WORDS, EpisodeView, Level, ReviewView
-from soundtrack_tui.exit_codes import EXIT_OK
+from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
 from soundtrack_tui.output import Output, print_json
 
 
 def cmd_list(session: Session, args: Any) -> int:
-    views = policy.episode_views(session.pack, session.viewer)
+    pack = session.pack
+    views = policy.episode_views(pack, session.viewer)
     if args.json:
-        print_json([_episode_summary(view) for view in views])
+        print_json([_episode_summary(pack, view) for view in views])
         return EXIT_OK
     out = Output()
-    watched = len(session.viewer.watched & set(session.pack.numbers))
-    out.line((session.pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
-    out.table(["#", "status", "title"], [_list_row(view) for view in views])
+    watched = len(session.viewer.watched & set(pack.numbers))
+    out.line((pack.show.title, "bold"), (f"  watched {watched}/{len(views)}", "dim"))
+    if not pack.has_seasons:
+        out.table(["#", "status", "title"], [_list_row(view) for view in views])
+        return EXIT_OK
+    by_number = {view.number: view for view in views}
+    for season in pack.season_numbers:
+        out.blank()
+        _season_header(out, pack, season)
+        rows = [_list_row(by_number[n]) for n in pack.season_range(season) if n in by_number]
+        if rows:
+            out.table(["#", "status", "title"], rows)
     return EXIT_OK
+
+
+def _season_header(out: Output, pack: Pack, number: int) -> None:
+    """ "Season 2: Storm Season" and its logline, spoiler-free by the format."""
+    season = pack.season(number)
+    title = f"Season {number}: {season.title}" if season and season.title else f"Season {number}"
+    logline = [(f"  {season.logline}", "dim")] if season and season.logline else []
+    out.line((title, "bold"), *logline)
 
 
 def _status(view: EpisodeView) -> tuple[str, str]:
@@ -40,12 +60,15 @@ def _list_row(view: EpisodeView) -> list[tuple[str, str]]:
         title = ("(title hidden until watched)", "dim italic")
     else:
         title = (view.title, "")
-    return [(str(view.number), "bold"), _status(view), title]
+    return [(view.season_label or str(view.number), "bold"), _status(view), title]
 
 
-def _episode_summary(view: EpisodeView) -> dict[str, Any]:
+def _episode_summary(pack: Pack, view: EpisodeView) -> dict[str, Any]:
     return {
         "number": view.number,
+        "season": pack.season_of(view.number),
+        "number_in_season": pack.number_in_season(view.number),
+        "label": view.label,
         "title": view.title,
         "watched": view.watched,
         "locked": view.locked,
@@ -59,13 +82,14 @@ def _episode_summary(view: EpisodeView) -> dict[str, Any]:
 
 
 def cmd_show(session: Session, args: Any) -> int:
-    number = session.episode_number(args.number)
+    [number] = numbers_named(session.pack, args.number)
+    number = session.episode_number(number)
     view = policy.episode_view(session.pack, session.viewer, number)
     if args.json:
         print_json(
             {
-                **_episode_summary(view),
-                "logline": view.logline,
+                **_episode_summary(session.pack, view),
+                "logline": view.logline or None,
                 "previously": (
                     {"number": view.previously.number, "summary": view.previously.summary}
                     if view.previously
@@ -90,14 +114,15 @@ def cmd_show(session: Session, args: Any) -> int:
         out.paragraph("No recap yet for this episode.", "dim")
     elif view.paragraphs is None:
         out.paragraph(
-            f"The recap is hidden until you have watched episode {number}. "
+            f"The recap is hidden until you have watched {view.label_in_sentence}. "
             f"Run `{session.hint(f'watched {number}')}` once you have, or add --spoilers.",
             "yellow",
         )
     else:
         if view.previously:
             out.paragraph(
-                f"Previously, in episode {view.previously.number}: {view.previously.summary}", "dim"
+                f"Previously, in {view.previously.label}: {view.previously.summary}",
+                "dim",
             )
             out.blank()
         for index, paragraph in enumerate(view.paragraphs):
@@ -137,11 +162,42 @@ def _review_json(view: ReviewView) -> dict[str, Any]:
 
 
 def cmd_watched(session: Session, args: Any) -> int:
-    return _set_watched(session, [n for numbers in args.ranges for n in numbers], True)
+    return _set_watched(session, _all_named(session.pack, args.ranges), True)
 
 
 def cmd_unwatched(session: Session, args: Any) -> int:
-    return _set_watched(session, [n for numbers in args.ranges for n in numbers], False)
+    return _set_watched(session, _all_named(session.pack, args.ranges), False)
+
+
+def _all_named(pack: Pack, specs: Sequence[EpisodeSpec]) -> list[int]:
+    return [number for spec in specs for number in numbers_named(pack, spec)]
+
+
+def numbers_named(pack: Pack, spec: EpisodeSpec) -> range:
+    """The absolute episode numbers a RANGE names in `pack`."""
+    first, last = _span(pack, spec.first), _span(pack, spec.last)
+    if first.start > last[-1]:
+        raise CommandError(f"a range runs from low to high: {spec.text!r}", EXIT_USAGE)
+    return range(first.start, last[-1] + 1)
+
+
+def _span(pack: Pack, point: Point) -> range:
+    """The episodes one end of a RANGE names: one, or a whole season."""
+    season, number = point
+    if season is None:
+        return range(number, number + 1)  # checked against the show by `_set_watched`
+    episodes = pack.season_range(season)
+    if not episodes:
+        seasons = pack.season_numbers
+        if season in seasons:
+            raise CommandError(f"season {season} of {pack.show.title} has no episodes yet")
+        raise CommandError(f"no season {season}: {pack.show.title} has seasons {seasons[0]}-{seasons[-1]}")
+    if number == 0:
+        return episodes
+    found = pack.number_for(season, number)
+    if found is None:
+        raise CommandError(f"no episode {number} in season {season}: it has episodes 1-{len(episodes)}")
+    return range(found, found + 1)
 
 
 def cmd_level(session: Session, args: Any) -> int:
@@ -167,15 +223,18 @@ def _why_not_saved(session: Session) -> str:
 def _set_watched(session: Session, numbers: Sequence[int], watched: bool) -> int:
     chosen = sorted({session.episode_number(n) for n in numbers})
     progress = session.store.set_watched(chosen, watched)
-    listed = ", ".join(str(n) for n in chosen)
-    plural = "s" if len(chosen) > 1 else ""
+    pack = session.pack
+    if pack.has_seasons:
+        what = ", ".join(pack.episode_label(n) for n in chosen)
+    else:
+        what = f"episode{'s' if len(chosen) > 1 else ''} {', '.join(str(n) for n in chosen)}"
     state = "watched" if watched else "not watched"
     if session.store.read_only:
         # The change lives only in this process, which is about to end.
-        raise CommandError(f"could not mark episode{plural} {listed} as {state}: {_why_not_saved(session)}")
+        raise CommandError(f"could not mark {what} as {state}: {_why_not_saved(session)}")
     count = len(progress.watched & set(session.pack.numbers))
     Output().line(
-        (f"Marked episode{plural} {listed} as {state}", ""),
+        (f"Marked {what} as {state}", ""),
         (f" ({count}/{session.pack.show.episode_count} watched)", "dim"),
     )
     return EXIT_OK

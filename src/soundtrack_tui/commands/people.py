@@ -32,7 +32,7 @@ def cmd_characters(session: Session, args: Any) -> int:
         out.paragraph(character.intro)
         for note in view.notes:
             new = " (new)" if note.new else ""
-            out.paragraph(f"• episode {note.note.episode}{new}: {note.note.text}")
+            out.paragraph(f"• {note.label}{new}: {note.note.text}")
         more = view.more_later
         if more:
             out.line((more, "dim"))

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from soundtrack_tui.commands.session import CommandError, Session
 from soundtrack_tui.core import policy
+from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level, Viewer
 from soundtrack_tui.core.story import story_json, story_markdown, story_so_far
 from soundtrack_tui.exit_codes import EXIT_OK, EXIT_USAGE
@@ -34,7 +35,7 @@ def cmd_search(session: Session, args: Any) -> int:
             {
                 "query": query,
                 "corrections": [{"typed": typed, "used": used} for typed, used in results.corrections],
-                "hits": [_hit_json(hit) for hit in results.hits],
+                "hits": [_hit_json(session.pack, hit) for hit in results.hits],
                 "total": results.total,
                 "locked": {str(k): v for k, v in sorted(results.locked.items())},
                 "locked_summary": results.summary_locked(),
@@ -46,7 +47,7 @@ def cmd_search(session: Session, args: Any) -> int:
     if corrected:
         out.line((f"{corrected}.", "dim"))
     for hit in results.hits:
-        where = f"Episode {hit.episode}" if hit.episode is not None else hit.label
+        where = session.pack.episode_label(hit.episode) if hit.episode is not None else hit.label
         label = f" · {hit.label}" if hit.episode is not None and hit.field in ("review", "note") else ""
         out.line((where, "bold"), (f" · {hit.field}{label}", "dim"))
         out.line(("  ", ""), *_marked(hit.snippet, hit.spans, out.styled))
@@ -58,13 +59,16 @@ def cmd_search(session: Session, args: Any) -> int:
     return EXIT_OK
 
 
-def _hit_json(hit: Hit) -> dict[str, Any]:
+def _hit_json(pack: Pack, hit: Hit) -> dict[str, Any]:
     """One hit for scripts: where it is, what unlocks it (`gate`), whom or
     which review it belongs to, and the spelling of a name it matched."""
     target = hit.target
+    episode = hit.episode
     return {
         "gate": hit.gate,
-        "episode": hit.episode,
+        "episode": episode,
+        "season": None if episode is None else pack.season_of(episode),
+        "number_in_season": None if episode is None else pack.number_in_season(episode),
         "field": hit.field,
         "label": hit.label,
         "character": target.character_id,

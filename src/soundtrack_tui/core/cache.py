@@ -72,7 +72,7 @@ __all__ = [
 # Raised whenever what an entry holds changes shape (the model's or the
 # index's pickled state, the layout in `cache_entry`), so older entries are
 # rebuilt rather than misread.
-CACHE_FORMAT = 7
+CACHE_FORMAT = 8
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 
@@ -84,7 +84,7 @@ _RACY_NS = 2_000_000_000  # files younger than this are not cached
 # What a pack entry may contain besides builtin containers and strings.
 _PACK_ALLOWED: Allowed = {
     "soundtrack_tui.core.model": frozenset(
-        {"Show", "Source", "Review", "Episode", "Character", "Note", "Track"}
+        {"Show", "Source", "Review", "Episode", "Character", "Note", "Track", "Season"}
     ),
     "soundtrack_tui.core.errors": frozenset({"Problem", "Severity"}),
     "datetime": frozenset({"date"}),

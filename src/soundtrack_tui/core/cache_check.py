@@ -25,13 +25,15 @@ from functools import partial
 from typing import Any
 
 from soundtrack_tui.core.errors import Problem, Severity
+from soundtrack_tui.core.external_ids import ExternalIds, id_problem
 from soundtrack_tui.core.model import (
-    FORMAT_VERSION,
+    FORMAT_VERSIONS,
     MAX_EPISODES,
     Character,
     Episode,
     Note,
     Review,
+    Season,
     Show,
     Source,
     Track,
@@ -43,7 +45,7 @@ __all__ = ["is_clean_pack"]
 # No other number in a pack comes near: years, runtimes, and the line and
 # column of a problem in a file of at most 2 MiB.
 _MOST = 10_000_000
-_MODEL = (Source, Review, Note, Character, Episode, Track, Show, Problem)
+_MODEL = (Source, Review, Note, Character, Episode, Track, Season, Show, Problem)
 
 
 class _Forged(Exception):
@@ -70,15 +72,20 @@ def _check_references(
     """The ranges the loader enforces across files."""
     count = show.episode_count
     _in_range(count, 1, MAX_EPISODES)
-    _in_range(show.format, FORMAT_VERSION, FORMAT_VERSION)
+    for index, declared in enumerate(show.seasons, 1):
+        _in_range(declared.number, index, index)  # declared 1, 2, 3... in order
     _in_range(len(episodes), 0, count)
     for review in show.reviews:
         _in_range(review.after_episode, 0, count)
     for track in show.tracks:
         _in_range(track.episode, 0, count)
-    for number, episode in episodes.items():
+    highest_season = len(show.seasons) or _MOST
+    lowest_season = 1
+    for number, episode in sorted(episodes.items()):
         _in_range(number, 1, count)
         _in_range(episode.number, number, number)
+        _in_range(episode.season, lowest_season, highest_season)  # never down, and declared
+        lowest_season = episode.season
         for review in episode.reviews:
             _in_range(review.after_episode, number, number)  # an episode's review is of that episode
     for character in characters:
@@ -159,6 +166,18 @@ def _check_text(value: object) -> None:
         raise _Forged("text that was never sanitized")
 
 
+def _check_format(value: object) -> None:
+    if type(value) not in (int, float) or value not in FORMAT_VERSIONS:
+        raise _Forged(f"format {value!r}")
+
+
+def _check_ids(value: object) -> None:
+    _of_type(value, dict)
+    for key, item in value.items():  # type: ignore[attr-defined]
+        if type(key) is not str or id_problem(key, item) is not None:
+            raise _Forged(f"external id {key!r} = {item!r}")
+
+
 def _check_number(value: object) -> None:
     _of_type(value, int)
     if not 0 <= value <= _MOST:  # type: ignore[operator]
@@ -199,6 +218,8 @@ def _field_checks(kind: type) -> dict[str, Check]:
 _PLAIN: dict[Any, Check] = {
     str: _check_text,
     int: _check_number,
+    float: _check_format,  # the only float of the model
+    ExternalIds: _check_ids,
     dt.date: partial(_of_type, expected=dt.date),
     Severity: partial(_of_type, expected=Severity),
 }

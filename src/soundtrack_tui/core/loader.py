@@ -16,10 +16,10 @@ from typing import Any
 from soundtrack_tui.core import schema
 from soundtrack_tui.core.errors import ContentError, LoadResult, Problem, Progress, Severity
 from soundtrack_tui.core.files import describe_os_error
+from soundtrack_tui.core.format_rules import FormatRules, readable_format
 from soundtrack_tui.core.layout import layout_warnings
 from soundtrack_tui.core.lint import report_leaks
 from soundtrack_tui.core.model import (
-    FORMAT_VERSION,
     MAX_EPISODES,
     Character,
     Episode,
@@ -82,6 +82,7 @@ class _Loader:
         self.cited: set[str] = set()
         self.episode_count = 0
         self.readable_format = True
+        self.format_rules = FormatRules()
 
     def load(self) -> Pack | None:
         if not self.root.is_dir():
@@ -123,11 +124,7 @@ class _Loader:
 
     def build_show(self, file: TomlFile, doc: dict[str, Any]) -> Show | None:
         values = schema.check_table(doc, schema.SHOW, (), file.report)
-        version = values.get("format")
-        if version is not None and version != FORMAT_VERSION:
-            file.report(
-                ("format",), f"unsupported format {version}; this soundtrack reads format {FORMAT_VERSION}"
-            )
+        if (version := values.get("format")) is not None and not readable_format(version, file.report):
             self.readable_format = False
             return None
         pack_id = values.get("id")
@@ -142,6 +139,7 @@ class _Loader:
         if year is not None and not 1880 <= year <= 2200:
             file.report(("year",), "is not a plausible year")
         sources = self.build_sources(file, values.get("sources", []))
+        format_fields = self.format_rules.show_fields(version, values, file.report)
         if pack_id is None or count is None or "title" not in values or "synopsis" not in values:
             return None
         self.episode_count = count
@@ -168,6 +166,7 @@ class _Loader:
             sources=sources,
             reviews=reviews,
             tracks=tracks,
+            **format_fields,
         )
 
     def build_sources(self, file: TomlFile, entries: list[dict[str, Any]]) -> tuple[Source, ...]:
@@ -298,6 +297,7 @@ class _Loader:
                 continue
             episodes[episode.number] = episode
             files[episode.number] = relative
+        self.format_rules.check_seasons()
         return dict(sorted(episodes.items())), files
 
     def build_episode(self, file: TomlFile, doc: dict[str, Any], named: int) -> Episode | None:
@@ -308,7 +308,8 @@ class _Loader:
         if number != named:
             file.report(("number",), f"is {number} but the file name says episode {named}")
             return None
-        if not self.in_range(file, ("number",), number, 1):
+        format_fields = self.format_rules.episode_fields(number, values, file.report)
+        if format_fields is None or not self.in_range(file, ("number",), number, 1):
             return None
         runtime = values.get("runtime_minutes")
         if runtime is not None and not 1 <= runtime <= 10_000:
@@ -328,12 +329,11 @@ class _Loader:
                 f"{SUMMARY_WORDS.start} to {SUMMARY_WORDS.stop - 1}",
                 Severity.WARNING,
             )
-        if any(key not in values for key in ("title", "logline", "recap", "sources")):
+        if any(key not in values for key in ("title", "recap", "sources")):
             return None
         return Episode(
             number=number,
             title=values["title"],
-            logline=values["logline"],
             recap=values["recap"],
             sources=values["sources"],
             reviews=reviews,
@@ -341,6 +341,7 @@ class _Loader:
             aired=values.get("aired"),
             source_note=values.get("source_note"),
             summary=summary,
+            **format_fields,
         )
 
     # -- characters.toml ---------------------------------------------------

@@ -14,7 +14,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 
+from soundtrack_tui.core.external_ids import ExternalIds
+from soundtrack_tui.core.season_map import SeasonMap
+
 FORMAT_VERSION = 1
+# Format 1.1 adds seasons and external ids, and makes an episode's logline
+# optional; a format 1 pack is read exactly as before.
+FORMAT_VERSIONS = (1, 1.1)
 MAX_EPISODES = 100_000  # what the loader accepts as episode_count
 
 
@@ -148,7 +154,7 @@ class Episode(_KeptAsUtf8):
 
     number: int
     title: str
-    logline: str
+    logline: str  # "" when absent (format 1.1 allows it: an imported episode may have none)
     recap_utf8: bytes | memoryview
     sources: tuple[str, ...] = ()
     reviews: tuple[Review, ...] = ()
@@ -156,6 +162,8 @@ class Episode(_KeptAsUtf8):
     aired: dt.date | None = None
     source_note: str | None = None
     summary: str | None = None
+    season: int = 1
+    ids: ExternalIds = field(default_factory=dict)
 
     def __init__(
         self,
@@ -169,6 +177,8 @@ class Episode(_KeptAsUtf8):
         aired: dt.date | None = None,
         source_note: str | None = None,
         summary: str | None = None,
+        season: int = 1,
+        ids: ExternalIds | None = None,
     ) -> None:
         setattr_ = object.__setattr__  # the class is frozen
         setattr_(self, "number", number)
@@ -181,6 +191,8 @@ class Episode(_KeptAsUtf8):
         setattr_(self, "aired", aired)
         setattr_(self, "source_note", source_note)
         setattr_(self, "summary", summary)
+        setattr_(self, "season", season)
+        setattr_(self, "ids", dict(ids or {}))
 
     @property
     def recap(self) -> str:
@@ -233,12 +245,22 @@ class Track:
 
 
 @dataclass(frozen=True, slots=True)
+class Season:
+    """A season declared in show.toml; `logline` is spoiler-free, shown above
+    the season's episodes."""
+
+    number: int
+    title: str | None = None
+    logline: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Show:
     id: str
     title: str
     episode_count: int
     synopsis: str
-    format: int = FORMAT_VERSION
+    format: float = FORMAT_VERSION
     original_title: str | None = None
     platform: str | None = None
     year: int | None = None
@@ -247,6 +269,8 @@ class Show:
     sources: tuple[Source, ...] = ()
     reviews: tuple[Review, ...] = ()
     tracks: tuple[Track, ...] = ()
+    seasons: tuple[Season, ...] = ()
+    ids: ExternalIds = field(default_factory=dict)
 
 
 def _frozen_episodes() -> Mapping[int, Episode]:
@@ -262,6 +286,7 @@ class Pack:
     episodes: Mapping[int, Episode] = field(default_factory=_frozen_episodes)
     characters: tuple[Character, ...] = ()
     root: Path | None = None
+    _seasons: SeasonMap | None = field(default=None, init=False, repr=False, compare=False)
 
     @property
     def numbers(self) -> range:
@@ -275,6 +300,61 @@ class Pack:
             if source.key == key:
                 return source
         return None
+
+    # -- seasons (format 1.1) ----------------------------------------------
+
+    def _season_map(self) -> SeasonMap:
+        if self._seasons is None:
+            built = SeasonMap.build(
+                self.show.episode_count, ((n, e.season) for n, e in self.episodes.items())
+            )
+            object.__setattr__(self, "_seasons", built)  # the class is frozen; made once, on first use
+            return built
+        return self._seasons
+
+    def season_of(self, number: int) -> int:
+        return self._season_map().season_of(number)
+
+    def number_in_season(self, number: int) -> int:
+        return self._season_map().number_in_season(number)
+
+    @property
+    def season_numbers(self) -> tuple[int, ...]:
+        """The show's seasons: those declared, else those its episodes name."""
+        if self.show.seasons:
+            return tuple(season.number for season in self.show.seasons)
+        return tuple(sorted(set(self._season_map().seasons)))
+
+    @property
+    def has_seasons(self) -> bool:
+        return len(self.season_numbers) > 1
+
+    def season(self, number: int) -> Season | None:
+        """The declared season `number`, if show.toml declares it."""
+        declared = self.show.seasons
+        return declared[number - 1] if 1 <= number <= len(declared) else None
+
+    def season_range(self, season: int) -> range:
+        """The absolute episode numbers of `season` (empty if it has none)."""
+        return self._season_map().numbers_of(season)
+
+    def number_for(self, season: int, number_in_season: int) -> int | None:
+        """The absolute number of episode `number_in_season` of `season`, or
+        None if that season has no such episode."""
+        episodes = self.season_range(season)
+        return episodes[number_in_season - 1] if 1 <= number_in_season <= len(episodes) else None
+
+    def season_label(self, number: int) -> str | None:
+        """ "S2 E5" in a show of several seasons, else None: where a show of
+        one season words its episodes its own way ("3. Title", "peeking 3")."""
+        if self.has_seasons:
+            return f"S{self.season_of(number)} E{self.number_in_season(number)}"
+        return None
+
+    def episode_label(self, number: int, *, in_sentence: bool = False) -> str:
+        """How the program names an episode to a reader: "S2 E5" in a show
+        of several seasons, else "Episode 5" ("episode 5" `in_sentence`)."""
+        return self.season_label(number) or f"{'episode' if in_sentence else 'Episode'} {number}"
 
 
 # An ending this short ("Then the music stops.") needs the sentence before it.

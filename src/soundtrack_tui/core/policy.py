@@ -12,7 +12,7 @@ is the premise and is always open.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
@@ -91,12 +91,27 @@ class EpisodeRow:
     peeked: bool
     has_file: bool
     title: str | None
+    # "S2 E5" in a show of several seasons (`Pack.episode_label`), else None.
+    season_label: str | None = field(default=None, kw_only=True)
+
+    @property
+    def label(self) -> str:
+        """How the program names the episode: "S2 E5", or "Episode 5"."""
+        return self.season_label or f"Episode {self.number}"
+
+    @property
+    def label_in_sentence(self) -> str:
+        """ "S2 E5", or "episode 5"."""
+        return self.season_label or f"episode {self.number}"
 
     @property
     def heading(self) -> str:
-        """ "3. Unrequited Love", or "Episode 3" when the title is hidden."""
+        """ "3. Unrequited Love", "S2 E1: The Storm", or the label alone
+        when the title is hidden."""
         if self.title is None:
-            return f"Episode {self.number}"
+            return self.label
+        if self.season_label:
+            return f"{self.season_label}: {self.title}"
         return f"{self.number}. {self.title}"
 
 
@@ -141,6 +156,7 @@ class Previously(NamedTuple):
 
     number: int
     summary: str
+    label: str  # "episode 3", or "S2 E1" in a show of several seasons
 
 
 SHOWN_ALIASES = 3
@@ -149,6 +165,12 @@ SHOWN_ALIASES = 3
 class NoteView(NamedTuple):
     note: Note
     new: bool  # revealed by the episode most recently watched
+    season_label: str | None = None  # "S2 E5" in a show of several seasons
+
+    @property
+    def label(self) -> str:
+        """ "S2 E5", or "episode 5"."""
+        return self.season_label or f"episode {self.note.episode}"
 
 
 class CharacterView(NamedTuple):
@@ -221,6 +243,7 @@ def episode_row(pack: Pack, viewer: Viewer, number: int) -> EpisodeRow:
         peeked=viewer.peek == number and number not in viewer.watched,
         has_file=episode is not None,
         title=episode.title if episode is not None and shows_title(viewer, number) else None,
+        season_label=pack.season_label(number),
     )
 
 
@@ -237,6 +260,7 @@ def episode_view(pack: Pack, viewer: Viewer, number: int) -> EpisodeView:
         peeked=row.peeked,
         has_file=row.has_file,
         title=row.title,
+        season_label=row.season_label,
         runtime_minutes=facts.runtime_minutes if facts else None,
         aired=facts.aired if facts else None,
         logline=facts.logline if facts else None,
@@ -256,7 +280,9 @@ def previously_on(pack: Pack, viewer: Viewer, number: int) -> Previously | None:
     previous = pack.episode(number - 1)
     if previous is None or previous.summary is None or not viewer.unlocked(previous.number):
         return None
-    return Previously(previous.number, previous.summary)
+    return Previously(
+        previous.number, previous.summary, pack.episode_label(previous.number, in_sentence=True)
+    )
 
 
 def episode_views(pack: Pack, viewer: Viewer) -> list[EpisodeView]:
@@ -272,7 +298,7 @@ def character_views(pack: Pack, viewer: Viewer) -> list[CharacterView]:
         if not viewer.unlocked(character.first_episode):
             continue
         shown = tuple(
-            NoteView(note, new=note.episode == latest)
+            NoteView(note, new=note.episode == latest, season_label=pack.season_label(note.episode))
             for note in character.notes
             if viewer.unlocked(note.episode)
         )
@@ -294,6 +320,7 @@ def story_episodes(pack: Pack, viewer: Viewer) -> list[Episode]:
 class TrackView(NamedTuple):
     track: Track
     new: bool  # revealed by the episode most recently watched
+    season_label: str | None = None  # of `track.episode`, in a show of several seasons
 
     @property
     def facts(self) -> tuple[str, ...]:
@@ -302,7 +329,7 @@ class TrackView(NamedTuple):
         if self.track.released is not None:
             facts.append(f"released {self.track.released.isoformat()}")
         if self.track.episode:
-            facts.append(f"heard in episode {self.track.episode}")
+            facts.append(f"heard in {self.season_label or f'episode {self.track.episode}'}")
         return tuple(facts)
 
 
@@ -311,7 +338,11 @@ def track_views(pack: Pack, viewer: Viewer) -> tuple[list[TrackView], int]:
     locked (counted, never shown)."""
     latest = viewer.latest
     shown = [
-        TrackView(track, new=track.episode > 0 and track.episode == latest)
+        TrackView(
+            track,
+            new=track.episode > 0 and track.episode == latest,
+            season_label=pack.season_label(track.episode) if track.episode else None,
+        )
         for track in pack.show.tracks
         if viewer.unlocked(track.episode)
     ]

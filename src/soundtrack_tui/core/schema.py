@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from soundtrack_tui.core.external_ids import NUMERIC_ID_KEYS
 from soundtrack_tui.core.sanitize import sanitize
 from soundtrack_tui.core.tomlpos import Path
 
@@ -21,9 +22,9 @@ Report = Callable[[Path, str], None]
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    kind: str  # "text", "int", "date", "texts", "tables"
+    kind: str  # "text", "int", "number", "date", "texts", "table", "tables"
     required: bool = True
-    rules: Fields | None = None  # for "tables": the rules of each entry
+    rules: Fields | None = None  # for "table" and "tables": the rules of the table or each entry
 
 
 Fields = dict[str, Field]
@@ -31,8 +32,10 @@ Fields = dict[str, Field]
 _KIND_NAMES = {
     "text": "a string",
     "int": "an integer",
+    "number": "a number",
     "date": "a date (like 2022-03-23)",
     "texts": "an array of strings",
+    "table": "a table",
     "tables": "an array of tables",
 }
 
@@ -63,8 +66,20 @@ TRACK: Fields = {
     "sources": Field("texts"),
 }
 
+SEASON: Fields = {
+    "number": Field("int"),
+    "title": Field("text", required=False),
+    "logline": Field("text", required=False),
+}
+
+# Format 1.1: where the show or episode is found in public databases.
+IDS: Fields = {
+    **{key: Field("int", required=False) for key in NUMERIC_ID_KEYS},
+    "imdb": Field("text", required=False),
+}
+
 SHOW: Fields = {
-    "format": Field("int"),
+    "format": Field("number"),
     "id": Field("text"),
     "title": Field("text"),
     "original_title": Field("text", required=False),
@@ -77,14 +92,18 @@ SHOW: Fields = {
     "sources": Field("tables", rules=SOURCE),
     "reviews": Field("tables", required=False, rules=SERIES_REVIEW),
     "tracks": Field("tables", required=False, rules=TRACK),
+    "seasons": Field("tables", required=False, rules=SEASON),
+    "ids": Field("table", required=False, rules=IDS),
 }
 
 EPISODE: Fields = {
     "number": Field("int"),
+    "season": Field("int", required=False),
+    "ids": Field("table", required=False, rules=IDS),
     "title": Field("text"),
     "runtime_minutes": Field("int", required=False),
     "aired": Field("date", required=False),
-    "logline": Field("text"),
+    "logline": Field("text", required=False),
     "recap": Field("text"),
     "sources": Field("texts"),
     "source_note": Field("text", required=False),
@@ -156,6 +175,11 @@ def _check_value(value: Any, rule: Field, path: Path, report: Report) -> Any:
             report(path, f"expected {expected}, found {_type_name(value)}")
             return None
         return value
+    if rule.kind == "number":
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            report(path, f"expected {expected}, found {_type_name(value)}")
+            return None
+        return value
     if rule.kind == "date":
         if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
             report(path, f"expected {expected}, found {_type_name(value)}")
@@ -166,6 +190,12 @@ def _check_value(value: Any, rule: Field, path: Path, report: Report) -> Any:
             report(path, f"expected {expected}, found {_type_name(value)}")
             return None
         return tuple(sanitize(v).strip() for v in value)
+    if rule.kind == "table":
+        if not isinstance(value, dict):
+            report(path, f"expected {expected} ([{path[-1]}]), found {_type_name(value)}")
+            return None
+        assert rule.rules is not None
+        return check_table(value, rule.rules, path, report)
     # "tables"
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         report(path, f"expected {expected} ([[{path[-1]}]]), found {_type_name(value)}")

@@ -26,9 +26,14 @@ class StoryPart:
     title: str
     paragraphs: tuple[str, ...]
     from_summary: bool
+    season: int
+    number_in_season: int
+    season_label: str | None  # "S2 E5" in a show of several seasons, else None
 
     @property
     def heading(self) -> str:
+        if self.season_label:
+            return f"{self.season_label}: {self.title}"
         return f"{self.number}. {self.title}"
 
 
@@ -39,13 +44,14 @@ class Story:
     parts: tuple[StoryPart, ...]
     ending: str | None  # where the last episode told leaves off
     next_episode: int | None  # None when every episode is watched or spoilers are off
+    next_label: str | None  # "episode 3", or "S2 E1" in a show of several seasons
 
     @property
     def covers(self) -> str:
         """ "Covers episodes 1, 2 of 4." or "" when nothing is told."""
         if not self.parts:
             return ""
-        numbers = ", ".join(str(part.number) for part in self.parts)
+        numbers = ", ".join(part.season_label or str(part.number) for part in self.parts)
         noun = "episode" if len(self.parts) == 1 else "episodes"
         return f"Covers {noun} {numbers} of {self.episode_count}."
 
@@ -63,6 +69,9 @@ def story_so_far(pack: Pack, viewer: Viewer) -> Story:
             episode.title,
             (episode.summary,) if episode.summary else episode.paragraphs,
             from_summary=episode.summary is not None,
+            season=pack.season_of(episode.number),
+            number_in_season=pack.number_in_season(episode.number),
+            season_label=pack.season_label(episode.number),
         )
         for episode in episodes
     )
@@ -70,7 +79,8 @@ def story_so_far(pack: Pack, viewer: Viewer) -> Story:
     ending = episodes[-1].ending if episodes and parts[-1].from_summary else None
     # Nothing told yet already says where to start.
     upcoming = None if viewer.level is Level.OFF or not parts else policy.next_episode(pack, viewer)
-    return Story(pack.show.title, pack.show.episode_count, parts, ending, upcoming)
+    next_label = None if upcoming is None else pack.episode_label(upcoming, in_sentence=True)
+    return Story(pack.show.title, pack.show.episode_count, parts, ending, upcoming, next_label)
 
 
 def story_markdown(story: Story) -> str:
@@ -84,7 +94,7 @@ def story_markdown(story: Story) -> str:
     if story.ending:
         lines += [f"**Where it leaves off:** {escape_markdown(story.ending, block=False)}", ""]
     if story.next_episode is not None:
-        lines += [f"Next up: episode {story.next_episode}.", ""]
+        lines += [f"Next up: {story.next_label}.", ""]
     return "\n".join(lines)
 
 
@@ -94,6 +104,8 @@ def story_json(story: Story) -> dict[str, object]:
         "episodes": [
             {
                 "number": part.number,
+                "season": part.season,
+                "number_in_season": part.number_in_season,
                 "title": part.title,
                 "text": list(part.paragraphs),
                 "from": "summary" if part.from_summary else "recap",
@@ -102,6 +114,7 @@ def story_json(story: Story) -> dict[str, object]:
         ],
         "ending": story.ending,
         "next_episode": story.next_episode,
+        "next_label": story.next_label,
     }
 
 

@@ -43,7 +43,7 @@ class EpisodeCommands(Provider):
             return []
         rows = (policy.episode_row(main.pack, main.viewer, number) for number in main.pack.numbers)
         return [
-            (row.number, f"Go to episode {row.number}" + (f": {row.title}" if row.title else ""))
+            (row.number, f"Go to {row.label_in_sentence}" + (f": {row.title}" if row.title else ""))
             for row in rows
         ]
 

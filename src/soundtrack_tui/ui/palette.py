@@ -35,7 +35,7 @@ def browsing_commands(
     number = main.selected
     watched = number in main.viewer.watched
     yield SystemCommand(
-        f"Mark episode {number} {'not watched' if watched else 'watched'}",
+        f"Mark {main.pack.episode_label(number, in_sentence=True)} {'not watched' if watched else 'watched'}",
         "Toggle the watched mark of the selected episode",
         main.action_toggle_watched,
     )

@@ -80,7 +80,7 @@ class MainScreen(SearchingScreen):
 
     def compose(self) -> ComposeResult:
         layout = self.start_layout()
-        header = ShowHeader(self.pack.show.title, self.pack.numbers, id="header")
+        header = ShowHeader(self.pack.show.title, self.pack.numbers, self.pack.season_label, id="header")
         yield self._bound(header, viewer=MainScreen.viewer)
         if layout != "wide":
             yield self.compose_tab_strip()
@@ -182,7 +182,7 @@ class MainScreen(SearchingScreen):
         progress = self.store.set_watched([number], watched)
         self.viewer = policy.Viewer(progress.watched, self.viewer.level, None)
         state = "watched" if watched else "not watched"
-        self.notify(f"Episode {number} marked {state}.", markup=False, timeout=3)
+        self.notify(f"{self.pack.episode_label(number)} marked {state}.", markup=False, timeout=3)
         show_store_notices(self.store, self.notify)
 
     def action_peek(self) -> None:
@@ -193,7 +193,7 @@ class MainScreen(SearchingScreen):
         if self.viewer.peek == view.number:
             self.viewer = self.viewer.with_peek(None)
         elif not view.locked:
-            self.notify(f"Episode {view.number} is not locked.", markup=False, timeout=3)
+            self.notify(f"{view.label} is not locked.", markup=False, timeout=3)
         else:
             self.viewer = self.viewer.with_peek(view.number)
 

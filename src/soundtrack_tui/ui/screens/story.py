@@ -30,9 +30,7 @@ def story_lines(pack: Pack, viewer: Viewer) -> list[tuple[Content, str]]:
     if story.ending:
         lines.append((Content.assemble(("Where it leaves off: ", "bold"), story.ending), "story-ending"))
     if story.next_episode is not None:
-        lines.append(
-            (Content.styled(f"Next up: episode {story.next_episode}.", "bold $accent"), "story-next")
-        )
+        lines.append((Content.styled(f"Next up: {story.next_label}.", "bold $accent"), "story-next"))
     return lines
 
 

@@ -70,7 +70,10 @@ def character_lines(view: CharacterView, mark: TextMark | None = None) -> tuple[
     for note_view in view.notes:
         note = note_view.note
         position = next((i for i, candidate in enumerate(all_notes) if candidate is note), None)
-        parts: list[Content | tuple[str, str] | str] = [("• ", "dim"), (f"ep {note.episode}", "dim")]
+        parts: list[Content | tuple[str, str] | str] = [
+            ("• ", "dim"),
+            (note_view.season_label or f"ep {note.episode}", "dim"),
+        ]
         parts.append((NEW, "reverse $accent") if note_view.new else " ")
         if part == "note" and mark is not None and mark.item == position:
             marked_line = len(lines)

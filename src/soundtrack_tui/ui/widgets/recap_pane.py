@@ -76,13 +76,13 @@ class RecapPane(TextPane):
             return blocks, None
         if view.peeked:
             banner = (
-                f"Peeking at episode {view.number}: it stays unwatched, and hides again "
+                f"Peeking at {view.label_in_sentence}: it stays unwatched, and hides again "
                 "when the selection moves."
             )
             blocks.append(Block(Content.styled(banner, "italic $accent")))
         if view.previously is not None:
             previously = Content.assemble(
-                (f"Previously, in episode {view.previously.number}: ", "bold"), view.previously.summary
+                (f"Previously, in {view.previously.label}: ", "bold"), view.previously.summary
             )
             blocks.append(Block(previously, 1, 1, muted=True))
         marks = self.marks if self.marks is not None and self.marks.episode == view.number else None
@@ -103,7 +103,7 @@ class RecapPane(TextPane):
         ]
         hint = join([Content.assemble((key, "bold"), f" {action}") for key, action in keys])
         return Content.assemble(
-            (f"The recap of episode {view.number} is hidden", "bold"),
+            (f"The recap of {view.label_in_sentence} is hidden", "bold"),
             " until you have watched it.\n\n",
             hint,
         )

@@ -71,10 +71,10 @@ class ReviewsPane(TextPane):
 
         episode = self.episode
         if episode is not None:
-            blocks.append(_section(f"Episode {episode.number}"))
+            blocks.append(_section(episode.label))
             if episode.locked:
                 blocks.append(
-                    _note(f"Reviews of episode {episode.number} are hidden until you have watched it.")
+                    _note(f"Reviews of {episode.label_in_sentence} are hidden until you have watched it.")
                 )
             elif not episode.reviews:
                 below = (
@@ -82,7 +82,7 @@ class ReviewsPane(TextPane):
                     if self.series
                     else "nor is any whole-series review visible yet"
                 )
-                blocks.append(_note(f"No critic reviewed episode {episode.number} on its own; {below}."))
+                blocks.append(_note(f"No critic reviewed {episode.label_in_sentence} on its own; {below}."))
             for index, review in enumerate(episode.reviews):
                 add_review(review, f"episode-{index}")
         blocks.append(_section("Whole series"))

@@ -6,6 +6,8 @@ a plain Content line."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -27,10 +29,19 @@ class ShowHeader(Widget):
 
     viewer: reactive[Viewer] = reactive(Viewer, layout=False)
 
-    def __init__(self, title: str, numbers: range, *, id: str | None = None) -> None:
+    def __init__(
+        self,
+        title: str,
+        numbers: range,
+        season_label: Callable[[int], str | None] = lambda number: None,
+        *,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
         self.show_title = title
         self.numbers = numbers
+        # `Pack.season_label`: "S2 E5" in a show of several seasons, else None.
+        self.season_label = season_label
 
     def render(self) -> Content:
         """The long form when it fits whole, else the short one: the level
@@ -53,7 +64,7 @@ class ShowHeader(Widget):
             level,
         ]
         if peek is not None:
-            parts += [(SEPARATOR, "dim"), (f"peeking {peek}", "italic $accent")]
+            parts += [(SEPARATOR, "dim"), (f"peeking {self.season_label(peek) or peek}", "italic $accent")]
         return Content.assemble(*parts, (SEPARATOR, "dim"), Content.styled(self.show_title, "bold"))
 
     def _long_form(self, watched: int, peek: int | None) -> Content:
@@ -66,5 +77,6 @@ class ShowHeader(Widget):
             level_words(self.viewer.level),
         ]
         if peek is not None:
-            parts += [(SEPARATOR, "dim"), (f"peeking at episode {peek}", "italic $accent")]
+            named = self.season_label(peek) or f"episode {peek}"
+            parts += [(SEPARATOR, "dim"), (f"peeking at {named}", "italic $accent")]
         return Content.assemble(*parts)
