@@ -51,6 +51,7 @@ class DraftCharacter:
 
 @dataclass(frozen=True, slots=True)
 class Draft:
+    origin: str  # the file or folder read, for an error line
     title: str
     synopsis: str
     outlet: str  # who published the data, for the sources ("TVmaze")

@@ -14,7 +14,6 @@ import os
 import re
 from pathlib import Path
 from xml.etree.ElementTree import Element, ParseError
-from xml.parsers.expat import errors as expat_errors
 
 from defusedxml import DefusedXmlException, DTDForbidden, EntitiesForbidden
 from defusedxml.ElementTree import fromstring
@@ -41,9 +40,6 @@ NO_RECAP = "The NFO file has no plot for this episode."
 NO_SYNOPSIS = "tvshow.nfo has no plot for this show."
 _ID_KEYS = (*INT_ID_KEYS, "imdb")
 _XML_DECLARATION = re.compile(rb"<\?xml[^>]*\?>")
-# Kodi writes a multi-episode file as several root elements in a row,
-# which XML itself calls junk after the first.
-_JUNK_AFTER_ROOT = expat_errors.codes[expat_errors.XML_ERROR_JUNK_AFTER_DOC_ELEMENT]
 
 
 def read_nfo_folder(root: Path) -> Draft:
@@ -76,7 +72,7 @@ def read_nfo_folder(root: Path) -> Draft:
                     specials += 1
                 else:
                     episodes.append(episode)
-    if show is None:
+    if show is None and not problems:
         problems.append((str(root), "no tvshow.nfo (a file whose root element is <tvshow>) found"))
     if problems or show is None:
         raise ImportFailed(problems)
@@ -121,10 +117,17 @@ def parse_nfo(path: Path) -> list[Element]:
         try:
             return [fromstring(data, forbid_dtd=True)]
         except ParseError as failure:
-            if failure.code != _JUNK_AFTER_ROOT:
-                raise
+            first_failure = failure
+        # Read again as the children of one root: that is how a multi-episode
+        # file parses, and how a file with the scraper's URL after the XML does.
         body = _XML_DECLARATION.sub(b"", data.removeprefix(codecs.BOM_UTF8))
-        return list(fromstring(b"<nfo>" + body + b"</nfo>", forbid_dtd=True))
+        try:
+            elements = list(fromstring(b"<nfo>" + body + b"</nfo>", forbid_dtd=True))
+        except ParseError:
+            elements = []
+        if not elements:  # an empty file, or text with no element at all
+            raise first_failure from None
+        return elements
     except DTDForbidden:
         message = "refused: the file declares a DTD (entities and external references are never read)"
     except EntitiesForbidden:
@@ -177,6 +180,7 @@ def _draft(show: Element, episodes: list[DraftEpisode], specials: int, root: Pat
     premiered = parse_date(show.findtext("premiered"))
     year = premiered.year if premiered else whole_number(show.findtext("year"), 1880, 2200)
     return Draft(
+        origin=str(root),
         title=_text(show, "title") or single_line(root.resolve().name) or "Untitled show",
         synopsis=clean(show.findtext("plot") or "") or NO_SYNOPSIS,
         outlet="NFO",

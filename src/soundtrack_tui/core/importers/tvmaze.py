@@ -77,6 +77,7 @@ def draft_of(document: Any, label: str) -> Draft:
         drafts.append(_episode(entry, origin, show_runtime))
     premiered = parse_date(document.get("premiered"))
     return Draft(
+        origin=label,
         title=title,
         synopsis=_summary(document.get("summary")) or NO_SYNOPSIS,
         outlet="TVmaze",

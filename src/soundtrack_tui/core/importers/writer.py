@@ -46,9 +46,9 @@ def numbered(draft: Draft) -> list[tuple[int, int, DraftEpisode]]:
     there are none or more than the format allows."""
     episodes = sorted(draft.episodes, key=lambda episode: (episode.season, episode.number_in_season))
     if not episodes:
-        raise ImportFailed([(draft.outlet, "no episodes with a season and an episode number")])
+        raise ImportFailed([(draft.origin, "no episodes with a season and an episode number")])
     if len(episodes) > MAX_EPISODES:
-        raise ImportFailed([(draft.outlet, f"{len(episodes):,} episodes; a pack holds {MAX_EPISODES:,}")])
+        raise ImportFailed([(draft.origin, f"{len(episodes):,} episodes; a pack holds {MAX_EPISODES:,}")])
     problems = [
         (later.origin, f"season {later.season} episode {later.number_in_season} appears twice")
         for earlier, later in pairwise(episodes)
