@@ -12,29 +12,30 @@ from pathlib import Path
 
 import pytest
 
+from runner import run_soundtrack
 from soundtrack_tui.cli import main
 from soundtrack_tui.core.loader import load_pack, read_pack
-from tests.runner import run_soundtrack
 
 FIXTURES = Path(__file__).parent / "fixtures" / "imports"
 FIRST_RECAP = "The lighthouse keeper Mara finds a boat adrift"
 LAST_RECAP = "The last light goes out"
 
 
+def imported(argv: list[str], capsys: pytest.CaptureFixture[str]) -> Path:
+    assert main(["import", *argv]) == 0
+    capsys.readouterr()
+    return Path(argv[-1])
+
+
 @pytest.fixture
 def tvmaze_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    dest = tmp_path / "harbour"
-    assert main(["import", "tvmaze", str(FIXTURES / "tvmaze-three-seasons.json"), str(dest)]) == 0
-    capsys.readouterr()
-    return dest
+    source = FIXTURES / "tvmaze-three-seasons.json"
+    return imported(["tvmaze", str(source), str(tmp_path / "harbour")], capsys)
 
 
 @pytest.fixture
 def nfo_pack(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    dest = tmp_path / "ferry"
-    assert main(["import", "nfo", str(FIXTURES / "nfo-show"), str(dest)]) == 0
-    capsys.readouterr()
-    return dest
+    return imported(["nfo", str(FIXTURES / "nfo-show"), str(tmp_path / "ferry")], capsys)
 
 
 def test_the_tvmaze_pack_loads_with_seasons_ids_and_no_loglines(tvmaze_pack: Path) -> None:
