@@ -234,3 +234,21 @@ def test_the_import_commands_need_a_kind_a_source_and_a_destination(
             main(argv)
         assert stopped.value.code == 2
         assert capsys.readouterr().err.count("\n") == 1
+
+
+def test_seasons_numbered_by_year_are_renumbered_and_keep_their_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    episodes = [
+        {"id": 1, "season": 2019, "number": 1, "name": "A"},
+        {"id": 2, "season": 2021, "number": 1, "name": "B"},
+        {"id": 3, "season": 2019, "number": 2, "name": "\ud800C\u202e"},
+    ]
+    dest = tmp_path / "yearly"
+    code, _ = run_import(write_json(tmp_path, minimal(_embedded={"episodes": episodes})), dest, capsys)
+    assert code == 0
+    assert read_toml(dest / "show.toml")["seasons"] == [
+        {"number": 1, "title": "Season 2019"},
+        {"number": 2, "title": "Season 2021"},
+    ]
+    assert [(e["season"], e["title"]) for e in episodes_of(dest)] == [(1, "A"), (1, "\ufffdC"), (2, "B")]

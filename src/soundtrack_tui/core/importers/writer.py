@@ -93,12 +93,24 @@ def pack_files(draft: Draft, folder: Path) -> tuple[dict[str, str], int, int]:
     if draft.ids:
         show["ids"] = dict(draft.ids)
     if seasons > 1:
-        show["seasons"] = [{"number": number} for number in range(1, seasons + 1)]
+        show["seasons"] = _season_tables(draft)
     show["sources"] = sources
     files["show.toml"] = _toml(show)
     if draft.characters:
         files["characters.toml"] = _toml({"characters": _character_tables(draft.characters)})
     return files, len(episodes), seasons
+
+
+def _season_tables(draft: Draft) -> list[dict[str, Any]]:
+    """One entry per season; where the data numbers a season otherwise
+    (a year, or after a gap), its own number becomes the title, so the
+    reader still recognises it."""
+    tables: list[dict[str, Any]] = []
+    for number, original in enumerate(sorted({episode.season for episode in draft.episodes}), 1):
+        tables.append(
+            {"number": number} if number == original else {"number": number, "title": f"Season {original}"}
+        )
+    return tables
 
 
 def _episode_table(
