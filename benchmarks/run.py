@@ -44,6 +44,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+from history_bench import TARGET_MB, TARGET_SECONDS, measure_history_import  # noqa: E402
+from library_bench import TARGET_RATIO, library_shows  # noqa: E402
 from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query, wait_gone  # noqa: E402
 
 PYTHON = sys.executable
@@ -71,23 +73,35 @@ def own_peak_kb():
         return None
 """
 
-# Runs an app headless until `marker` is in an OptionList on screen, then one
+# Runs an app headless until `marker` is in a list on screen, then one
 # more refresh, then exits. `App.run` is replaced, so soundtrack goes through
 # its real entry point (`soundtrack_tui.ui.app.run`: load, store, app).
+# The first rows of every list on screen: the bare app's OptionList, and
+# soundtrack's lists, drawn a line at a time (ui/widgets/cursor_list.py).
+LIST_ROWS = r"""
+def list_rows(widgets):
+    from textual.widgets import OptionList
+    for widget in widgets:
+        if isinstance(widget, OptionList):
+            yield from (str(option.prompt) for option in widget.options[:64])
+        elif hasattr(widget, "item_content") and hasattr(widget, "item_count"):
+            yield from (widget.item_content(i).plain for i in range(min(widget.item_count, 64)))
+"""
+
 HEADLESS = OWN_PEAK + (
     r"""
 import asyncio, json, sys, time
 launched, mode, marker = float(sys.argv[1]), sys.argv[2], sys.argv[3]
 from textual.app import App
-from textual.widgets import OptionList
 seen = {}
+LIST_ROWS
 
 def shown(app):
     try:
-        lists = list(app.screen.query(OptionList))
+        widgets = list(app.screen.query("*"))
     except Exception:
         return False
-    return any(marker in str(option.prompt) for widget in lists for option in widget.options[:64])
+    return any(marker in row for row in list_rows(widgets))
 
 def run(self, *args, **kwargs):
     async def drive():
@@ -117,6 +131,7 @@ print(json.dumps({**seen, "code": code}))
 """.replace("WIDTH", str(TERM_SIZE[0]))
     .replace("HEIGHT", str(TERM_SIZE[1]))
     .replace("TIMEOUT", str(MARKER_TIMEOUT))
+    .replace("LIST_ROWS", LIST_ROWS)
 )
 
 # Typing in the running UI: "/" then each query character by character. A
@@ -131,8 +146,9 @@ import asyncio, json, sys, time
 marker, queries = sys.argv[1], json.loads(sys.argv[2])
 from textual import events
 from textual.app import App
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 from textual.worker import WorkerState
+LIST_ROWS
 try:
     from textual.keys import _character_to_key
 except ImportError:
@@ -140,8 +156,7 @@ except ImportError:
 result = {"ms": [], "open_ms": None}
 
 def shown(app):
-    lists = list(app.screen.query(OptionList))
-    return any(marker in str(o.prompt) for w in lists for o in w.options[:64])
+    return any(marker in row for row in list_rows(list(app.screen.query("*"))))
 
 async def settle(app, pilot, until):
     while not until():
@@ -185,7 +200,7 @@ from soundtrack_tui.ui.app import run as run_ui
 run_ui(Path(sys.argv[3]), sys.argv[4], spoilers=False)
 result["hwm_kb"] = own_peak_kb()
 print(json.dumps(result))
-"""
+""".replace("LIST_ROWS", LIST_ROWS)
 )
 
 # In-process search latency: the query typed one character at a time, each
@@ -538,7 +553,7 @@ class Bench:
             "UI first paint, headless: bare Textual app",
             f"{base:.3f} s",
             "`python -c` child: build the app, `run_test(size=(120, 40))` until the marker row is in "
-            f"its OptionList, one refresh, exit; whole-process wall time, median of {len(bare)}",
+            f"its list, one refresh, exit; whole-process wall time, median of {len(bare)}",
         )
         for pack in self.packs:
             for state in ("warm", "cold"):
@@ -917,6 +932,44 @@ class Bench:
 
     # -- check --------------------------------------------------------------------
 
+    def library(self) -> None:
+        """`soundtrack shows` with 20 installed packs, one of 1,000 episodes."""
+        _log("soundtrack shows, 20 installed packs")
+        measure = "soundtrack shows: 20 installed packs (one of 1,000 ep)"
+        if self.args.quick:
+            self.add(measure, "skipped (--quick)", "")
+            return
+        timings = library_shows(self.work / "library", self.soundtrack, self.args.runs)
+        ratio = timings["ratio"]
+        self.add(
+            measure,
+            f"{timings['shows'] * 1000:.0f} ms = {ratio:.2f}x `soundtrack list` "
+            f"({timings['list'] * 1000:.0f} ms)",
+            "benchmarks/library_bench.py: 20 packs added with `soundtrack add`, then `shows` and `list` "
+            f"(the bundled show, warm) timed whole-process, medians of {self.args.runs}",
+            f"≤ {TARGET_RATIO:g}x `soundtrack list`",
+            "met" if ratio <= TARGET_RATIO else "missed",
+        )
+
+    def history(self) -> None:
+        """`soundtrack history import` of a 500,000-row Trakt history against 20 shows."""
+        _log("soundtrack history import, 500,000 rows")
+        measure = "History import: 500,000-row Trakt history, 20 shows"
+        if self.args.quick:
+            self.add(measure, "skipped (--quick)", "")
+            return
+        work = self.work / "history"
+        work.mkdir(parents=True, exist_ok=True)
+        got = measure_history_import(work)
+        self.add(
+            measure,
+            f"{got['seconds']:.2f} s, peak {got['peak_mb']:.0f} MB",
+            "benchmarks/history_bench.py: a generated watched-history.json imported in a child "
+            "(parse, match, plan, one write per show); wall time and peak RSS",
+            f"≤ {TARGET_SECONDS:g} s and ≤ {TARGET_MB:g} MB",
+            "met" if got["met"] else "missed",
+        )
+
     def check(self) -> None:
         _log("soundtrack check")
         for pack in self.packs:
@@ -1008,7 +1061,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,tmux-typing,cli,check",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,history",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1049,6 +1102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("tmux-typing", bench.search_terminal),
             ("cli", bench.cli),
             ("check", bench.check),
+            ("library", bench.library),
+            ("history", bench.history),
         ]
         if "headless" in args.only:
             bench.memory(bench.ui_headless())

@@ -1,4 +1,4 @@
-"""Every test runs with its own state, config and cache folders, and a home
+"""Every test runs with its own state, config, cache and data folders, and a home
 and XDG folders of its own, so nothing ever reads or writes the real home.
 Subprocesses inherit the environment, so they are isolated too."""
 
@@ -16,6 +16,7 @@ def private_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         "SOUNDTRACK_STATE_DIR": "state",
         "SOUNDTRACK_CONFIG_DIR": "config",
         "SOUNDTRACK_CACHE_DIR": "cache",
+        "SOUNDTRACK_DATA_DIR": "data",
         "XDG_STATE_HOME": "xdg-state",
         "XDG_CONFIG_HOME": "xdg-config",
         "XDG_CACHE_HOME": "xdg-cache",

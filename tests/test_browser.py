@@ -88,6 +88,26 @@ def test_the_app_works_in_the_browser(tmp_path: Path) -> None:
     assert shot.stat().st_size > 20_000  # a drawn screen, not a blank page
 
 
+def test_switching_shows_in_the_browser_keeps_each_shows_progress(tmp_path: Path) -> None:
+    state = tmp_path / "state"
+    pack = Path(__file__).parent / "fixtures" / "packs" / "valid"  # Night Shift, 3 episodes
+    assert run_soundtrack("add", str(pack), state=state).returncode == 0
+    assert run_soundtrack("--show", "soundtrack-1", "list", state=state).returncode == 0  # used last
+    with served("--state-dir", str(state)) as (url, _server), chromium_page() as page:
+        open_app(page, url, "Echoes of Love")
+        page.keyboard.press("S")
+        wait_for_text(page, "Your shows")
+        page.keyboard.press("Home")
+        page.keyboard.press("Enter")
+        wait_for_text(page, "Dead Air")
+        assert "watched 0/3" in screen_text(page)
+        page.keyboard.press("w")
+        wait_for_text(page, "watched 1/3")
+    shows = json.loads(run_soundtrack("shows", "--json", state=state).stdout)
+    progress = {show["id"]: (show["watched"], show["last_used"]) for show in shows}
+    assert progress == {"night-shift": (1, True), "soundtrack-1": (0, False)}
+
+
 def test_q_ends_the_session_and_not_the_server(tmp_path: Path) -> None:
     with served("--state-dir", str(tmp_path)) as (url, server), chromium_page() as page:
         open_app(page, url, "Echoes of Love")

@@ -20,6 +20,9 @@ MODULES = [
     "soundtrack_tui.core.search",
     "soundtrack_tui.core.progress",
     "soundtrack_tui.core.indexer",
+    "soundtrack_tui.core.history.sources",
+    "soundtrack_tui.core.history.plan",
+    "soundtrack_tui.core.history.notice",
     "soundtrack_tui.cli",
     "soundtrack_tui.commands",
 ]

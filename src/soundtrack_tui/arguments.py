@@ -8,7 +8,8 @@ anything else, on every call.
 from __future__ import annotations
 
 import argparse
-from typing import NoReturn
+from collections.abc import Callable
+from typing import Any, NoReturn
 
 from soundtrack_tui import __version__
 from soundtrack_tui.core.sanitize import one_line
@@ -36,6 +37,9 @@ examples:
   soundtrack level strict         locked episodes show only their number
   soundtrack serve                the app in a web browser, at http://127.0.0.1:8000
   soundtrack new my-show --title "My Show" --episodes 12
+  soundtrack add my-show          install a pack; soundtrack shows lists your shows
+  soundtrack --show my-show       open it (plain soundtrack opens the show used last)
+  soundtrack history import trakt-export.zip --dry-run
   soundtrack import tvmaze show.json my-show
 """
 
@@ -98,7 +102,10 @@ def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
     """--content, --state-dir and --spoilers work before or after the
     command name."""
     parser.add_argument(
-        "--content", metavar="DIR", default=default, help="a pack folder (default: the bundled Soundtrack #1)"
+        "--content", metavar="DIR", default=default, help="a pack folder (default: the show used last)"
+    )
+    parser.add_argument(
+        "--show", metavar="ID", default=default, help="a show of your library (soundtrack shows lists them)"
     )
     parser.add_argument(
         "--state-dir", metavar="DIR", default=default, help="where progress is kept (or SOUNDTRACK_STATE_DIR)"
@@ -109,6 +116,16 @@ def _common(parser: argparse.ArgumentParser, default: object = None) -> None:
         default=False if default is None else default,
         help="show everything, spoilers included (saves nothing)",
     )
+
+
+def _library_commands(commands: Any, command: Callable[..., argparse.ArgumentParser]) -> None:
+    """add, remove and shows: the library of installed packs."""
+    add = command("add", "install a pack folder or a .zip of one into your library")
+    add.add_argument("path", metavar="PATH", help="the pack folder or .zip")
+    remove = command("remove", "remove an installed show (your progress in it is kept)")
+    remove.add_argument("id", metavar="ID", help="the show's id (soundtrack shows lists them)")
+    remove.add_argument("--yes", action="store_true", help="really remove it")
+    command("shows", "the shows in your library, with your progress", json=True)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -160,6 +177,8 @@ def build_parser() -> argparse.ArgumentParser:
         "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
     )
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    _library_commands(commands, command)
+    _history(command("history", "bring your watch history in from Trakt or TV Time, or take it out"))
     check = commands.add_parser(
         "check", help="validate a content pack", description="validate a content pack"
     )
@@ -198,3 +217,32 @@ def build_parser() -> argparse.ArgumentParser:
         help="info (the default): the folder, its size and each pack; clear: delete every entry",
     )
     return parser
+
+
+def _history(history: argparse.ArgumentParser) -> None:
+    """`history import FILE [--show ID] [--dry-run]` and `history export
+    [--json|--csv]`."""
+    actions = history.add_subparsers(
+        dest="history_action", metavar="ACTION", required=True, parser_class=_Parser
+    )
+    keep = argparse.SUPPRESS
+    into = actions.add_parser(
+        "import",
+        help="mark what a Trakt, TV Time or soundtrack export says you watched (only adds marks)",
+        description="Mark as watched the episodes a history says you have seen: Trakt's watched-history.json "
+        "or its export zip, TV Time's GDPR export zip, or a file from soundtrack history export. "
+        "Nothing is ever unmarked, and nothing is written if the file has a problem.",
+    )
+    _common(into, keep)
+    into.add_argument("file", metavar="FILE", help="the export: a .zip, .json or .csv")
+    into.add_argument("--dry-run", action="store_true", help="print what would be marked; write nothing")
+    out = actions.add_parser(
+        "export",
+        help="print your watched episodes of every installed show, with their ids",
+        description="Print your watched episodes, with the shows' and episodes' ids, as JSON (the default) "
+        "or CSV; history import reads either back.",
+    )
+    _common(out, keep)
+    shape = out.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="JSON (the default)")
+    shape.add_argument("--csv", action="store_true", help="CSV, one row per watched episode")

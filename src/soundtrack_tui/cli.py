@@ -63,11 +63,13 @@ def _dispatch(args: argparse.Namespace) -> int:
         from soundtrack_tui.commands.importing import import_pack
 
         return import_pack(args.kind, args.source, args.dest)
-    if args.command:
-        from soundtrack_tui.commands import run
+    if args.command == "history":
+        from soundtrack_tui.commands.history import cmd_history
 
-        return run(args.command, args)
-    return _run_ui(args)
+        return cmd_history(args)
+    from soundtrack_tui.commands import library_command
+
+    return library_command(args.command, args, _run_ui)
 
 
 def _prepare_streams() -> None:

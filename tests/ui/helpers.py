@@ -9,7 +9,8 @@ from textual.widgets import OptionList, Static
 
 from soundtrack_tui.core.search import Hit
 from soundtrack_tui.ui.screens.main import MainScreen
-from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchPanel
+from soundtrack_tui.ui.widgets.cursor_list import CursorList
+from soundtrack_tui.ui.widgets.search_panel import ResultsList
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 
@@ -26,12 +27,11 @@ def text_of(widget: Widget) -> str:
     return "\n".join(parts)
 
 
-def options_text(widget: OptionList) -> list[str]:
-    prompts = []
-    for option in widget.options:
-        prompt = option.prompt
-        prompts.append(prompt.plain if isinstance(prompt, Content) else str(prompt))
-    return prompts
+def options_text(widget: CursorList | OptionList) -> list[str]:
+    """Every item of a list as plain text, before it is cut to the width."""
+    if isinstance(widget, OptionList):
+        return [str(option.prompt) for option in widget.options]
+    return [widget.item_content(index).plain for index in range(widget.item_count)]
 
 
 def main_screen(app: App[object]) -> MainScreen:
@@ -56,21 +56,23 @@ def header_text(app: App[object]) -> str:
 
 def choose(app: App[object], field: str, episode: int | None = None) -> None:
     """Highlight the first result in `field` (and `episode`) and focus the list."""
-    screen = main_screen(app)
-    panel = screen.query_one(SearchPanel)
-    listing = screen.query_one(ResultsList)
+    listing = main_screen(app).query_one(ResultsList)
     listing.focus()
-    listing.highlighted = next(
-        index
-        for index, option in enumerate(listing.options)
-        if option.id in panel._hits
-        and panel._hits[option.id].field == field
-        and (episode is None or panel._hits[option.id].episode == episode)
+    listing.place_cursor(
+        next(
+            index
+            for index, entry in enumerate(listing.entries)
+            if isinstance(entry, Hit)
+            and entry.field == field
+            and (episode is None or entry.episode == episode)
+        )
     )
 
 
 def chosen_hit(app: App[object]) -> Hit:
     screen = main_screen(app)
     listing = screen.query_one(ResultsList)
-    assert listing.highlighted is not None
-    return screen.query_one(SearchPanel)._hits[listing.options[listing.highlighted].id or ""]
+    assert listing.cursor is not None
+    hit = listing.entries[listing.cursor]
+    assert isinstance(hit, Hit)
+    return hit

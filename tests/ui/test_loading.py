@@ -44,7 +44,7 @@ async def _wait_for_main(app: SoundtrackApp, pilot: object) -> MainScreen:
     for _ in range(200):
         await pilot.pause(0.05)  # type: ignore[attr-defined]
         screen = app.screen
-        if isinstance(screen, MainScreen) and any(lst.option_count for lst in screen.query(EpisodeList)):
+        if isinstance(screen, MainScreen) and any(lst.row_count for lst in screen.query(EpisodeList)):
             return screen  # switched to, composed and listed
     raise AssertionError("the pack never finished loading")
 
@@ -57,15 +57,15 @@ async def test_large_pack_loads_behind_a_progress_screen(large_pack: Path) -> No
         main = await _wait_for_main(app, pilot)
         episodes = main.query_one(EpisodeList)
         assert app.pack is not None
-        assert len(episodes.options) == len(app.pack.episodes)
+        assert episodes.row_count == len(app.pack.episodes)
         # The index is built in a worker; a search typed now still answers.
         await pilot.press("slash", *"the")
         for _ in range(200):
             await pilot.pause(0.05)
-            if main.query_one(ResultsList).option_count:
+            if main.query_one(ResultsList).item_count:
                 break
         assert main.query_one("#search-input", Input).value == "the"
-        assert main.query_one(ResultsList).option_count > 0
+        assert main.query_one(ResultsList).item_count > 0
         # The pack and its search index went to the cache: the next start is warm.
         assert is_cached(large_pack)
         assert index_file(large_pack).is_file()

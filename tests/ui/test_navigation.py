@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from textual.widgets import OptionList
-
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
@@ -122,8 +120,8 @@ async def test_a_thousand_episodes_stay_quick(make_app: AppFactory) -> None:
     app = make_app(pack)
     async with app.run_test(size=(120, 40)) as pilot:
         screen = main_screen(app)
-        episodes = screen.query_one(OptionList)
-        assert episodes.option_count == 1200
+        episodes = screen.query_one(EpisodeList)
+        assert episodes.row_count == 1200
         await pilot.press("end")
         assert screen.selected == 1200
         await pilot.press("w")

@@ -100,7 +100,7 @@ async def test_a_song_found_by_search_opens_the_soundtrack_and_closes_the_search
         await pilot.press("slash", *"moonlit")
         for _ in range(100):
             await pilot.pause(0.05)
-            if main_screen(app).query_one(ResultsList).option_count:
+            if main_screen(app).query_one(ResultsList).item_count:
                 break
         await pilot.press("down", "enter")
         await pilot.pause()

@@ -15,7 +15,7 @@ from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import Hit, SearchIndex
 from soundtrack_tui.core.search.session import SearchSession
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
-from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList, SearchPanel
+from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 from .conftest import AppFactory
@@ -93,7 +93,7 @@ async def test_results_are_grouped_and_highlighted(make_app: AppFactory) -> None
         rows = results_text(app)
         assert rows[0].startswith("1. Echoes of Love") or "Characters" in rows[0]
         listing = main_screen(app).query_one(ResultsList)
-        styled = [option.prompt for option in listing.options if not option.disabled]
+        styled = [listing.item_content(i) for i in range(listing.item_count) if listing.item_enabled(i)]
         assert any(
             any("reverse" in str(span.style) for span in prompt.spans)  # type: ignore[union-attr]
             for prompt in styled
@@ -229,15 +229,11 @@ async def test_character_result_opens_the_characters_pane(make_app: AppFactory) 
         screen = main_screen(app)
         await pilot.press("slash")
         await type_query(pilot, app, "eun-soo")
-        panel = screen.query_one(SearchPanel)
         listing = screen.query_one(ResultsList)
-        index = next(
-            i
-            for i, option in enumerate(listing.options)
-            if option.id in panel._hits and panel._hits[option.id].field == "name"
-        )
+        entries = listing.entries
+        index = next(i for i, hit in enumerate(entries) if isinstance(hit, Hit) and hit.field == "name")
         listing.focus()
-        listing.highlighted = index
+        listing.place_cursor(index)
         await pilot.press("enter")
         await pilot.pause()
         assert screen.focused is not None and screen.focused.id == "characters"
@@ -306,19 +302,19 @@ async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> 
         await pilot.press("slash")
         await type_query(pilot, app, "mandolin")
         listing = main_screen(app).query_one(ResultsList)
-        hits = [option for option in listing.options if not option.disabled]
-        assert len(hits) == PAGE
+        assert len(listing.hits) == PAGE
         assert summary_text(app).startswith(f"{episodes} matches")
         await pilot.press("down")  # from the box into the results
         for _ in range(PAGE):
             await pilot.press("down")
         await pilot.pause()
-        assert len([option for option in listing.options if not option.disabled]) == 2 * PAGE
+        assert len(listing.hits) == 2 * PAGE
         listing.scroll_end(animate=False, immediate=True)
         await pilot.pause()
-        assert len([option for option in listing.options if not option.disabled]) == episodes
+        assert len(listing.hits) == episodes
         # Every episode's heading once, in story order (equal ranks).
-        headings = [options_text(listing)[i] for i, option in enumerate(listing.options) if option.disabled]
+        rows = options_text(listing)
+        headings = [rows[i] for i in range(listing.item_count) if not listing.item_enabled(i)]
         assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]
 
 

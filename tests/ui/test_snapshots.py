@@ -110,3 +110,14 @@ def test_help_medium(snap_compare: Any, make_app: AppFactory) -> None:
 
 def test_story_narrow(snap_compare: Any, make_app: AppFactory) -> None:
     assert snap_compare(make_app(watched=[1]), terminal_size=NARROW, press=["f"], run_before=settle)
+
+
+def test_shows_screen(snap_compare: Any, make_app: AppFactory, tmp_path: Path) -> None:
+    """The library over the main screen: the current show marked, progress per show."""
+    import shutil
+
+    from soundtrack_tui.core import library
+
+    shutil.copytree(Path(__file__).parent.parent / "fixtures" / "packs" / "valid", tmp_path / "pack")
+    library.install(tmp_path / "pack")
+    assert snap_compare(make_app(watched=[1]), terminal_size=MEDIUM, press=["S"], run_before=settle)

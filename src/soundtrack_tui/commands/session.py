@@ -27,12 +27,31 @@ def pack_path(content: str | None) -> Path:
     return Path(content) if content else bundled_pack()
 
 
-def command_line(command: str, content: str | None) -> str:
+def command_line(command: str, content: str | None, show: str | None = None) -> str:
     """ "soundtrack watched 3 --content night-shift", quoted for a shell."""
     words = ["soundtrack", command]
-    if content:
+    if show:
+        words.append(f"--show {shlex.quote(show)}")
+    elif content:
         words.append(f"--content {shlex.quote(content)}")
     return " ".join(words)
+
+
+def open_pack(content: str | None) -> Pack:
+    """The pack `--content` names (or the bundled one), or a `CommandError`
+    with its first problem."""
+    # The parsed-pack cache: a clean pack is read from its files once,
+    # then loaded in milliseconds while they are unchanged (`check`
+    # never uses it and always validates the files).
+    from soundtrack_tui.core.cache import load_pack_cached
+
+    result = load_pack_cached(pack_path(content))
+    if result.errors or result.pack is None:
+        first = result.errors[0] if result.errors else "the pack could not be loaded"
+        count = len(result.errors)
+        more = f" (run {command_line('check', content)} for all {count} problems)" if count > 1 else ""
+        raise CommandError(f"{first}{more}")
+    return result.pack
 
 
 @dataclass
@@ -43,28 +62,19 @@ class Session:
     store: ProgressStore
     spoilers: bool
     content: str | None = None  # as typed, for hints that name the pack
+    show: str | None = None  # the library id, which hints prefer to a path
 
     def hint(self, command: str) -> str:
         """`soundtrack COMMAND`, with the pack named when it is not the
         bundled one, ready to copy."""
-        return command_line(command, self.content)
+        return command_line(command, self.content, self.show)
 
     @classmethod
     def open(cls, content: str | None, state: str | None, spoilers: bool = False) -> Session:
-        # The parsed-pack cache: a clean pack is read from its files once,
-        # then loaded in milliseconds while they are unchanged (`check`
-        # never uses it and always validates the files).
-        from soundtrack_tui.core.cache import load_pack_cached
-
-        result = load_pack_cached(pack_path(content))
-        if result.errors or result.pack is None:
-            first = result.errors[0] if result.errors else "the pack could not be loaded"
-            count = len(result.errors)
-            more = f" (run {command_line('check', content)} for all {count} problems)" if count > 1 else ""
-            raise CommandError(f"{first}{more}")
-        store = ProgressStore(state_dir(state), result.pack.show.id)
+        pack = open_pack(content)
+        store = ProgressStore(state_dir(state), pack.show.id)
         store.load()
-        return cls(result.pack, store, spoilers, content)
+        return cls(pack, store, spoilers, content)
 
     @property
     def viewer(self) -> Viewer:

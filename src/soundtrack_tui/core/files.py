@@ -51,20 +51,8 @@ def read_capped(path: Path, limit: int, *, follow_symlinks: bool = True) -> byte
     Raises `UnreadableFile` for anything else: missing, not a regular file,
     larger than `limit` (said with the size), a symlink loop, or an OS error
     (said in words, never as a raw errno)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-    if not follow_symlinks:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = open_regular(path, limit, follow_symlinks=follow_symlinks)
     try:
-        fd = os.open(path, flags)
-    except OSError as error:
-        raise _unreadable(path, error, follow_symlinks) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            kind = kind_of(info.st_mode)
-            raise UnreadableFile(f"not a regular file ({kind})" if kind else "not a regular file")
-        if info.st_size > limit:
-            raise UnreadableFile(f"file is {info.st_size:,} bytes, over the {limit:,}-byte limit")
         chunks: list[bytes] = []
         total = 0
         while True:
@@ -80,6 +68,34 @@ def read_capped(path: Path, limit: int, *, follow_symlinks: bool = True) -> byte
         raise UnreadableFile(f"cannot read: {describe_os_error(error)}", os_error=error) from None
     finally:
         os.close(fd)
+
+
+def open_regular(path: Path, limit: int, *, follow_symlinks: bool = True) -> int:
+    """A descriptor open for reading on the regular file at `path`, no
+    larger than `limit` when opened; for a caller that reads it in pieces
+    and counts what it reads (the file may still grow). Raises
+    `UnreadableFile` as `read_capped` does."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    if not follow_symlinks:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as error:
+        raise _unreadable(path, error, follow_symlinks) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = kind_of(info.st_mode)
+            raise UnreadableFile(f"not a regular file ({kind})" if kind else "not a regular file")
+        if info.st_size > limit:
+            raise UnreadableFile(f"file is {info.st_size:,} bytes, over the {limit:,}-byte limit")
+    except OSError as error:
+        os.close(fd)
+        raise UnreadableFile(f"cannot read: {describe_os_error(error)}", os_error=error) from None
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
 
 
 def _unreadable(path: Path, error: OSError, follow_symlinks: bool) -> UnreadableFile:

@@ -27,6 +27,9 @@ class PackProgress:
     level: Level = DEFAULT_LEVEL
     theme: str | None = None
     last_episode: int | None = None
+    # One line for the next launch to show (a history import leaves one),
+    # kept in the file because the import runs in another process.
+    notice: str | None = None
 
     def __post_init__(self) -> None:
         watched: object = self.watched
@@ -42,6 +45,9 @@ class PackProgress:
             raise TypeError(f"theme must be a str or None, not {theme!r}")
         if self.last_episode is not None:
             check_episode(self.last_episode, "last_episode")
+        notice: object = self.notice
+        if notice is not None and not isinstance(notice, str):
+            raise TypeError(f"notice must be a str or None, not {notice!r}")
 
 
 def check_episode(number: object, what: str) -> None:
@@ -129,6 +135,7 @@ def entry_progress(entry: object) -> PackProgress:
         level=parsed_level,
         theme=entry.get("theme"),
         last_episode=entry.get("last_episode"),
+        notice=entry.get("notice"),
     )
 
 
@@ -143,6 +150,11 @@ def with_entry(document: Document, pack_id: str, progress: PackProgress) -> Docu
         theme=progress.theme,
         last_episode=progress.last_episode,
     )
+    # Written only while one waits, so files without one stay as they were.
+    if progress.notice is None:
+        entry.pop("notice", None)
+    else:
+        entry["notice"] = progress.notice
     packs[pack_id] = entry
     return {**document, "packs": packs}
 

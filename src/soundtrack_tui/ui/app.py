@@ -13,7 +13,6 @@ import io
 import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
@@ -28,10 +27,10 @@ from textual.worker import get_current_worker
 from soundtrack_tui.core.errors import Problem
 from soundtrack_tui.core.indexer import CHILD_MIN_EPISODES, PackIndexer, is_big
 from soundtrack_tui.core.model import Pack
-from soundtrack_tui.core.policy import LEVEL_WORDS, Level
+from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.progress import ProgressStore, state_dir
 from soundtrack_tui.core.sanitize import sanitize
-from soundtrack_tui.ui import app_keys, bindings
+from soundtrack_tui.ui import app_keys, bindings, show_switch
 from soundtrack_tui.ui.keymap import KeymapConfig, keys_file, load_keymap
 from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
@@ -282,32 +281,31 @@ class SoundtrackApp(App[int]):
         main = self.main
         if main is None:
             return
-        yield SystemCommand("Search", "Search recaps, characters and reviews", main.action_search)
-        yield SystemCommand(
-            "Toggle spoilers",
-            "Switch between your spoiler level and showing everything",
-            main.action_toggle_spoilers,
+        from soundtrack_tui.ui.palette import browsing_commands
+
+        yield from browsing_commands(
+            main,
+            is_web=self.is_web,
+            save_story=self.save_story,
+            show_help=self.action_help,
+            show_shows=self.action_shows,
         )
-        for level, words in LEVEL_WORDS.items():
-            yield SystemCommand(
-                f"Spoiler level: {level.value}",
-                f"Save this level: {words}",
-                partial(main.set_level, level, save=True),
-            )
-        number = main.selected
-        watched = number in main.viewer.watched
-        yield SystemCommand(
-            f"Mark episode {number} {'not watched' if watched else 'watched'}",
-            "Toggle the watched mark of the selected episode",
-            main.action_toggle_watched,
-        )
-        yield SystemCommand("Story so far", "A summary of everything you have watched", main.action_story)
-        if self.is_web:
-            yield SystemCommand(
-                "Save the story as Markdown", "Download the story so far to this computer", self.save_story
-            )
-        yield SystemCommand("Soundtrack", "The show's songs, as far as you have watched", main.action_tracks)
-        yield SystemCommand("Help", "Every key and what it does", self.action_help)
+
+    def action_shows(self) -> None:
+        if self.store is not None:
+            show_switch.open_library(show_switch.Switch(self, self.store, self.adopt), self.pack)
+
+    def adopt(self, pack: Pack, store: ProgressStore) -> None:
+        """Browse `pack` in place of the current one (`show_switch`), with its
+        own progress, level, theme and position. The first screen stays
+        beneath (switching it away would leave no screen for a moment)."""
+        if self.indexer is not None:
+            self.indexer.close()  # it reads and indexes the previous pack only
+        self.pack, self.store, self.problems, self.indexer = pack, store, 0, None
+        self.main = self._main_screen(pack, store)
+        (self.switch_screen if len(self.screen_stack) > 1 else self.push_screen)(self.main)
+        self._theme_ready = False
+        self._start()
 
 
 def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
@@ -327,8 +325,10 @@ def binding_owners() -> Iterator[tuple[str, type[DOMNode]]]:
 
     yield "Story so far and Soundtrack", ReadingScreen
     from soundtrack_tui.ui.screens.help import HelpScreen
+    from soundtrack_tui.ui.screens.shows import ShowsScreen
 
     yield "Help", HelpScreen
+    yield "Shows", ShowsScreen
     yield "Scrolling", ReadingScroll
 
 
@@ -338,7 +338,9 @@ def binding_contexts() -> Iterator[tuple[type[DOMNode], ...]]:
     classes of the screen it opens over."""
     from soundtrack_tui.ui.screens.help import HelpScreen
     from soundtrack_tui.ui.screens.reading import ReadingScreen
+    from soundtrack_tui.ui.screens.shows import ShowsScreen
 
+    yield (ShowsScreen,)
     for pane in (EpisodeList, TextPane):
         yield pane, MainScreen, SoundtrackApp
     for part in (SearchBox, ResultsList):

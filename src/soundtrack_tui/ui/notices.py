@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from soundtrack_tui.core.history.notice import take_waiting_notice
 from soundtrack_tui.core.progress import ProgressStore
 
 Notify = Callable[..., object]
@@ -15,5 +16,10 @@ Notify = Callable[..., object]
 
 
 def show_store_notices(store: ProgressStore, notify: Notify) -> None:
+    # What another process left for this launch (a history import) first:
+    # taking it writes, and a failed write adds a warning below.
+    waiting = take_waiting_notice(store)
+    if waiting is not None:
+        notify(waiting, markup=False, timeout=10)
     for notice in store.take_notices():
         notify(notice, severity="warning", markup=False, timeout=10)

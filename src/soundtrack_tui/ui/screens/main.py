@@ -61,7 +61,9 @@ class MainScreen(SearchingScreen):
         key_label: Callable[[str], str],
         load_index: IndexLoader,
     ) -> None:
-        super().__init__(pack, key_label, load_index, id="main")
+        # No id: switching shows mounts a new main screen while an older one
+        # is still in the stack, and two screens cannot share an id.
+        super().__init__(pack, key_label, load_index, id=None)
         self.store = store
         self._save_timer: Timer | None = None
         progress = store.current
@@ -90,7 +92,9 @@ class MainScreen(SearchingScreen):
                 only=MainScreen.only,
             )
             with Container(id="content"):
-                yield SearchPanel(self._heading, self.key_label, id="search").data_bind(MainScreen.results)
+                yield SearchPanel(
+                    self._heading, self.key_label, on_edit=self.hold_frame, id="search"
+                ).data_bind(MainScreen.results)
                 yield self._bound(
                     RecapPane(self.key_label, id="recap", classes="-current"),
                     view=MainScreen.current,

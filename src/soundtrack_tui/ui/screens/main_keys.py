@@ -56,6 +56,7 @@ BROWSING_BINDINGS: list[BindingType] = [
     ),
     Binding("f", "story", "Story so far", id="story", tooltip="The story so far, as far as you have watched"),
     Binding("t", "tracks", "Soundtrack", id="tracks", tooltip="The show's songs, as far as you have watched"),
+    Binding("S", "app.shows", "Shows", show=False, id="shows", tooltip="Your library of shows: open another"),
     *(
         Binding(
             str(digit),

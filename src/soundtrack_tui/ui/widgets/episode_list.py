@@ -1,10 +1,9 @@
 """The episode list: number, title (or a hidden marker), watched and locked
 marks, as the spoiler policy allows.
 
-An OptionList rather than one widget per episode, so a pack of a thousand
-episodes scrolls as smoothly as the bundled four: only visible rows render.
-The highlight is OptionList's own (app.tcss adds reverse video for NO_COLOR
-terminals, where its background colour is gone).
+A `CursorList` of one-line rows: while the search is open the list shows
+only the episodes with matches, that set changes on most keystrokes, and a
+change here is a new list of numbers; rows are built only when drawn.
 """
 
 from __future__ import annotations
@@ -14,18 +13,18 @@ from typing import ClassVar
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
 from textual.reactive import reactive
-from textual.widgets import OptionList
-from textual.widgets.option_list import Option
 
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
 from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
 from soundtrack_tui.ui.panes import PANE_TITLES
+from soundtrack_tui.ui.widgets.cursor_list import CursorList
 
 WATCHED = "✓"
 LOCKED = "⊘"
 PEEKING = "◐"
 OPEN = "·"
+NO_MATCH = Content.styled("no episode matches", "dim italic")
 
 
 def status_mark(view: EpisodeRow) -> tuple[str, str]:
@@ -43,7 +42,7 @@ def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
     """One row: number, status mark, title or why it is missing.
 
     Built as one string with spans: `Content.assemble` would clean and
-    measure each of the six parts separately, a thousand rows at a time."""
+    measure each of the six parts separately."""
     mark, mark_style = status_mark(view)
     number = str(view.number).rjust(number_width)
     if view.title is not None:
@@ -58,18 +57,24 @@ def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
     return Content(head + title, spans)
 
 
-class EpisodeList(OptionList):
-    """Episodes of the pack; the highlight is the selected episode.
+class EpisodeList(CursorList):
+    """Episodes of the pack; the cursor row is the selected episode.
 
     Fed by the main screen through data binding (`viewer`, `selected`,
-    `only`); reports what the user does with `EpisodeSelected` (highlight
-    moved) and `EpisodeChosen` (Enter or click)."""
+    `only`); reports what the user does with `EpisodeSelected` (the cursor
+    moved) and `EpisodeChosen` (Enter or a click)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="list-down", tooltip="Next episode"),
-        Binding("k", "cursor_up", "Up", show=False, id="list-up", tooltip="Previous episode"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="list-down", tooltip="Next episode"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list-up", tooltip="Previous episode"),
+        Binding("home", "first", "First", show=False, id="list-first", tooltip="First episode"),
+        Binding("end", "last", "Last", show=False, id="list-last", tooltip="Last episode"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down", tooltip="A page down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list-page-up", tooltip="A page up"),
         Binding("enter", "select", "Open", id="list-open", tooltip="Open the episode in the Recap pane"),
     ]
+    ONE_LINE = True
+    EMPTY = Content.styled("no episode matches", "dim italic")
 
     viewer: reactive[Viewer] = reactive(Viewer, init=False)
     selected: reactive[int] = reactive(1, init=False)
@@ -77,22 +82,19 @@ class EpisodeList(OptionList):
     """While searching: the episodes with matches; None lists every episode."""
 
     def __init__(self, pack: Pack, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(markup=False, id=id, classes=classes)
+        super().__init__(id=id, classes=classes)
         self.pack = pack
         self._numbers: list[int] = []
-        self._index: dict[int, int] = {}
+        self._index: dict[int, int] | None = None
         self._built: tuple[Viewer, frozenset[int] | None] | None = None
         self._prompts: dict[int, Content] = {}
-        """Rows drawn for the viewer of `_built`: a search narrows the list
-        on every keystroke, and redrawing a thousand rows each time is slow."""
+        """Rows drawn for the viewer of `_built`, kept while only the
+        search filter changes."""
+        self._number_width = len(str(pack.show.episode_count))
         self.border_title = PANE_TITLES["episodes"]
 
     def on_mount(self) -> None:
         self.rebuild()
-
-    def on_resize(self) -> None:
-        """A terminal made shorter keeps the selected episode in view."""
-        self.call_after_refresh(self.scroll_to_highlight)
 
     def watch_viewer(self) -> None:
         self.rebuild()
@@ -101,7 +103,7 @@ class EpisodeList(OptionList):
         self.rebuild()
 
     def watch_selected(self, number: int) -> None:
-        self._highlight(number)
+        self.place_cursor(self.row_of(number))
 
     def rebuild(self) -> None:
         """List the episodes `only` allows, as the viewer may see them.
@@ -113,52 +115,60 @@ class EpisodeList(OptionList):
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
         self._built = (self.viewer, self.only)
-        numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
-        options = [Option(self._row_prompt(number), id=f"e{number}") for number in numbers]
-        if not options:
-            options = [Option(Content.styled("no episode matches", "dim italic"), disabled=True)]
-        self._numbers = numbers
-        self._index = {number: index for index, number in enumerate(numbers)}
-        with self.prevent(self.OptionHighlighted):
-            self.set_options(options)
-        self._highlight(self.selected)
+        self._numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
+        self._index = None
+        self.cursor = None
+        self.items_changed()
+        self.place_cursor(self.row_of(self.selected))
 
-    def _row_prompt(self, number: int) -> Content:
+    # -- rows ------------------------------------------------------------------
+
+    @property
+    def item_count(self) -> int:
+        return len(self._numbers)
+
+    @property
+    def row_count(self) -> int:
+        return len(self._numbers)
+
+    def item_content(self, index: int) -> Content:
+        number = self._numbers[index]
         prompt = self._prompts.get(number)
         if prompt is None:
-            width = len(str(self.pack.show.episode_count))
-            prompt = episode_prompt(episode_row(self.pack, self.viewer, number), width)
+            prompt = episode_prompt(episode_row(self.pack, self.viewer, number), self._number_width)
             self._prompts[number] = prompt
         return prompt
 
-    def _highlight(self, number: int) -> None:
-        index = self._index.get(number)
-        if index is not None and index != self.highlighted:
-            with self.prevent(self.OptionHighlighted):
-                self.highlighted = index
-        elif index is None:
-            self.highlighted = None
+    def row_of(self, number: int) -> int | None:
+        """The row that lists episode `number`, if it is listed."""
+        if self.only is None:
+            return number - 1 if 1 <= number <= len(self._numbers) else None
+        if self._index is None:  # built on demand: most filter changes never need it
+            self._index = {number: row for row, number in enumerate(self._numbers)}
+        return self._index.get(number)
+
+    def number_at(self, row: int | None) -> int | None:
+        if row is None or not 0 <= row < len(self._numbers):
+            return None
+        return self._numbers[row]
 
     @property
     def highlighted_episode(self) -> int | None:
-        """The episode the list shows highlighted now. Ahead of `selected`
-        while the `EpisodeSelected` of a move is still queued: keys that
-        arrive in one write run their actions before it lands."""
-        return self.number_at(self.highlighted)
+        """The episode under the cursor now. Ahead of `selected` while the
+        `EpisodeSelected` of a move is still queued: keys that arrive in one
+        write run their actions before it lands."""
+        return self.number_at(self.cursor)
 
-    def number_at(self, index: int | None) -> int | None:
-        if index is None or not 0 <= index < len(self._numbers):
-            return None
-        return self._numbers[index]
+    def rows_text(self) -> list[str]:
+        """Every row as plain text, before it is cut to the list's width."""
+        return [self.item_content(row).plain for row in range(self.item_count)]
 
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        number = self.number_at(event.option_index)
-        if number is not None and number != self.selected:
+    # -- what the user does ----------------------------------------------------
+
+    def cursor_moved(self, index: int) -> None:
+        number = self._numbers[index]
+        if number != self.selected:
             self.post_message(EpisodeSelected(number))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        number = self.number_at(event.option_index)
-        if number is not None:
-            self.post_message(EpisodeChosen(number))
+    def item_chosen(self, index: int) -> None:
+        self.post_message(EpisodeChosen(self._numbers[index]))

@@ -10,7 +10,7 @@ pushes results back through `results`.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -18,10 +18,10 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
-from textual.widgets import Input, OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Input, Static
 
 from soundtrack_tui.ui.text import join, marked
+from soundtrack_tui.ui.widgets.cursor_list import CursorList
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
 
 if TYPE_CHECKING:
@@ -76,18 +76,61 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     return list(groups.items())
 
 
-class ResultsList(OptionList):
-    """Search results; group headings are disabled rows. Posts `NearEnd`
-    when scrolled within a screen of the last row drawn."""
+class ResultsList(CursorList):
+    """Search results; group headings are rows the cursor skips. Posts
+    `NearEnd` when the cursor or the view comes within a screen of the last
+    result drawn, and `Chosen` for Enter or a click on a result."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result"),
+        Binding("home", "first", "First", show=False, id="results-first", tooltip="First result"),
+        Binding("end", "last", "Last", show=False, id="results-last", tooltip="Last result drawn"),
+        Binding(
+            "pagedown", "page_down", "Page down", show=False, id="results-page-down", tooltip="A page down"
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, id="results-page-up", tooltip="A page up"),
+        Binding("enter", "select", "Go to match", id="results-open", tooltip="Jump to this match"),
+    ]
 
     class NearEnd(Message):
         """Time to draw the next page of results."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
-        Binding("k", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result"),
-        Binding("enter", "select", "Go to match", id="results-open", tooltip="Jump to this match"),
-    ]
+    class Chosen(Message):
+        """Enter or a click on a result."""
+
+        def __init__(self, hit: Hit) -> None:
+            super().__init__()
+            self.hit = hit
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.entries: list[Hit | Content] = []
+        """Results and the headings before their groups (a `Content`)."""
+
+    @property
+    def item_count(self) -> int:
+        return len(self.entries)
+
+    def item_content(self, index: int) -> Content:
+        entry = self.entries[index]
+        return entry if isinstance(entry, Content) else hit_prompt(entry)
+
+    def item_enabled(self, index: int) -> bool:
+        return not isinstance(self.entries[index], Content)
+
+    @property
+    def hits(self) -> list[Hit]:
+        return [entry for entry in self.entries if not isinstance(entry, Content)]
+
+    def cursor_moved(self, index: int) -> None:
+        if index >= self.item_count - NEAR_END:
+            self.post_message(self.NearEnd())
+
+    def item_chosen(self, index: int) -> None:
+        entry = self.entries[index]
+        if not isinstance(entry, Content):
+            self.post_message(self.Chosen(entry))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
@@ -96,11 +139,22 @@ class ResultsList(OptionList):
 
     def action_cursor_up(self) -> None:
         """Up from the first result goes back to the input."""
-        first = next((i for i, option in enumerate(self.options) if not option.disabled), None)
-        if self.highlighted is None or self.highlighted == first:
+        if self.cursor is None or self.cursor == self.first_enabled:
             self.screen.set_focus(self.screen.query_one("#search-input"))
             return
         super().action_cursor_up()
+
+
+def hit_prompt(hit: Hit) -> Content:
+    """A short match (a name, a title) on one line; prose as a tag line
+    ("note · Han Sun-woo") over its snippet."""
+    tag = Content.styled(FIELD_NAMES.get(hit.field, hit.field), "dim")
+    snippet = marked(hit.snippet, hit.spans)
+    if hit.field in SHORT_FIELDS:
+        return Content.assemble(tag, "  ", snippet)
+    if not hit.label.startswith("Episode "):
+        tag = join([tag, Content.styled(hit.label, "dim italic")], " · ")
+    return Content.assemble(tag, "\n", snippet)
 
 
 class SearchBox(Input):
@@ -115,6 +169,15 @@ class SearchBox(Input):
             tooltip="Move from the search box to the results",
         ),
     ]
+
+    def __init__(self, on_edit: Callable[[], None], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.on_edit = on_edit
+        """Called as soon as the text changes, before the echo is drawn (the
+        `Changed` message arrives a frame later)."""
+
+    def watch_value(self) -> None:
+        self.on_edit()
 
     def action_to_results(self) -> None:
         panel = next((node for node in self.ancestors if isinstance(node, SearchPanel)), None)
@@ -150,12 +213,15 @@ class SearchPanel(Vertical):
         heading: Callable[[int], str],
         key_label: KeyLabel = default_key_label,
         *,
+        on_edit: Callable[[], None] = lambda: None,
         id: str | None = None,
     ) -> None:
+        """`on_edit` runs the moment the query is edited, ahead of the
+        `QueryChanged` that follows."""
         super().__init__(id=id)
         self.heading = heading
         self.key_label = key_label
-        self._hits: dict[str, Hit] = {}
+        self.on_edit = on_edit
         self._entries: list[int | Hit] = []
         """What `results` lists, in order: a group key starts a heading."""
         self._drawn = 0
@@ -163,9 +229,11 @@ class SearchPanel(Vertical):
         self.border_title = "Search"
 
     def compose(self) -> ComposeResult:
-        yield SearchBox(placeholder="Search recaps, characters and reviews", id="search-input", compact=True)
+        yield SearchBox(
+            self.on_edit, placeholder="Search recaps, characters and reviews", id="search-input", compact=True
+        )
         yield Static(Content(""), id="search-summary", markup=False)
-        yield ResultsList(id="search-results", markup=False)
+        yield ResultsList(id="search-results")
 
     @property
     def input(self) -> Input:
@@ -182,13 +250,9 @@ class SearchPanel(Vertical):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the box goes to the first result."""
         event.stop()
-        results = self.results_list
-        for _index, option in enumerate(results.options):
-            if not option.disabled and option.id in self._hits:
-                self.post_message(self.HitChosen(self._hits[option.id]))
-                return
-        if results.option_count:
-            results.highlighted = 0
+        hits = self.results_list.hits
+        if hits:
+            self.post_message(self.HitChosen(hits[0]))
 
     class Closed(Message):
         """Escape: close the search."""
@@ -198,9 +262,9 @@ class SearchPanel(Vertical):
 
     def action_results(self) -> None:
         results = self.results_list
-        if any(not option.disabled for option in results.options):
+        if results.first_enabled is not None:
             results.focus()
-            if results.highlighted is None:
+            if results.cursor is None:
                 results.action_first()
 
     def on_mount(self) -> None:
@@ -226,33 +290,32 @@ class SearchPanel(Vertical):
     def _show(self, results: SearchResults | None, hint: str = IDLE_HINT) -> None:
         summary = self.query_one("#search-summary", Static)
         listing = self.results_list
-        self._hits = {}
         self._entries = []
         self._drawn = 0
-        listing.clear_options()
+        listing.entries = []
+        listing.cursor = None
         if results is None:
+            listing.items_changed()
             summary.update(Content.styled(hint, "dim italic"))
             return
         for key, hits in grouped(results.hits):
             self._entries.append(key)
             self._entries.extend(hits)
-        self._draw_more()
-        first = next((i for i, option in enumerate(listing.options) if not option.disabled), None)
-        listing.highlighted = first
+        self._draw_more(changed=True)
+        listing.place_cursor(listing.first_enabled)
         summary.update(self._summary(results))
 
-    def _draw_more(self) -> None:
-        """Append the next PAGE hits (and their headings) to the list."""
-        options: list[Option] = []
+    def _draw_more(self, *, changed: bool = False) -> None:
+        """Append the next PAGE hits (and their headings) to the list;
+        `changed`: the list was emptied for new results."""
+        drawn: list[Hit | Content] = []
         hits = 0
         entries = self._entries
         while self._drawn < len(entries) and hits < PAGE:
             entry = entries[self._drawn]
             self._drawn += 1
             if not isinstance(entry, int):
-                option_id = f"hit-{len(self._hits)}"
-                self._hits[option_id] = entry
-                options.append(Option(self._prompt(entry), id=option_id))
+                drawn.append(entry)
                 hits += 1
                 continue
             if entry == CHARACTERS:
@@ -263,9 +326,13 @@ class SearchPanel(Vertical):
                 title = "Soundtrack"
             else:
                 title = self.heading(entry)
-            options.append(Option(Content.styled(title, "bold $accent"), disabled=True))
-        if options:
-            self.results_list.add_options(options)
+            drawn.append(Content.styled(title, "bold $accent"))
+        listing = self.results_list
+        listing.entries.extend(drawn)
+        if changed:
+            listing.items_changed()
+        elif drawn:
+            listing.items_added()
 
     def _summary(self, results: SearchResults) -> Content:
         count = results.total
@@ -288,28 +355,9 @@ class SearchPanel(Vertical):
             )
         return join(parts, " · ")
 
-    @staticmethod
-    def _prompt(hit: Hit) -> Content:
-        """A short match (a name, a title) on one line; prose as a tag line
-        ("note · Han Sun-woo") over its snippet."""
-        tag = Content.styled(FIELD_NAMES.get(hit.field, hit.field), "dim")
-        snippet = marked(hit.snippet, hit.spans)
-        if hit.field in SHORT_FIELDS:
-            return Content.assemble(tag, "  ", snippet)
-        if not hit.label.startswith("Episode "):
-            tag = join([tag, Content.styled(hit.label, "dim italic")], " · ")
-        return Content.assemble(tag, "\n", snippet)
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_results_list_chosen(self, event: ResultsList.Chosen) -> None:
         event.stop()
-        hit = self._hits.get(event.option.id or "")
-        if hit is not None:
-            self.post_message(self.HitChosen(hit))
-
-    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
-        event.stop()
-        if event.option_index >= self.results_list.option_count - NEAR_END:
-            self._draw_more()
+        self.post_message(self.HitChosen(event.hit))
 
     def on_results_list_near_end(self, event: ResultsList.NearEnd) -> None:
         event.stop()

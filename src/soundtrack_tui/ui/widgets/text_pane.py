@@ -30,6 +30,7 @@ from textual.strip import Strip
 from textual.style import Style
 
 from soundtrack_tui.ui.widgets.scrolling import SCROLL_BINDINGS
+from soundtrack_tui.ui.widgets.strips import add_segments, padded_strip
 
 Frame = Literal["box", "bar"]
 BOX_STYLE = "$warning"
@@ -198,25 +199,11 @@ class TextPane(ScrollView, can_focus=True):
             selected = Style.from_styles(self.screen.get_component_styles("screen--selection"))
             text = text.stylize(selected, start, len(text.plain) if end == -1 else end)
         segments: list[Segment] = []
-        self._add(segments, line.left, style)
-        self._add(segments, text, style, index)
-        self._add(segments, line.right, style)
+        add_segments(segments, line.left, style)
+        add_segments(segments, text, style, index)
+        add_segments(segments, line.right, style)
         used = line.left.cell_length + text.cell_length + line.right.cell_length
-        if used < width:
-            segments.append(Segment(" " * (width - used), style.rich_style))
-        strip = Strip(segments, max(used, width))
-        return strip.crop(0, width) if used > width else strip
-
-    def _add(self, segments: list[Segment], content: Content, style: Style, row: int | None = None) -> None:
-        """Append `content`'s segments; those of row `row`'s text carry the
-        offsets a mouse selection is made of. Style names such as `$warning`
-        are resolved against the running app's theme by `Content.render`."""
-        x = 0
-        for text, text_style in content.render(style, end=""):
-            combined = style + text_style
-            rich = combined.rich_style if row is None else combined.rich_style_with_offset(x, row)
-            segments.append(Segment(text, rich))
-            x += len(text)
+        return padded_strip(segments, used, width, style)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
         return selection.extract("\n".join(line.text.plain for line in self._lines)), "\n"
