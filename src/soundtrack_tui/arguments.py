@@ -18,6 +18,10 @@ from soundtrack_tui.exit_codes import EXIT_USAGE
 
 LEVELS = ("strict", "standard", "off")
 CACHE_ACTIONS = ("info", "clear")
+IMPORT_KINDS = (
+    ("tvmaze", "FILE", "a TVmaze show document saved with ?embed=episodes"),
+    ("nfo", "DIR", "a folder holding tvshow.nfo and the episodes' .nfo files"),
+)
 
 EPILOG = """\
 N is an episode number (3). RANGE is N or two numbers with a dash, both
@@ -40,6 +44,7 @@ examples:
   soundtrack add my-show          install a pack; soundtrack shows lists your shows
   soundtrack --show my-show       open it (plain soundtrack opens the show used last)
   soundtrack history import trakt-export.zip --dry-run
+  soundtrack import tvmaze show.json my-show
 """
 
 
@@ -231,6 +236,16 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("path", metavar="DIR", help="the folder to create; it must not exist yet")
     new.add_argument("--title", required=True, help="the show's title")
     new.add_argument("--episodes", type=_count, required=True, metavar="N", help="how many episodes")
+    importing = commands.add_parser(
+        "import",
+        help="start a pack from a saved TVmaze show document or Kodi/Jellyfin NFO files",
+        description="write a new pack folder from data you saved; episode summaries become gated recaps",
+    )
+    kinds = importing.add_subparsers(dest="kind", metavar="KIND", required=True, parser_class=_Parser)
+    for kind, source, what in IMPORT_KINDS:
+        sub = kinds.add_parser(kind, help=what, description=f"write a new pack folder from {what}")
+        sub.add_argument("source", metavar=source, help=what)
+        sub.add_argument("dest", metavar="DEST", help="the pack folder to create; it must not exist yet")
     cache = commands.add_parser(
         "cache",
         help="where the cache of parsed packs is and what it holds; cache clear empties it",

@@ -59,6 +59,10 @@ def _dispatch(args: argparse.Namespace) -> int:
         from soundtrack_tui.commands.new import new_pack
 
         return new_pack(args.path, args.title, args.episodes)
+    if args.command == "import":
+        from soundtrack_tui.commands.importing import import_pack
+
+        return import_pack(args.kind, args.source, args.dest)
     if args.command == "history":
         from soundtrack_tui.commands.history import cmd_history
 

@@ -8,27 +8,12 @@ every text says what belongs in it, so nothing in it can pass for content.
 from __future__ import annotations
 
 import json
-import os
-import re
-import shutil
-import tempfile
 from pathlib import Path
 
 from soundtrack_tui.core.files import describe_os_error
+from soundtrack_tui.core.importers.writer import pack_id, write_new_folder
 from soundtrack_tui.exit_codes import EXIT_CONTENT, EXIT_OK
 from soundtrack_tui.output import Output, error
-
-_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def pack_id(title: str, folder: Path) -> str:
-    """A valid pack id from the title (or the folder's name when the title
-    has no Latin letters or digits): lowercase, digits, hyphens."""
-    for text in (title, folder.name, "my-show"):
-        slug = _SLUG.sub("-", text.lower()).strip("-")
-        if slug:
-            return slug
-    return "my-show"
 
 
 def _toml(text: str) -> str:
@@ -84,24 +69,12 @@ def skeleton(title: str, episodes: int, folder: Path) -> dict[str, str]:
 def new_pack(path: str, title: str, episodes: int) -> int:
     """Write the skeleton into a new folder at `path`, all or nothing."""
     folder = Path(path)
-    if os.path.lexists(folder):
+    try:
+        write_new_folder(folder, skeleton(title, episodes, folder))
+    except FileExistsError:
         error(f"{folder} already exists; choose a new folder for the pack")
         return EXIT_CONTENT
-    staging: Path | None = None
-    try:
-        parent = folder.resolve().parent
-        parent.mkdir(parents=True, exist_ok=True)
-        # Built beside its final place and renamed: a failed or interrupted
-        # run leaves no half-written pack behind.
-        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=parent))
-        for relative, text in skeleton(title, episodes, folder).items():
-            target = staging / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
-        staging.rename(folder)
     except OSError as failure:
-        if staging is not None:
-            shutil.rmtree(staging, ignore_errors=True)
         error(f"could not create {folder}: {describe_os_error(failure)}")
         return EXIT_CONTENT
     out = Output()
