@@ -12,6 +12,7 @@ from soundtrack_tui.core.bundled import bundled_pack
 
 VALID = Path(__file__).parent / "fixtures" / "packs" / "valid"  # night-shift, 3 episodes
 BROKEN = Path(__file__).parent / "fixtures" / "packs" / "duplicate-source-key"
+SEASONS = Path(__file__).parent / "fixtures" / "packs" / "seasons"  # harbour-lights, 3 seasons, [ids]
 
 
 def installed(tmp_path: Path) -> Path:
@@ -127,3 +128,33 @@ def test_history_moves_every_installed_show_and_only_adds_marks(tmp_path: Path) 
     assert shows[bundled_pack().name]["watched"] == 1
     only = run_soundtrack("history", "import", str(saved), "--show", "nope", state=state)
     assert only.returncode != 0 and "nope" in only.stderr
+
+
+def test_a_history_matches_an_installed_show_by_its_ids(tmp_path: Path) -> None:
+    """The history calls the show something else and numbers one episode
+    wrongly: the pack's [ids] (show tvdb, episode tmdb) still find them, and
+    S2 E1 is found by its season place."""
+    state = tmp_path / "state"
+    pack = tmp_path / "pack"
+    shutil.copytree(SEASONS, pack)
+    assert run_soundtrack("add", str(pack), state=state).returncode == 0
+
+    def item(season: int, number: int, episode_ids: dict[str, object]) -> dict[str, object]:
+        return {
+            "watched_at": "2025-05-01T20:00:00.000Z",
+            "type": "episode",
+            "episode": {"season": season, "number": number, "ids": episode_ids},
+            "show": {"title": "Harbor Lights (US)", "year": 2025, "ids": {"tvdb": 371234, "imdb": None}},
+        }
+
+    history = tmp_path / "watched-history.json"
+    history.write_text(json.dumps([item(2, 1, {}), item(9, 9, {"tmdb": 77})]), encoding="utf-8")
+    dry = run_soundtrack("history", "import", str(history), "--dry-run", state=state)
+    assert dry.returncode == 0, dry.stderr
+    assert "harbour-lights" in dry.stdout and "to mark          S2 E1, S3 E2" in dry.stdout
+    shows = {show["id"]: show for show in json.loads(run_soundtrack("shows", "--json", state=state).stdout)}
+    assert shows["harbour-lights"]["watched"] == 0  # a dry run writes nothing
+    assert run_soundtrack("history", "import", str(history), state=state).returncode == 0
+    listed = json.loads(run_soundtrack("list", "--json", "--show", "harbour-lights", state=state).stdout)
+    watched = [episode["label"] for episode in listed if episode["watched"]]
+    assert watched == ["S2 E1", "S3 E2"]

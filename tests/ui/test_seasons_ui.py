@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from soundtrack_tui.core.loader import load_pack
+from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 
 from .conftest import AppFactory
-from .helpers import header_text, notifications, pane_text
+from .helpers import header_text, main_screen, notifications, options_text, pane_text
 
 SEASONS = Path(__file__).parent.parent / "fixtures" / "packs" / "seasons"
 
@@ -41,3 +42,79 @@ async def test_a_show_of_one_season_keeps_its_wording(make_app: AppFactory) -> N
         await pilot.press("p")
         await pilot.pause()
         assert "peeking at episode 2" in header_text(app)
+
+
+async def test_seasons_fold_and_unfold_from_the_keyboard(make_app: AppFactory) -> None:
+    app = make_app(load_pack(SEASONS), watched=[1, 2, 3])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one(EpisodeList)
+        assert options_text(episodes) == [
+            "▾ Season 1: The Crossing  2/2 ✓",
+            "S1 E1 ✓ Crossing 1",
+            "S1 E2 ✓ Crossing 2",
+            "▾ Season 2: Storm Season  1/2 ✓",
+            "S2 E1 ✓ Crossing 3",
+            "S2 E2 ⊘ Crossing 4",
+            "▾ Season 3  0/2 ✓",
+            "S3 E1 ⊘ Crossing 5",
+            "S3 E2 ⊘ Crossing 6",
+        ]
+        await pilot.press("1", "left")  # on S1 E1: its season folds, the cursor on the header
+        await pilot.pause()
+        assert options_text(episodes)[:2] == [
+            "▸ Season 1: The Crossing  2/2 ✓",
+            "▾ Season 2: Storm Season  1/2 ✓",
+        ]
+        assert episodes.cursor == 0 and episodes.highlighted_episode is None
+        await pilot.press("down", "down", "left")  # S2 E1, then its season folds
+        await pilot.pause()
+        assert [line[:10] for line in options_text(episodes)] == [
+            "▸ Season 1",
+            "▸ Season 2",
+            "▾ Season 3",
+            "S3 E1 ⊘ Cr",
+            "S3 E2 ⊘ Cr",
+        ]
+        assert main_screen(app).selected == 3  # folding moves no selection
+        await pilot.press("up", "enter")  # Enter on a header unfolds it too
+        await pilot.pause()
+        assert options_text(episodes)[0].startswith("▾ Season 1")
+        await pilot.press("5")  # a jump into a folded season opens it
+        await pilot.pause()
+        assert "S3 E1 ⊘ Crossing 5" in options_text(episodes)
+        assert episodes.highlighted_episode == 5
+
+
+async def test_a_search_lists_every_season_with_a_match_and_folds_nothing(make_app: AppFactory) -> None:
+    app = make_app(load_pack(SEASONS), watched=[1, 2, 3, 4, 5, 6])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "left", "slash")
+        await pilot.pause()
+        episodes = main_screen(app).query_one(EpisodeList)
+        assert options_text(episodes)[0] == "▸ Season 1: The Crossing  2/2 ✓"
+        await pilot.press(*"crossing")
+        await pilot.pause(0.3)
+        shown = options_text(episodes)
+        assert shown[:3] == ["Season 1: The Crossing  2/2 ✓", "S1 E1 ✓ Crossing 1", "S1 E2 ✓ Crossing 2"]
+        assert [episodes.item_enabled(row) for row in range(3)] == [False, True, True]
+        await pilot.press("escape")
+        await pilot.pause()
+        assert options_text(episodes)[0] == "▸ Season 1: The Crossing  2/2 ✓"
+
+
+async def test_a_quick_move_onto_a_header_is_not_undone_when_it_lands(make_app: AppFactory) -> None:
+    app = make_app(load_pack(SEASONS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1", "down", "down", "left", "down", "left", "up", "enter")
+        await pilot.pause()
+        assert [line[:10] for line in options_text(main_screen(app).query_one(EpisodeList))] == [
+            "▾ Season 1",
+            "S1 E1 ⊘ Cr",
+            "S1 E2 ⊘ Cr",
+            "▾ Season 2",
+            "S2 E1 ⊘ Cr",
+            "S2 E2 ⊘ Cr",
+            "▸ Season 3",
+        ]
+        assert main_screen(app).selected == 2

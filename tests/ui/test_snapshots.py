@@ -121,3 +121,15 @@ def test_shows_screen(snap_compare: Any, make_app: AppFactory, tmp_path: Path) -
     shutil.copytree(Path(__file__).parent.parent / "fixtures" / "packs" / "valid", tmp_path / "pack")
     library.install(tmp_path / "pack")
     assert snap_compare(make_app(watched=[1]), terminal_size=MEDIUM, press=["S"], run_before=settle)
+
+
+def test_seasons_medium(snap_compare: Any, make_app: AppFactory) -> None:
+    from soundtrack_tui.core.loader import load_pack
+
+    pack = load_pack(Path(__file__).parent.parent / "fixtures" / "packs" / "seasons")
+
+    async def fold_the_last(pilot: Pilot[Any]) -> None:
+        await pilot.press("6", "left")
+        await settle(pilot)
+
+    assert snap_compare(make_app(pack, watched=[1, 2, 3]), terminal_size=MEDIUM, run_before=fold_the_last)

@@ -128,8 +128,8 @@ def _print_plan(out: Output, source: HistorySource, plan: Plan) -> None:
         out.blank()
         out.line((entry.show.title, "bold"), (f"  ({entry.show.id}, {plural(entry.rows, 'row')})", "dim"))
         rows = [
-            [("to mark", "green"), (_ranges(entry.new) or "none", "")],
-            [("already watched", "dim"), (_ranges(entry.already) or "none", "")],
+            [("to mark", "green"), (_ranges(entry.new, entry.show) or "none", "")],
+            [("already watched", "dim"), (_ranges(entry.already, entry.show) or "none", "")],
         ]
         reasons = entry.unmatched.most_common()
         rows += [
@@ -161,12 +161,22 @@ def _named(title: str, year: int | None) -> str:
     return (title or "(no title)") + (f" ({year})" if year else "")
 
 
-def _ranges(numbers: Iterable[int]) -> str:
-    """1, 2, 3, 5 as "1-3, 5"."""
+def _ranges(numbers: Iterable[int], show: HistoryShow) -> str:
+    """1, 2, 3, 5 as "1-3, 5"; in a show of several seasons, as "S1 E1-E3,
+    S2 E1", the way the rest of the program names its episodes."""
+    places = {episode.number: (episode.season, episode.number_in_season) for episode in show.episodes}
+    several = len({season for season, _ in places.values()}) > 1
+
+    def place(number: int) -> tuple[int, int]:
+        return places.get(number, (1, number))
+
     spans: list[list[int]] = []
     for number in sorted(numbers):
-        if spans and number == spans[-1][1] + 1:
+        if spans and number == spans[-1][1] + 1 and place(number)[0] == place(spans[-1][1])[0]:
             spans[-1][1] = number
         else:
             spans.append([number, number])
-    return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    if not several:
+        return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
+    labels = (f"S{place(a)[0]} E{place(a)[1]}" + (f"-E{place(b)[1]}" if b != a else "") for a, b in spans)
+    return ", ".join(labels)

@@ -163,7 +163,7 @@ class Episode(_KeptAsUtf8):
     source_note: str | None = None
     summary: str | None = None
     season: int = 1
-    ids: ExternalIds = field(default_factory=dict)
+    ids: ExternalIds = field(default_factory=dict, hash=False)  # compared, but a dict cannot be hashed
 
     def __init__(
         self,
@@ -270,7 +270,7 @@ class Show:
     reviews: tuple[Review, ...] = ()
     tracks: tuple[Track, ...] = ()
     seasons: tuple[Season, ...] = ()
-    ids: ExternalIds = field(default_factory=dict)
+    ids: ExternalIds = field(default_factory=dict, hash=False)  # compared, but a dict cannot be hashed
 
 
 def _frozen_episodes() -> Mapping[int, Episode]:

@@ -4,10 +4,16 @@ marks, as the spoiler policy allows.
 A `CursorList` of one-line rows: while the search is open the list shows
 only the episodes with matches, that set changes on most keystrokes, and a
 change here is a new list of numbers; rows are built only when drawn.
+
+A show of several seasons lists its episodes ("S2 E5") under a header per
+season, which folds and unfolds from the keyboard (Left and Right, or Enter
+on the header). Folding is for browsing: while searching, every season with
+a match is open and its header cannot be chosen.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import ClassVar
 
 from textual.binding import Binding, BindingType
@@ -27,6 +33,41 @@ OPEN = "·"
 NO_MATCH = Content.styled("no episode matches", "dim italic")
 
 
+def season_header(pack: Pack, season: int, viewer: Viewer, *, folded: bool, foldable: bool = True) -> Content:
+    """A season's header row: its number and title (spoiler-free, as the
+    format says), how many of its episodes are watched, and whether it is
+    folded."""
+    arrow = ("▸ " if folded else "▾ ") if foldable else ""
+    declared = pack.season(season)
+    name = f"Season {season}" + (f": {declared.title}" if declared is not None and declared.title else "")
+    episodes = pack.season_range(season)
+    watched = sum(1 for number in episodes if number in viewer.watched)
+    tally = f"  {watched}/{len(episodes)} ✓"
+    return Content(
+        arrow + name + tally,
+        [
+            Span(0, len(arrow) + len(name), "bold"),
+            Span(len(arrow) + len(name), len(arrow) + len(name) + len(tally), "dim"),
+        ],
+    )
+
+
+def grouped_rows(pack: Pack, numbers: Iterable[int], folded: frozenset[int]) -> list[int]:
+    """The list's rows for episodes `numbers` (ascending) of a show of
+    several seasons: each season's header (stored as minus its number)
+    before its episodes, which a folded season leaves out."""
+    rows: list[int] = []
+    last = None
+    for number in numbers:
+        season = pack.season_of(number)
+        if season != last:
+            rows.append(-season)
+            last = season
+        if season not in folded:
+            rows.append(number)
+    return rows
+
+
 def status_mark(view: EpisodeRow) -> tuple[str, str]:
     """The one-cell status of an episode and its style."""
     if view.watched:
@@ -38,13 +79,14 @@ def status_mark(view: EpisodeRow) -> tuple[str, str]:
     return OPEN, "dim"
 
 
-def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
-    """One row: number, status mark, title or why it is missing.
+def episode_prompt(view: EpisodeRow, number_width: int, *, label: str | None = None) -> Content:
+    """One row: number (or `label`, such as "S2 E5"), status mark, title or
+    why it is missing.
 
     Built as one string with spans: `Content.assemble` would clean and
     measure each of the six parts separately."""
     mark, mark_style = status_mark(view)
-    number = str(view.number).rjust(number_width)
+    number = str(view.number).rjust(number_width) if label is None else label.ljust(number_width)
     if view.title is not None:
         title, title_style = view.title, ""
     else:
@@ -58,7 +100,8 @@ def episode_prompt(view: EpisodeRow, number_width: int) -> Content:
 
 
 class EpisodeList(CursorList):
-    """Episodes of the pack; the cursor row is the selected episode.
+    """Episodes of the pack; the cursor row is the selected episode, or a
+    season's header.
 
     Fed by the main screen through data binding (`viewer`, `selected`,
     `only`); reports what the user does with `EpisodeSelected` (the cursor
@@ -72,6 +115,10 @@ class EpisodeList(CursorList):
         Binding("pagedown", "page_down", "Page down", show=False, id="list-page-down", tooltip="A page down"),
         Binding("pageup", "page_up", "Page up", show=False, id="list-page-up", tooltip="A page up"),
         Binding("enter", "select", "Open", id="list-open", tooltip="Open the episode in the Recap pane"),
+        Binding("left,h", "fold", "Fold season", show=False, id="list-fold", tooltip="Fold the season"),
+        Binding(
+            "right,l", "unfold", "Unfold season", show=False, id="list-unfold", tooltip="Unfold the season"
+        ),
     ]
     ONE_LINE = True
     EMPTY = Content.styled("no episode matches", "dim italic")
@@ -84,13 +131,22 @@ class EpisodeList(CursorList):
     def __init__(self, pack: Pack, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.pack = pack
-        self._numbers: list[int] = []
+        self.seasons = pack.has_seasons
+        self.folded: frozenset[int] = frozenset()
+        """Seasons whose episodes are hidden under their header."""
+        self._rows: list[int] = []
+        """Episode numbers, and a season header as minus its number."""
         self._index: dict[int, int] | None = None
-        self._built: tuple[Viewer, frozenset[int] | None] | None = None
+        self._built: tuple[Viewer, frozenset[int] | None, frozenset[int]] | None = None
+        self._reported: int | None = None
+        """The episode the last `EpisodeSelected` named."""
         self._prompts: dict[int, Content] = {}
         """Rows drawn for the viewer of `_built`, kept while only the
         search filter changes."""
-        self._number_width = len(str(pack.show.episode_count))
+        if self.seasons:
+            self._number_width = max(len(pack.season_label(number) or "") for number in pack.numbers)
+        else:
+            self._number_width = len(str(pack.show.episode_count))
         self.border_title = PANE_TITLES["episodes"]
 
     def on_mount(self) -> None:
@@ -103,6 +159,12 @@ class EpisodeList(CursorList):
         self.rebuild()
 
     def watch_selected(self, number: int) -> None:
+        reported, self._reported = self._reported, None
+        if number == reported and self.highlighted_episode is None:
+            return  # our own move, landing after the cursor went on to a season's header
+        if self.seasons and self.only is None and self.pack.season_of(number) in self.folded:
+            self.folded = self.folded - {self.pack.season_of(number)}  # show where the selection went
+            self.rebuild()
         self.place_cursor(self.row_of(number))
 
     def rebuild(self) -> None:
@@ -110,12 +172,16 @@ class EpisodeList(CursorList):
 
         Data binding sets every bound value again after mount, so an
         unchanged viewer and filter are skipped."""
-        if self._built == (self.viewer, self.only):
+        if self._built == (self.viewer, self.only, self.folded):
             return
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
-        self._built = (self.viewer, self.only)
-        self._numbers = list(self.pack.numbers) if self.only is None else sorted(self.only)
+        self._built = (self.viewer, self.only, self.folded)
+        numbers: Iterable[int] = self.pack.numbers if self.only is None else sorted(self.only)
+        if self.seasons:
+            self._rows = grouped_rows(self.pack, numbers, self.folded if self.only is None else frozenset())
+        else:
+            self._rows = list(numbers)
         self._index = None
         self.cursor = None
         self.items_changed()
@@ -125,28 +191,38 @@ class EpisodeList(CursorList):
 
     @property
     def item_count(self) -> int:
-        return len(self._numbers)
+        return len(self._rows)
 
     def item_content(self, index: int) -> Content:
-        number = self._numbers[index]
+        number = self._rows[index]
+        if number < 0:  # a few per show, and they change with folding and searching: not kept
+            season = -number
+            return season_header(
+                self.pack, season, self.viewer, folded=season in self.folded, foldable=self.only is None
+            )
         prompt = self._prompts.get(number)
         if prompt is None:
-            prompt = episode_prompt(episode_row(self.pack, self.viewer, number), self._number_width)
+            view = episode_row(self.pack, self.viewer, number)
+            prompt = episode_prompt(view, self._number_width, label=self.pack.season_label(number))
             self._prompts[number] = prompt
         return prompt
 
+    def item_enabled(self, index: int) -> bool:
+        return self._rows[index] > 0 or self.only is None
+
     def row_of(self, number: int) -> int | None:
         """The row that lists episode `number`, if it is listed."""
-        if self.only is None:
-            return number - 1 if 1 <= number <= len(self._numbers) else None
+        if self.only is None and not self.seasons:
+            return number - 1 if 1 <= number <= len(self._rows) else None
         if self._index is None:  # built on demand: most filter changes never need it
-            self._index = {number: row for row, number in enumerate(self._numbers)}
+            self._index = {number: row for row, number in enumerate(self._rows)}
         return self._index.get(number)
 
     def number_at(self, row: int | None) -> int | None:
-        if row is None or not 0 <= row < len(self._numbers):
+        """The episode on `row`; None for a season's header."""
+        if row is None or not 0 <= row < len(self._rows) or self._rows[row] < 0:
             return None
-        return self._numbers[row]
+        return self._rows[row]
 
     @property
     def highlighted_episode(self) -> int | None:
@@ -155,12 +231,43 @@ class EpisodeList(CursorList):
         write run their actions before it lands."""
         return self.number_at(self.cursor)
 
+    # -- seasons -----------------------------------------------------------------
+
+    def _season_at_cursor(self) -> int | None:
+        if not self.seasons or self.only is not None or self.cursor is None:
+            return None
+        row = self._rows[self.cursor]
+        return -row if row < 0 else self.pack.season_of(row)
+
+    def _set_folded(self, season: int, folded: bool) -> None:
+        self.folded = self.folded | {season} if folded else self.folded - {season}
+        self.rebuild()
+        self.place_cursor(self.row_of(-season))
+
+    def action_fold(self) -> None:
+        """Fold the season under the cursor; the cursor rests on its header."""
+        season = self._season_at_cursor()
+        if season is not None and season not in self.folded:
+            self._set_folded(season, True)
+        elif season is not None:
+            self.place_cursor(self.row_of(-season))
+
+    def action_unfold(self) -> None:
+        season = self._season_at_cursor()
+        if season is not None and season in self.folded:
+            self._set_folded(season, False)
+
     # -- what the user does ----------------------------------------------------
 
     def cursor_moved(self, index: int) -> None:
-        number = self._numbers[index]
-        if number != self.selected:
+        number = self._rows[index]
+        if number > 0 and number != self.selected:
+            self._reported = number
             self.post_message(EpisodeSelected(number))
 
     def item_chosen(self, index: int) -> None:
-        self.post_message(EpisodeChosen(self._numbers[index]))
+        number = self._rows[index]
+        if number > 0:
+            self.post_message(EpisodeChosen(number))
+        elif self.only is None:
+            self._set_folded(-number, -number not in self.folded)
