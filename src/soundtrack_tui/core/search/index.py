@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from array import array
 from collections import Counter
+from itertools import repeat
 from types import MappingProxyType
 
 from soundtrack_tui.core.model import Pack
@@ -26,14 +27,13 @@ from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Sp
 from soundtrack_tui.core.search.spans import Locator, roles
 from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.terms import Recent, Terms
-from soundtrack_tui.core.search.tokens import index_tokens
+from soundtrack_tui.core.search.tokens import TokenIds
 from soundtrack_tui.core.search.typos import Speller, by_length
 from soundtrack_tui.core.textnorm import squash
 
 __all__ = ["DEFAULT_LIMIT", "SearchIndex"]
 
 DEFAULT_LIMIT = 200
-_ITEM = array("I").itemsize
 
 
 class SearchIndex:
@@ -78,8 +78,8 @@ class SearchIndex:
     @classmethod
     def build(cls, pack: Pack) -> SearchIndex:
         """Index every searchable text of `pack` (see `Field`)."""
-        first_seen: dict[str, int] = {}
-        encoded = [(story, place, _encode(text, first_seen)) for story, place, text in sources(pack)]
+        ids = TokenIds()
+        encoded = [(story, place, ids.encode(text)) for story, place, text in sources(pack)]
         # Ids follow field tier, then story order. Ranking works one tier at
         # a time, so sorted ids are story order there, the final
         # tie-breaker; and what a viewer sees first (titles and names,
@@ -87,11 +87,14 @@ class SearchIndex:
         # search reads few of their pages. Texts were encoded as they came,
         # so they are never all held at once.
         encoded.sort(key=lambda source: (TIER_OF[source[1][0]], source[0]))
-        vocab = sorted(first_seen)
-        rank = array("I", bytes(_ITEM * len(vocab)))
-        for new, word in enumerate(vocab):
-            rank[first_seen[word]] = new
-        sequences = [array("I", map(rank.__getitem__, sequence)) for _, _, sequence in encoded]
+        vocab = sorted(word for word in ids.words if word)
+        position = {word: new for new, word in enumerate(vocab)}
+        rank = array("I", map(position.get, ids.words, repeat(0)))
+        empty = ids.empty  # a lone voicing mark: not a word
+        sequences = [
+            array("I", map(rank.__getitem__, sequence if empty is None else filter(empty.__ne__, sequence)))
+            for _, _, sequence in encoded
+        ]
         places = [place for _, place, _ in encoded]
         del encoded  # before the tables are laid out: the build's peak
         return cls(Documents(pack, places), TokenTables(vocab, sequences), People(pack.characters))
@@ -177,11 +180,3 @@ class SearchIndex:
             cached = self._documents.visibility(viewer)
             self._seen.put(viewer, cached)
         return cached
-
-
-def _encode(text: str, ids: dict[str, int]) -> array[int]:
-    """Token ids of `text` (new tokens get the next ids)."""
-    tokens = index_tokens(text)
-    for token in set(tokens).difference(ids):
-        ids[token] = len(ids)
-    return array("I", map(ids.__getitem__, tokens))

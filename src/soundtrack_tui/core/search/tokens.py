@@ -9,13 +9,14 @@ Folding itself lives in `textnorm` only.
 from __future__ import annotations
 
 import re
+from array import array
 from bisect import bisect_right
 from collections.abc import Iterator
 from functools import lru_cache
 
 from soundtrack_tui.core import textnorm
 
-__all__ = ["CHAR_LEVEL", "index_tokens", "tokenize"]
+__all__ = ["CHAR_LEVEL", "TokenIds", "index_tokens", "raw_tokens", "tokenize"]
 
 _CHAR_LEVEL_RANGES = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -50,20 +51,55 @@ def tokenize(text: str) -> tuple[list[str], list[int]]:
 
 
 def index_tokens(text: str) -> list[str]:
-    """`tokenize(text)[0]`, made faster for the index build, which runs
-    over every text of a pack and needs no offsets: one regex pass over the
-    lowercased text finds the tokens (a Hangul, kana or CJK character
-    alone; else a run of other letters and digits with the marks
-    `textnorm` allows in words) and each distinct non-ASCII one is folded
-    once. A property test holds the two equal."""
-    lowered = text.lower()  # ASCII tokens come out folded, the rest fold alike
+    """`tokenize(text)[0]`, the way the index build finds them (see
+    `raw_tokens`). A property test holds the two equal."""
+    return [token for token in map(textnorm.fold_word, raw_tokens(text)) if token]
+
+
+def raw_tokens(text: str) -> list[str]:
+    """The tokens of `text` before folding: one regex pass over the
+    lowercased text finds them (a Hangul, kana or CJK character alone; else
+    a run of other letters and digits with the marks `textnorm` allows in
+    words). ASCII tokens come out folded already; `textnorm.fold_word`
+    folds the rest, and a lone kana voicing mark folds away to ""."""
+    lowered = text.lower()
     if lowered.isascii():
         return _ASCII_WORD.findall(lowered)
-    found = _token_pattern(textnorm.marks_in(lowered)).findall(lowered)
-    folded = {token: textnorm.fold_word(token) for token in set(found) if not token.isascii()}
-    tokens: list[str] = list(map(folded.get, found, found))
-    # A lone kana voicing mark is in the character-level ranges but folds away.
-    return tokens if all(folded.values()) else [token for token in tokens if token]
+    return _token_pattern(textnorm.marks_in(lowered)).findall(lowered)
+
+
+class TokenIds(dict[str, int]):
+    """Raw token (see `raw_tokens`) to the id of the word it folds to, ids
+    given in order of first sight; `words[id]` is the word.
+
+    The index build runs over every text of a pack (a thousand episodes are
+    about two million tokens): looking a raw token up here is one C-level
+    dict lookup per token, and each distinct raw token is folded once, on
+    its first sight (`__missing__`)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.words: list[str] = []
+        self._by_word: dict[str, int] = {}
+
+    def __missing__(self, raw: str) -> int:
+        word = textnorm.fold_word(raw)
+        found = self._by_word.get(word)
+        if found is None:
+            found = self._by_word[word] = len(self.words)
+            self.words.append(word)
+        self[raw] = found
+        return found
+
+    def encode(self, text: str) -> array[int]:
+        """The ids of `text`'s tokens, in order (a token that folds away
+        included: `empty` names its id, if one has)."""
+        return array("I", map(self.__getitem__, raw_tokens(text)))
+
+    @property
+    def empty(self) -> int | None:
+        """The id of the word "", which a lone voicing mark folds to."""
+        return self._by_word.get("")
 
 
 @lru_cache(maxsize=256)
