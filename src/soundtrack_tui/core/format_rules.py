@@ -93,9 +93,13 @@ class FormatRules:
             seasons.append(Season(index + 1, entry.get("title"), entry.get("logline")))
         return tuple(seasons)
 
-    def episode_fields(self, number: int, values: dict[str, Any], report: Report) -> dict[str, Any] | None:
+    def episode_fields(
+        self, number: int, values: dict[str, Any], report: Report, later: Report
+    ) -> dict[str, Any] | None:
         """`season`, `ids` and `logline` of episode `number`, from its
-        checked values; None, reported, if it names no season the show has."""
+        checked values; None, reported, if it names no season the show has.
+        `later` reports in the same file once every episode is read (see
+        `check_seasons`): one that does not hold on to the file's text."""
         _needs_1_1(self.version, values, EPISODE_KEYS_1_1, report)
         logline = values.get("logline", "")
         if not logline:
@@ -108,7 +112,7 @@ class FormatRules:
             count = len(self.declared)
             report(("season",), f"season {season} is not declared in show.toml [[seasons]] (1 to {count})")
             return None
-        self.seen.append((number, season, "season" in values, report))
+        self.seen.append((number, season, "season" in values, later))
         ids = external_ids(values.get("ids", {}), report)
         return {"season": season, "ids": ids, "logline": logline}
 

@@ -30,7 +30,7 @@ from soundtrack_tui.core.model import (
     Source,
     Track,
 )
-from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES, TomlFile, parse_file
+from soundtrack_tui.core.tomlfile import MAX_FILE_BYTES, TomlFile, parse_file, reread_reporter
 from soundtrack_tui.core.tomlpos import Path as KeyPath
 
 # LoadResult and Progress are defined in `errors` (light to import) and
@@ -308,7 +308,8 @@ class _Loader:
         if number != named:
             file.report(("number",), f"is {number} but the file name says episode {named}")
             return None
-        format_fields = self.format_rules.episode_fields(number, values, file.report)
+        later = reread_reporter(file.shown, self.problems)
+        format_fields = self.format_rules.episode_fields(number, values, file.report, later)
         if format_fields is None or not self.in_range(file, ("number",), number, 1):
             return None
         runtime = values.get("runtime_minutes")

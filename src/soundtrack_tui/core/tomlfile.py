@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,6 +116,18 @@ class TomlFile:
             keys = (where for path, where in self.positions.items() if path[-1:] != ("=",))
             self._key_offsets = sorted(self.offset(*where) for where in keys)
         return self._key_offsets
+
+
+def reread_reporter(shown: str, problems: list[Problem]) -> Callable[..., None]:
+    """`TomlFile.report` for a file the caller has let go: the file is read
+    and parsed again only if a problem is reported, so that a loader need
+    not keep a thousand episode files' text to report on one of them once
+    it has seen them all."""
+
+    def report(path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
+        parse_file(Path(shown), problems)[0].report(path, message, severity)
+
+    return report
 
 
 def parse_file(
