@@ -83,7 +83,12 @@ class ResultsList(CursorList):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
-        Binding("k,up", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result"),
+        # A priority binding runs as the app reads the key, before the keys
+        # typed after it are handed to the focused widget: Up from the first
+        # result moves the focus back to the box in time for them.
+        Binding(
+            "k,up", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result", priority=True
+        ),
         Binding("home", "first", "First", show=False, id="results-first", tooltip="First result"),
         Binding("end", "last", "Last", show=False, id="results-last", tooltip="Last result drawn"),
         Binding(
@@ -167,6 +172,7 @@ class SearchBox(Input):
             "Results",
             id="search-to-results",
             tooltip="Move from the search box to the results",
+            priority=True,  # see ResultsList's Up
         ),
     ]
 
@@ -230,7 +236,11 @@ class SearchPanel(Vertical):
 
     def compose(self) -> ComposeResult:
         yield SearchBox(
-            self.on_edit, placeholder="Search recaps, characters and reviews", id="search-input", compact=True
+            self.on_edit,
+            placeholder="Search recaps, characters and reviews",
+            id="search-input",
+            compact=True,
+            select_on_focus=False,  # back from the results, typing goes on with the query
         )
         yield Static(Content(""), id="search-summary", markup=False)
         yield ResultsList(id="search-results")
@@ -263,7 +273,9 @@ class SearchPanel(Vertical):
     def action_results(self) -> None:
         results = self.results_list
         if results.first_enabled is not None:
-            results.focus()
+            # At once, not `focus()` (which waits for the queue): the keys
+            # typed in the same burst as Down are read next.
+            self.screen.set_focus(results)
             if results.cursor is None:
                 results.action_first()
 
