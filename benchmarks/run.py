@@ -46,6 +46,8 @@ sys.path.insert(0, str(HERE))
 from generate import DEFAULT_RECAP_WORDS, generate_pack, list_marker  # noqa: E402
 from history_bench import TARGET_MB, TARGET_SECONDS, measure_history_import  # noqa: E402
 from library_bench import TARGET_RATIO, library_shows  # noqa: E402
+from switch_bench import TARGET_RATIO as SWITCH_RATIO  # noqa: E402
+from switch_bench import measure_switches  # noqa: E402
 from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query  # noqa: E402
 from tmux_launch import MARKER_TIMEOUT, Tmux, shell_line  # noqa: E402
 
@@ -893,6 +895,39 @@ class Bench:
             "met" if ratio <= TARGET_RATIO else "missed",
         )
 
+    def switch(self) -> None:
+        """Switching shows in the browser: the bundled show and ui_big, each way."""
+        big = self.ui_big
+        bundled = next((p.label for p in self.packs if p.size == 4), "4 ep (bundled)")
+        names = (
+            f"Switch shows, tmux: to {bundled}, from {big.label}",
+            f"Switch shows, tmux: to {big.label}, from {bundled}",
+        )
+        why = "--quick" if self.args.quick else "--no-tmux" if self.args.no_tmux else tmux_missing()
+        if big.size == 4:
+            why = "no generated pack in --sizes"
+        if why:
+            for name in names:
+                self.add(name, f"skipped ({why})", "")
+            return
+        _log("switching shows, in tmux")
+        got = measure_switches(self.work / "switch", self.soundtrack, self.env(), big.path, self.args.runs)
+        bare = median(got.bare)
+        for name, samples in zip(names, (got.to_bundled, got.to_big), strict=True):
+            ratio = got.ratio(samples)
+            self.add(
+                name,
+                f"{median(samples) * 1000:.0f} ms = {ratio:.2f}x bare first paint ({bare * 1000:.0f} ms)",
+                "benchmarks/switch_bench.py: a library of the two (`soundtrack add`), each opened and "
+                "switched to once before (warm); `soundtrack --show A` in tmux 120x40, S, arrows to B, then "
+                "from sending Enter until B's episode 1 title shows (capture-pane every 10 ms): a session's "
+                f"first switch; median of {len(samples)}, alternated with bare-app first paints in the same "
+                f"tmux server (median of {len(got.bare)})",
+                f"≤ {SWITCH_RATIO:g}x bare first paint",
+                _verdict(ratio <= SWITCH_RATIO),
+            )
+        self.raw["switch"] = got.__dict__
+
     def history(self) -> None:
         """`soundtrack history import` of a 500,000-row Trakt history against 20 shows."""
         _log("soundtrack history import, 500,000 rows")
@@ -997,7 +1032,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,history",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,switch,history",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1039,6 +1074,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("cli", bench.cli),
             ("check", bench.check),
             ("library", bench.library),
+            ("switch", bench.switch),
             ("history", bench.history),
         ]
         if "headless" in args.only:
