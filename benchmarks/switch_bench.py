@@ -61,6 +61,7 @@ class LibraryShow:
     id: str
     position: int
     marker: str  # list_marker of its pack: on screen once its list is drawn
+    bundled: bool
 
 
 @dataclass
@@ -82,8 +83,8 @@ def measure_switches(
     """Time switching to each show of a library of the bundled show and
     `big_pack` (installed under `work`, emptied first), `runs` times each,
     alternated with bare-app first paints. `env` is the children's
-    environment, HOME and the XDG folders already pointed away from the
-    real home; the soundtrack folders are set here."""
+    environment; soundtrack's data, state, cache and config folders are set
+    here, under `work` (run.py's also keeps HOME and XDG folders apart)."""
     if work.exists():
         shutil.rmtree(work)
     env = {
@@ -96,8 +97,8 @@ def measure_switches(
     _run(command, ["add", str(big_pack)], env)
     time.sleep(CACHE_MIN_AGE_S)
     shows = _library(command, env)
-    big = next(show for show in shows if show.marker == list_marker(big_pack))
-    bundled = next(show for show in shows if show is not big)
+    bundled = next(show for show in shows if show.bundled)
+    big = next(show for show in shows if not show.bundled)
     result = Switches()
     cases = [(big, bundled, result.to_bundled), (bundled, big, result.to_big)]
     bare = shell_line(env, [sys.executable, str(Path(__file__).parent / "bare_app.py")])
@@ -147,26 +148,15 @@ def _launch(command: Sequence[str], env: dict[str, str], show: LibraryShow) -> s
 
 def _library(command: Sequence[str], env: dict[str, str]) -> list[LibraryShow]:
     listed = json.loads(_run(command, ["shows", "--json"], env))
-    return [LibraryShow(show["id"], place, list_marker(show["path"])) for place, show in enumerate(listed)]
+    return [
+        LibraryShow(show["id"], place, list_marker(show["path"]), bool(show["bundled"]))
+        for place, show in enumerate(listed)
+    ]
 
 
 def _run(command: Sequence[str], argv: list[str], env: dict[str, str]) -> str:
     done = subprocess.run([*command, *argv], env=env, check=True, capture_output=True, text=True)
     return done.stdout
-
-
-def isolated_env(work: Path) -> dict[str, str]:
-    """This process's environment with HOME and the XDG folders under `work`."""
-    home = work / "home"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SOUNDTRACK_", "XDG_", "TEXTUAL"))}
-    env.update(
-        HOME=str(home),
-        XDG_CACHE_HOME=str(home / "cache"),
-        XDG_STATE_HOME=str(home / "state"),
-        XDG_CONFIG_HOME=str(home / "config"),
-        XDG_DATA_HOME=str(home / "data"),
-    )
-    return env
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -177,7 +167,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     script = Path(sys.executable).parent / "soundtrack"
     command = [str(script)] if script.exists() else [sys.executable, "-m", "soundtrack_tui"]
     pack = generate_pack(args.work / "source" / "pack-1000", BIG_EPISODES, recap_words=DEFAULT_RECAP_WORDS)
-    got = measure_switches(args.work / "library", command, isolated_env(args.work), pack, args.runs)
+    got = measure_switches(args.work / "library", command, dict(os.environ), pack, args.runs)
     print(f"bare app first paint {statistics.median(got.bare) * 1000:.0f} ms (median of {len(got.bare)})")
     cases = {
         "to the bundled show, from 1,000 ep": got.to_bundled,
