@@ -14,6 +14,7 @@ import shlex
 import subprocess
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 from terminal_latency import TERM_SIZE, wait_gone
 
@@ -50,7 +51,12 @@ class Tmux:
             return session.wait_for(marker, start)
 
     def close(self) -> None:
+        """Kill the server, then remove its socket, which tmux leaves behind."""
+        asked = [*self.base, "display-message", "-p", "#{socket_path}"]
+        socket = subprocess.run(asked, capture_output=True, text=True, check=False).stdout.strip()
         subprocess.run([*self.base, "kill-server"], capture_output=True, check=False)
+        if socket:
+            Path(socket).unlink(missing_ok=True)
 
 
 class TmuxSession:
