@@ -43,10 +43,13 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from generate import DEFAULT_RECAP_WORDS, generate_pack  # noqa: E402
+from generate import DEFAULT_RECAP_WORDS, generate_pack, list_marker  # noqa: E402
 from history_bench import TARGET_MB, TARGET_SECONDS, measure_history_import  # noqa: E402
 from library_bench import TARGET_RATIO, library_shows  # noqa: E402
-from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query, wait_gone  # noqa: E402
+from switch_bench import TARGET_RATIO as SWITCH_RATIO  # noqa: E402
+from switch_bench import measure_switches  # noqa: E402
+from terminal_latency import QUIET_S, TYPED_QUERY, Typed, tmux_missing, type_query  # noqa: E402
+from tmux_launch import MARKER_TIMEOUT, Tmux, shell_line  # noqa: E402
 
 PYTHON = sys.executable
 QUERIES = ["sun-woo", "tarot card", "한선우", "eun-soo studio", '"midnight train"']
@@ -57,7 +60,6 @@ CORE_QUERIES = [*QUERIES, "seon woo", "eunsu studdio", "tarrot card"]
 QUICK_SIZES = (4, 12)
 QUICK_RECAP_WORDS = 120
 TERM_SIZE = (120, 40)
-MARKER_TIMEOUT = 900.0
 
 
 # -- children ---------------------------------------------------------------------
@@ -334,49 +336,6 @@ def _drain(fd: int) -> None:
         pass
 
 
-class Tmux:
-    """A private tmux server (own socket); each launch is a new session of
-    TERM_SIZE, polled with capture-pane every ~10 ms."""
-
-    def __init__(self, socket: str) -> None:
-        self.base = ["tmux", "-L", socket, "-u"]
-        self.count = 0
-        self._run("new-session", "-d", "-s", "keepalive", "-x", "80", "-y", "24", "sleep 86400")
-
-    def _run(self, *args: str) -> str:
-        done = subprocess.run([*self.base, *args], capture_output=True, text=True, check=True)
-        return done.stdout
-
-    def measure(self, command: str, marker: str) -> tuple[float, float]:
-        """(seconds to the first non-blank screen, seconds to `marker`), from launch."""
-        self.count += 1
-        name = f"bench{self.count}"
-        width, height = TERM_SIZE
-        start = time.perf_counter()
-        self._run("new-session", "-d", "-s", name, "-x", str(width), "-y", str(height), command)
-        pid = int(self._run("display-message", "-p", "-t", name, "#{pane_pid}").strip() or 0)
-        first = found = None
-        try:
-            while found is None:
-                screen = self._run("capture-pane", "-p", "-t", name)
-                now = time.perf_counter() - start
-                if first is None and screen.strip():
-                    first = now
-                if marker in screen:
-                    found = now
-                    break
-                if now > MARKER_TIMEOUT:
-                    raise RuntimeError(f"tmux: {marker!r} never appeared:\n{screen}")
-                time.sleep(max(0.0, 0.010 - (time.perf_counter() - start - now)))
-        finally:
-            subprocess.run([*self.base, "kill-session", "-t", name], capture_output=True, check=False)
-            wait_gone(pid)
-        return (first if first is not None else found), found
-
-    def close(self) -> None:
-        subprocess.run([*self.base, "kill-server"], capture_output=True, check=False)
-
-
 def median(values: Sequence[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -419,26 +378,11 @@ def prepare_packs(sizes: Sequence[int], work: Path, recap_words: int, tiny: bool
             generate_pack(path, size, recap_words=recap_words)
             newest = time.time()
             label = f"{size:,} ep" + (" (tiny)" if tiny else "")
-        title = _first_title(path)
         raw = sum(p.stat().st_size for p in path.rglob("*.toml"))
-        packs.append(Pack(size, path, label, raw, title[:12].rstrip()))
+        packs.append(Pack(size, path, label, raw, list_marker(path)))
     # The cache does not store packs whose files are under two seconds old.
     time.sleep(max(0.0, newest + 2.1 - time.time()))
     return packs
-
-
-def _first_title(root: Path) -> str:
-    """Episode 1's title, read without loading soundtrack into the runner
-    (which must stay small: see Sample.peak_kb)."""
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover
-        import tomli as tomllib
-    for path in sorted((root / "episodes").glob("*.toml")):
-        if path.stem.isdigit() and int(path.stem) == 1:
-            title = tomllib.loads(path.read_text(encoding="utf-8"))["title"]
-            return str(title).strip()
-    raise ValueError(f"{root} has no episode 1")
 
 
 # -- the run ----------------------------------------------------------------------
@@ -616,7 +560,7 @@ class Bench:
         _log("UI first paint, tmux")
         tmux = Tmux(f"soundtrack-bench-{os.getpid()}")
         try:
-            bare_cmd = _shell(self.env(), [PYTHON, str(HERE / "bare_app.py")])
+            bare_cmd = shell_line(self.env(), [PYTHON, str(HERE / "bare_app.py")])
             warm = {p.size: self.fresh_dir("cache") for p in self.ui_packs}
             for pack in self.ui_packs:  # untimed first launches
                 tmux.measure(self._tmux_cmd(pack, warm[pack.size]), pack.marker)
@@ -659,7 +603,7 @@ class Bench:
 
     def _tmux_cmd(self, pack: Pack, cache: Path) -> str:
         state = self.work / "state"
-        return _shell(
+        return shell_line(
             self.env(cache), [*self.soundtrack, "--content", str(pack.path), "--state-dir", str(state)]
         )
 
@@ -951,6 +895,39 @@ class Bench:
             "met" if ratio <= TARGET_RATIO else "missed",
         )
 
+    def switch(self) -> None:
+        """Switching shows in the browser: the bundled show and ui_big, each way."""
+        big = self.ui_big
+        bundled = next((p.label for p in self.packs if p.size == 4), "4 ep (bundled)")
+        names = (
+            f"Switch shows, tmux: to {bundled}, from {big.label}",
+            f"Switch shows, tmux: to {big.label}, from {bundled}",
+        )
+        why = "--quick" if self.args.quick else "--no-tmux" if self.args.no_tmux else tmux_missing()
+        if big.size == 4:
+            why = "no generated pack in --sizes"
+        if why:
+            for name in names:
+                self.add(name, f"skipped ({why})", "")
+            return
+        _log("switching shows, in tmux")
+        got = measure_switches(self.work / "switch", self.soundtrack, self.env(), big.path, self.args.runs)
+        bare = median(got.bare)
+        for name, samples in zip(names, (got.to_bundled, got.to_big), strict=True):
+            ratio = got.ratio(samples)
+            self.add(
+                name,
+                f"{median(samples) * 1000:.0f} ms = {ratio:.2f}x bare first paint ({bare * 1000:.0f} ms)",
+                "benchmarks/switch_bench.py: a library of the two (`soundtrack add`), each opened and "
+                "switched to once before (warm); `soundtrack --show A` in tmux 120x40, S, arrows to B, then "
+                "from sending Enter until B's episode 1 title shows (capture-pane every 10 ms): a session's "
+                f"first switch; median of {len(samples)}, alternated with bare-app first paints in the same "
+                f"tmux server (median of {len(got.bare)})",
+                f"≤ {SWITCH_RATIO:g}x bare first paint",
+                _verdict(ratio <= SWITCH_RATIO),
+            )
+        self.raw["switch"] = got.__dict__
+
     def history(self) -> None:
         """`soundtrack history import` of a 500,000-row Trakt history against 20 shows."""
         _log("soundtrack history import, 500,000 rows")
@@ -1005,12 +982,6 @@ def _stamped(cmd: list[str]) -> list[str]:
     return [cmd[0], cmd[1], cmd[2], f"{time.time():.6f}", *cmd[4:]]
 
 
-def _shell(env: dict[str, str], cmd: Sequence[str]) -> str:
-    """A tmux command line running `cmd` in exactly `env`."""
-    assignments = [f"{key}={value}" for key, value in sorted(env.items()) if "\n" not in value]
-    return shlex.join(["env", "-i", *assignments, *cmd])
-
-
 def _verdict(ok: bool) -> str:
     return "met" if ok else "missed"
 
@@ -1061,7 +1032,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--no-tmux", action="store_true", help="skip the real-terminal measures")
     parser.add_argument(
         "--only",
-        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,history",
+        default="headless,tmux,search,ui-search,tmux-typing,cli,check,library,switch,history",
         help="comma-separated parts to run (default: all)",
     )
     args = parser.parse_args(argv)
@@ -1103,6 +1074,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             ("cli", bench.cli),
             ("check", bench.check),
             ("library", bench.library),
+            ("switch", bench.switch),
             ("history", bench.history),
         ]
         if "headless" in args.only:

@@ -268,11 +268,7 @@ class TmuxPane:
             time.sleep(START_POLL_S)
 
     def wait_children(self, limit: float = START_LIMIT_S) -> None:
-        """Wait until the app has no child process (Linux: read from /proc;
-        elsewhere this cannot tell, and returns)."""
-        end = time.perf_counter() + limit
-        while _children(self.pid) and time.perf_counter() < end:
-            time.sleep(START_POLL_S)
+        wait_children(self.pid, limit)
 
     # -- what the user does
 
@@ -377,6 +373,14 @@ class TmuxPane:
         *complete, self._buffer = (self._buffer + chunk).split(b"\n")
         self._lines.extend(complete)
         return True
+
+
+def wait_children(pid: int, limit: float = START_LIMIT_S) -> None:
+    """Wait until process `pid` has no child process (Linux: read from
+    /proc; elsewhere this cannot tell, and returns)."""
+    end = time.perf_counter() + limit
+    while _children(pid) and time.perf_counter() < end:
+        time.sleep(START_POLL_S)
 
 
 def _children(pid: int) -> list[int]:
