@@ -290,20 +290,27 @@ async def test_keys_typed_right_after_slash_reach_the_search_box(make_app: AppFa
         assert screen.selected == before  # "j" did not move the selection
 
 
+async def burst(pilot, app: App[object], keys: list[tuple[str, str | None]]) -> None:  # type: ignore[no-untyped-def]
+    """Post `keys` (key, character) to the app at once, as a fast typist's
+    keys arrive in one read, then wait until the screen settles."""
+    from textual import events
+
+    for key, char in keys:
+        app.post_message(events.Key(key, char))
+    await pilot.pause()
+    await settle(app)
+    await pilot.pause()
+
+
 async def test_keys_typed_right_after_down_reach_the_results(make_app: AppFactory) -> None:
     """Down from the box and "j" in one burst: the "j" moves the results'
     cursor and is not typed into the query."""
-    from textual import events
 
     app = make_app(watched=[1, 2])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash")
         await type_query(pilot, app, "tarot")
-        for key, char in [("down", None), ("j", "j"), ("j", "j")]:
-            app.post_message(events.Key(key, char))
-        await pilot.pause()
-        await settle(app)
-        await pilot.pause()
+        await burst(pilot, app, [("down", None), ("j", "j"), ("j", "j")])
         screen = main_screen(app)
         assert screen.query_one("#search-input", Input).value == "tarot"
         listing = screen.query_one(ResultsList)
@@ -498,18 +505,12 @@ async def test_a_typo_is_answered_with_the_word_meant_and_says_so(make_app: AppF
 async def test_keys_typed_right_after_up_from_the_results_reach_the_box(make_app: AppFactory) -> None:
     """Up from the first result and "x" in one burst: the "x" is typed into
     the query, not read by the results as a key."""
-    from textual import events
-
     app = make_app(watched=[1, 2])
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("slash")
         await type_query(pilot, app, "tarot")
         await pilot.press("down")
-        for key, char in [("up", None), ("k", "k"), ("s", "s")]:
-            app.post_message(events.Key(key, char))
-        await pilot.pause()
-        await settle(app)
-        await pilot.pause()
+        await burst(pilot, app, [("up", None), ("k", "k"), ("s", "s")])
         screen = main_screen(app)
         assert screen.query_one("#search-input", Input).value == "tarotks"
         assert screen.focused is screen.query_one("#search-input", Input)
