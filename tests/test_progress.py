@@ -193,6 +193,16 @@ def test_file_format(folder: Path) -> None:
     }
 
 
+def test_folded_seasons_round_trip_and_are_written_only_when_some_are(folder: Path) -> None:
+    store = ProgressStore(folder, PACK)
+    store.set_watched([1], True)
+    store.update(lambda progress: replace(progress, folded_seasons=frozenset({3, 1})))
+    assert read_file(folder)["packs"][PACK]["folded_seasons"] == [1, 3]
+    assert ProgressStore(folder, PACK).load().folded_seasons == {1, 3}
+    store.update(lambda progress: replace(progress, folded_seasons=frozenset()))
+    assert "folded_seasons" not in read_file(folder)["packs"][PACK]
+
+
 def test_folder_created_on_first_write(tmp_path: Path) -> None:
     folder = tmp_path / "deep" / "er" / "state"
     store = ProgressStore(folder, PACK)
@@ -554,6 +564,10 @@ DAMAGED: dict[str, bytes | str | object] = {
     "last episode a string": doc(last_episode="2"),
     "last episode zero": doc(last_episode=0),
     "last episode bool": doc(last_episode=False),
+    "folded seasons a number": doc(folded_seasons=2),
+    "folded season zero": doc(folded_seasons=[0]),
+    "folded season bool": doc(folded_seasons=[True]),
+    "folded season a string": doc(folded_seasons=["2"]),
     "another pack is bad": {"version": 1, "packs": {PACK: VALID_ENTRY, OTHER: {"watched": "all"}}},
 }
 

@@ -118,3 +118,27 @@ async def test_a_quick_move_onto_a_header_is_not_undone_when_it_lands(make_app: 
             "▸ Season 3",
         ]
         assert main_screen(app).selected == 2
+
+
+async def test_folded_seasons_stay_folded_at_the_next_launch(make_app: AppFactory) -> None:
+    pack = load_pack(SEASONS)
+    app = make_app(pack)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("5", "left", "1")
+        await pilot.pause()
+    again = make_app(pack)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = options_text(main_screen(again).query_one(EpisodeList))
+        assert [line[:10] for line in shown] == [
+            "▾ Season 1",
+            "S1 E1 ⊘ Cr",
+            "S1 E2 ⊘ Cr",
+            "▾ Season 2",
+            "S2 E1 ⊘ Cr",
+            "S2 E2 ⊘ Cr",
+            "▸ Season 3",
+        ]
+        await pilot.press("6")  # opening it is remembered too
+        await pilot.pause()
+    assert again.store is not None and again.store.current.folded_seasons == frozenset()

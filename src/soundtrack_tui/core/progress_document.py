@@ -27,6 +27,8 @@ class PackProgress:
     level: Level = DEFAULT_LEVEL
     theme: str | None = None
     last_episode: int | None = None
+    folded_seasons: frozenset[int] = frozenset()
+    """Seasons whose episodes the list keeps folded under their header."""
     # One line for the next launch to show (a history import leaves one),
     # kept in the file because the import runs in another process.
     notice: str | None = None
@@ -45,6 +47,11 @@ class PackProgress:
             raise TypeError(f"theme must be a str or None, not {theme!r}")
         if self.last_episode is not None:
             check_episode(self.last_episode, "last_episode")
+        folded: object = self.folded_seasons
+        if not isinstance(folded, frozenset):
+            raise TypeError(f"folded_seasons must be a frozenset, not {type(folded).__name__}")
+        for season in folded:
+            check_episode(season, "folded season")
         notice: object = self.notice
         if notice is not None and not isinstance(notice, str):
             raise TypeError(f"notice must be a str or None, not {notice!r}")
@@ -123,6 +130,9 @@ def entry_progress(entry: object) -> PackProgress:
     watched = entry.get("watched", [])
     if not isinstance(watched, list):
         raise TypeError("watched must be a list")
+    folded = entry.get("folded_seasons", [])
+    if not isinstance(folded, list):
+        raise TypeError("folded_seasons must be a list")
     level = entry.get("level", DEFAULT_LEVEL.value)
     if not isinstance(level, str):
         raise TypeError("level must be a string")
@@ -135,6 +145,7 @@ def entry_progress(entry: object) -> PackProgress:
         level=parsed_level,
         theme=entry.get("theme"),
         last_episode=entry.get("last_episode"),
+        folded_seasons=frozenset(folded),
         notice=entry.get("notice"),
     )
 
@@ -150,11 +161,15 @@ def with_entry(document: Document, pack_id: str, progress: PackProgress) -> Docu
         theme=progress.theme,
         last_episode=progress.last_episode,
     )
-    # Written only while one waits, so files without one stay as they were.
+    # Written only when there is one, so files without one stay as they were.
     if progress.notice is None:
         entry.pop("notice", None)
     else:
         entry["notice"] = progress.notice
+    if progress.folded_seasons:
+        entry["folded_seasons"] = sorted(progress.folded_seasons)
+    else:
+        entry.pop("folded_seasons", None)
     packs[pack_id] = entry
     return {**document, "packs": packs}
 

@@ -25,6 +25,14 @@ class EpisodeChosen(Message):
         self.number = number
 
 
+class SeasonsFolded(Message):
+    """The user folded or unfolded a season: `folded` are those folded now."""
+
+    def __init__(self, folded: frozenset[int]) -> None:
+        super().__init__()
+        self.folded = folded
+
+
 class StoryRequested(Message):
     """The user asked for the story so far, as `viewer` may see it."""
 

@@ -11,6 +11,7 @@ from `SearchingScreen`.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any, ClassVar, TypeVar
 
 from textual.app import ComposeResult
@@ -24,7 +25,13 @@ from soundtrack_tui.core import policy
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import CharacterView, EpisodeView, Level, Viewer
 from soundtrack_tui.core.progress import ProgressStore
-from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected, StoryRequested, TracksRequested
+from soundtrack_tui.ui.messages import (
+    EpisodeChosen,
+    EpisodeSelected,
+    SeasonsFolded,
+    StoryRequested,
+    TracksRequested,
+)
 from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.screens.main_keys import BROWSING_BINDINGS
 from soundtrack_tui.ui.screens.searching import IndexLoader, SearchingScreen
@@ -86,7 +93,7 @@ class MainScreen(SearchingScreen):
             yield self.compose_tab_strip()
         with Horizontal(id="body"):
             yield self._bound(
-                EpisodeList(self.pack, id="episodes"),
+                EpisodeList(self.pack, folded=self.store.current.folded_seasons, id="episodes"),
                 viewer=MainScreen.viewer,
                 selected=MainScreen.selected,
                 only=MainScreen.only,
@@ -162,6 +169,10 @@ class MainScreen(SearchingScreen):
 
     def on_episode_selected(self, message: EpisodeSelected) -> None:
         self.selected = self.query_one(EpisodeList).highlighted_episode or message.number  # not a stale one
+
+    def on_seasons_folded(self, message: SeasonsFolded) -> None:
+        self.store.update(lambda progress: replace(progress, folded_seasons=message.folded))
+        show_store_notices(self.store, self.notify)
 
     def on_episode_chosen(self, message: EpisodeChosen) -> None:
         self.selected = message.number

@@ -22,7 +22,7 @@ from textual.reactive import reactive
 
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
-from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected
+from soundtrack_tui.ui.messages import EpisodeChosen, EpisodeSelected, SeasonsFolded
 from soundtrack_tui.ui.panes import PANE_TITLES
 from soundtrack_tui.ui.widgets.cursor_list import CursorList
 
@@ -128,12 +128,20 @@ class EpisodeList(CursorList):
     only: reactive[frozenset[int] | None] = reactive(None, init=False)
     """While searching: the episodes with matches; None lists every episode."""
 
-    def __init__(self, pack: Pack, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self,
+        pack: Pack,
+        *,
+        folded: frozenset[int] = frozenset(),
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self.pack = pack
         self.seasons = pack.has_seasons
-        self.folded: frozenset[int] = frozenset()
-        """Seasons whose episodes are hidden under their header."""
+        self.folded = folded
+        """Seasons whose episodes are hidden under their header (as the user
+        left them: `SeasonsFolded` reports each change)."""
         self._rows: list[int] = []
         """Episode numbers, and a season header as minus its number."""
         self._index: dict[int, int] | None = None
@@ -163,8 +171,7 @@ class EpisodeList(CursorList):
         if number == reported and self.highlighted_episode is None:
             return  # our own move, landing after the cursor went on to a season's header
         if self.seasons and self.only is None and self.pack.season_of(number) in self.folded:
-            self.folded = self.folded - {self.pack.season_of(number)}  # show where the selection went
-            self.rebuild()
+            self._set_folded(self.pack.season_of(number), False)  # show where the selection went
         self.place_cursor(self.row_of(number))
 
     def rebuild(self) -> None:
@@ -241,6 +248,7 @@ class EpisodeList(CursorList):
 
     def _set_folded(self, season: int, folded: bool) -> None:
         self.folded = self.folded | {season} if folded else self.folded - {season}
+        self.post_message(SeasonsFolded(self.folded))
         self.rebuild()
         self.place_cursor(self.row_of(-season))
 
