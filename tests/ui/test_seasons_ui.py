@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from soundtrack_tui.core.loader import load_pack
+from soundtrack_tui.ui.app import SoundtrackApp
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 
 from .conftest import AppFactory
@@ -103,20 +104,28 @@ async def test_a_search_lists_every_season_with_a_match_and_folds_nothing(make_a
         assert options_text(episodes)[0] == "▸ Season 1: The Crossing  2/2 ✓"
 
 
+ONLY_SEASON_3_FOLDED = [
+    "▾ Season 1",
+    "S1 E1 ⊘ Cr",
+    "S1 E2 ⊘ Cr",
+    "▾ Season 2",
+    "S2 E1 ⊘ Cr",
+    "S2 E2 ⊘ Cr",
+    "▸ Season 3",
+]
+"""The first ten characters of each row of the list, nothing watched."""
+
+
+def row_starts(app: SoundtrackApp) -> list[str]:
+    return [line[:10] for line in options_text(main_screen(app).query_one(EpisodeList))]
+
+
 async def test_a_quick_move_onto_a_header_is_not_undone_when_it_lands(make_app: AppFactory) -> None:
     app = make_app(load_pack(SEASONS))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("1", "down", "down", "left", "down", "left", "up", "enter")
         await pilot.pause()
-        assert [line[:10] for line in options_text(main_screen(app).query_one(EpisodeList))] == [
-            "▾ Season 1",
-            "S1 E1 ⊘ Cr",
-            "S1 E2 ⊘ Cr",
-            "▾ Season 2",
-            "S2 E1 ⊘ Cr",
-            "S2 E2 ⊘ Cr",
-            "▸ Season 3",
-        ]
+        assert row_starts(app) == ONLY_SEASON_3_FOLDED
         assert main_screen(app).selected == 2
 
 
@@ -129,16 +138,7 @@ async def test_folded_seasons_stay_folded_at_the_next_launch(make_app: AppFactor
     again = make_app(pack)
     async with again.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        shown = options_text(main_screen(again).query_one(EpisodeList))
-        assert [line[:10] for line in shown] == [
-            "▾ Season 1",
-            "S1 E1 ⊘ Cr",
-            "S1 E2 ⊘ Cr",
-            "▾ Season 2",
-            "S2 E1 ⊘ Cr",
-            "S2 E2 ⊘ Cr",
-            "▸ Season 3",
-        ]
+        assert row_starts(again) == ONLY_SEASON_3_FOLDED
         await pilot.press("6")  # opening it is remembered too
         await pilot.pause()
     assert again.store is not None and again.store.current.folded_seasons == frozenset()
