@@ -141,3 +141,22 @@ def test_season_and_number_in_season_name_one_episode(pack: Pack, data: st.DataO
     season, in_season = pack.season_of(number), pack.number_in_season(number)
     assert pack.number_for(season, in_season) == number
     assert number in pack.season_range(season)
+
+
+def test_a_season_problem_reported_after_the_files_are_let_go(tmp_path: Path) -> None:
+    """The season order check reports once every episode is read, through
+    a reporter that reads the file again: placed when the file is still
+    there, said without a place (and no second read error) when it is gone."""
+    from soundtrack_tui.core.errors import Problem
+    from soundtrack_tui.core.tomlfile import reread_reporter
+
+    episode = tmp_path / "05.toml"
+    episode.write_text('number = 5\nseason = 1\ntitle = "Five"\n', encoding="utf-8")
+    problems: list[Problem] = []
+    report = reread_reporter(str(episode), problems)
+    report(("season",), "goes down")
+    assert [(p.line, p.column, p.message) for p in problems] == [(2, 1, "goes down")]
+    episode.unlink()
+    report(("season",), "goes down")
+    assert len(problems) == 2
+    assert (problems[1].line, problems[1].message) == (None, "goes down (the file changed while read)")

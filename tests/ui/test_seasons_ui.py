@@ -51,10 +51,10 @@ async def test_seasons_fold_and_unfold_from_the_keyboard(make_app: AppFactory) -
         await pilot.pause()
         episodes = main_screen(app).query_one(EpisodeList)
         assert options_text(episodes) == [
-            "▾ Season 1: The Crossing  2/2 ✓",
+            "▾ Season 1  2/2 ✓  The Crossing",
             "S1 E1 ✓ Crossing 1",
             "S1 E2 ✓ Crossing 2",
-            "▾ Season 2: Storm Season  1/2 ✓",
+            "▾ Season 2  1/2 ✓  Storm Season",
             "S2 E1 ✓ Crossing 3",
             "S2 E2 ⊘ Crossing 4",
             "▾ Season 3  0/2 ✓",
@@ -64,8 +64,8 @@ async def test_seasons_fold_and_unfold_from_the_keyboard(make_app: AppFactory) -
         await pilot.press("1", "left")  # on S1 E1: its season folds, the cursor on the header
         await pilot.pause()
         assert options_text(episodes)[:2] == [
-            "▸ Season 1: The Crossing  2/2 ✓",
-            "▾ Season 2: Storm Season  1/2 ✓",
+            "▸ Season 1  2/2 ✓  The Crossing",
+            "▾ Season 2  1/2 ✓  Storm Season",
         ]
         assert episodes.cursor == 0 and episodes.highlighted_episode is None
         await pilot.press("down", "down", "left")  # S2 E1, then its season folds
@@ -93,15 +93,15 @@ async def test_a_search_lists_every_season_with_a_match_and_folds_nothing(make_a
         await pilot.press("1", "left", "slash")
         await pilot.pause()
         episodes = main_screen(app).query_one(EpisodeList)
-        assert options_text(episodes)[0] == "▸ Season 1: The Crossing  2/2 ✓"
+        assert options_text(episodes)[0] == "▸ Season 1  2/2 ✓  The Crossing"
         await pilot.press(*"crossing")
         await pilot.pause(0.3)
         shown = options_text(episodes)
-        assert shown[:3] == ["Season 1: The Crossing  2/2 ✓", "S1 E1 ✓ Crossing 1", "S1 E2 ✓ Crossing 2"]
+        assert shown[:3] == ["Season 1  2/2 ✓  The Crossing", "S1 E1 ✓ Crossing 1", "S1 E2 ✓ Crossing 2"]
         assert [episodes.item_enabled(row) for row in range(3)] == [False, True, True]
         await pilot.press("escape")
         await pilot.pause()
-        assert options_text(episodes)[0] == "▸ Season 1: The Crossing  2/2 ✓"
+        assert options_text(episodes)[0] == "▸ Season 1  2/2 ✓  The Crossing"
 
 
 ONLY_SEASON_3_FOLDED = [
@@ -142,3 +142,58 @@ async def test_folded_seasons_stay_folded_at_the_next_launch(make_app: AppFactor
         await pilot.press("6")  # opening it is remembered too
         await pilot.pause()
     assert again.store is not None and again.store.current.folded_seasons == frozenset()
+
+
+async def test_the_cursor_stays_on_a_header_or_near_a_folded_selection(make_app: AppFactory) -> None:
+    """A rebuild (spoilers shown, a search closed) keeps the cursor where it
+    was: on the header it rested on, or on the header of the season that
+    folded the selected episode away; w and p do nothing on a header."""
+    app = make_app(load_pack(SEASONS), watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        episodes = main_screen(app).query_one(EpisodeList)
+        await pilot.press("3", "left")  # S2 E1 selected, its season folded
+        await pilot.pause()
+        header = episodes.cursor
+        assert header is not None and episodes.highlighted_episode is None
+        await pilot.press("w", "p")
+        await pilot.pause()
+        assert main_screen(app).viewer.watched == {1} and main_screen(app).viewer.peek is None
+        await pilot.press("ctrl+s")  # spoilers shown: the list is drawn again
+        await pilot.pause()
+        assert episodes.cursor == header
+        await pilot.press("slash", *"crossing")
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert episodes.cursor == header and "▸ Season 2" in options_text(episodes)[episodes.cursor]
+        await pilot.press("down", "down")  # season 3's header, then its first episode
+        await pilot.pause()
+        assert episodes.highlighted_episode == 5
+
+
+async def test_left_and_right_do_nothing_in_a_show_of_one_season(make_app: AppFactory) -> None:
+    app = make_app(load_pack(SEASONS.parent / "valid"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        episodes = main_screen(app).query_one(EpisodeList)
+        before = options_text(episodes)
+        await pilot.press("2", "left", "right")
+        await pilot.pause()
+        assert options_text(episodes) == before and episodes.highlighted_episode == 2
+
+
+async def test_a_burst_back_to_the_selection_leaves_no_stale_move(make_app: AppFactory) -> None:
+    """Down then Up in one read: the first move's message lands after the
+    second; a later jump still moves the cursor and opens a folded season."""
+    from textual import events
+
+    app = make_app(load_pack(SEASONS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("1")
+        for key in ("down", "up"):
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        await pilot.press("up", "left", "2")  # onto season 1's header, fold it, jump into it
+        await pilot.pause()
+        episodes = main_screen(app).query_one(EpisodeList)
+        assert main_screen(app).selected == 2 and episodes.highlighted_episode == 2
+        assert options_text(episodes)[0].startswith("▾ Season 1")

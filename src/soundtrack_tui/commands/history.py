@@ -165,7 +165,6 @@ def _ranges(numbers: Iterable[int], show: HistoryShow) -> str:
     """1, 2, 3, 5 as "1-3, 5"; in a show of several seasons, as "S1 E1-E3,
     S2 E1", the way the rest of the program names its episodes."""
     places = {episode.number: (episode.season, episode.number_in_season) for episode in show.episodes}
-    several = len({season for season, _ in places.values()}) > 1
 
     def place(number: int) -> tuple[int, int]:
         return places.get(number, (1, number))
@@ -176,7 +175,7 @@ def _ranges(numbers: Iterable[int], show: HistoryShow) -> str:
             spans[-1][1] = number
         else:
             spans.append([number, number])
-    if not several:
+    if not show.by_season:
         return ", ".join(str(a) if a == b else f"{a}-{b}" for a, b in spans)
     labels = (f"S{place(a)[0]} E{place(a)[1]}" + (f"-E{place(b)[1]}" if b != a else "") for a, b in spans)
     return ", ".join(labels)

@@ -125,7 +125,16 @@ def reread_reporter(shown: str, problems: list[Problem]) -> Callable[..., None]:
     it has seen them all."""
 
     def report(path: KeyPath, message: str, severity: Severity = Severity.ERROR) -> None:
-        parse_file(Path(shown), problems)[0].report(path, message, severity)
+        file, document = parse_file(Path(shown), [])  # its own problems were said the first time
+        if document is None:  # gone or broken since: the problem stands, without a place
+            problems.append(
+                Problem(
+                    shown, format_path(path), f"{message} (the file changed while read)", None, None, severity
+                )
+            )
+        else:
+            file.problems = problems
+            file.report(path, message, severity)
 
     return report
 

@@ -20,6 +20,7 @@ def history_shows(packs: Iterable[Pack]) -> list[HistoryShow]:
             year=pack.show.year,
             ids=dict(pack.show.ids),
             episodes=tuple(_episode(pack, number) for number in pack.numbers),
+            by_season=pack.has_seasons,
         )
         for pack in packs
     ]

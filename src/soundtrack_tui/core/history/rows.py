@@ -71,6 +71,8 @@ class HistoryShow:
     year: int | None
     ids: Mapping[str, int | str]
     episodes: tuple[HistoryEpisode, ...]
+    by_season: bool = False
+    """Whether the program names its episodes "S2 E5" (a show of several seasons)."""
 
 
 def clean_id(key: str, value: object, where: str) -> int | str | None:

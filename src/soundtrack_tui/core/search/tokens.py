@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from soundtrack_tui.core import textnorm
 
-__all__ = ["CHAR_LEVEL", "TokenIds", "index_tokens", "raw_tokens", "tokenize"]
+__all__ = ["CHAR_LEVEL", "TokenIds", "raw_tokens", "tokenize"]
 
 _CHAR_LEVEL_RANGES = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -48,12 +48,6 @@ def tokenize(text: str) -> tuple[list[str], list[int]]:
             spans += (start, end)
         done = index + 1
     return split + tokens[done:], spans + offsets[2 * done :]
-
-
-def index_tokens(text: str) -> list[str]:
-    """`tokenize(text)[0]`, the way the index build finds them (see
-    `raw_tokens`). A property test holds the two equal."""
-    return [token for token in map(textnorm.fold_word, raw_tokens(text)) if token]
 
 
 def raw_tokens(text: str) -> list[str]:

@@ -168,7 +168,10 @@ class MainScreen(SearchingScreen):
     # -- episodes --------------------------------------------------------------
 
     def on_episode_selected(self, message: EpisodeSelected) -> None:
-        self.selected = self.query_one(EpisodeList).highlighted_episode or message.number  # not a stale one
+        episodes = self.query_one(EpisodeList)
+        if episodes.cursor is not None and episodes.highlighted_episode is None:
+            return  # stale: the cursor has gone on to a season's header since
+        self.selected = episodes.highlighted_episode or message.number  # not a stale one
 
     def on_seasons_folded(self, message: SeasonsFolded) -> None:
         self.store.update(lambda progress: replace(progress, folded_seasons=message.folded))
@@ -235,12 +238,20 @@ class MainScreen(SearchingScreen):
         """Hide keys from the key bar when they would do nothing."""
         if action == "search" and self.panes.searching and self.focused is self.pane_widget("search"):
             return False  # "/" is just a character inside the search box
+        if action in ("toggle_watched", "peek") and self._on_season_header():
+            return False  # a season's header is no episode to mark
         if action == "peek":
             view = self.current
             return view is not None and (view.locked or view.peeked)
         if action == "move_match":
             return self.marking
         return True
+
+    def _on_season_header(self) -> bool:
+        episodes = self.query_one(EpisodeList)
+        return (
+            self.focused is episodes and episodes.cursor is not None and episodes.highlighted_episode is None
+        )
 
     def action_back(self) -> None:
         if self.panes.searching:

@@ -34,22 +34,19 @@ NO_MATCH = Content.styled("no episode matches", "dim italic")
 
 
 def season_header(pack: Pack, season: int, viewer: Viewer, *, folded: bool, foldable: bool = True) -> Content:
-    """A season's header row: its number and title (spoiler-free, as the
-    format says), how many of its episodes are watched, and whether it is
-    folded."""
+    """A season's header row: whether it is folded, its number, how many of
+    its episodes are watched, and its title (spoiler-free, as the format
+    says)."""
     arrow = ("▸ " if folded else "▾ ") if foldable else ""
-    declared = pack.season(season)
-    name = f"Season {season}" + (f": {declared.title}" if declared is not None and declared.title else "")
+    name = f"{arrow}Season {season}"
     episodes = pack.season_range(season)
     watched = sum(1 for number in episodes if number in viewer.watched)
     tally = f"  {watched}/{len(episodes)} ✓"
-    return Content(
-        arrow + name + tally,
-        [
-            Span(0, len(arrow) + len(name), "bold"),
-            Span(len(arrow) + len(name), len(arrow) + len(name) + len(tally), "dim"),
-        ],
-    )
+    declared = pack.season(season)
+    title = f"  {declared.title}" if declared is not None and declared.title else ""
+    # The tally before the title: a narrow list cuts the end of the line.
+    end = len(name) + len(tally)
+    return Content(name + tally + title, [Span(0, len(name), "bold"), Span(len(name), end, "dim")])
 
 
 def grouped_rows(pack: Pack, numbers: Iterable[int], folded: frozenset[int]) -> list[int]:
@@ -146,13 +143,11 @@ class EpisodeList(CursorList):
         """Episode numbers, and a season header as minus its number."""
         self._index: dict[int, int] | None = None
         self._built: tuple[Viewer, frozenset[int] | None, frozenset[int]] | None = None
-        self._reported: int | None = None
-        """The episode the last `EpisodeSelected` named."""
         self._prompts: dict[int, Content] = {}
         """Rows drawn for the viewer of `_built`, kept while only the
         search filter changes."""
-        if self.seasons:
-            self._number_width = max(len(pack.season_label(number) or "") for number in pack.numbers)
+        if self.seasons:  # the widest label is the last episode of some season
+            self._number_width = max(len(f"S{s} E{len(pack.season_range(s))}") for s in pack.season_numbers)
         else:
             self._number_width = len(str(pack.show.episode_count))
         self.border_title = PANE_TITLES["episodes"]
@@ -167,9 +162,6 @@ class EpisodeList(CursorList):
         self.rebuild()
 
     def watch_selected(self, number: int) -> None:
-        reported, self._reported = self._reported, None
-        if number == reported and self.highlighted_episode is None:
-            return  # our own move, landing after the cursor went on to a season's header
         if self.seasons and self.only is None and self.pack.season_of(number) in self.folded:
             self._set_folded(self.pack.season_of(number), False)  # show where the selection went
         self.place_cursor(self.row_of(number))
@@ -183,6 +175,8 @@ class EpisodeList(CursorList):
             return
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
+        on_header = self.cursor is not None and self.number_at(self.cursor) is None
+        header = self._rows[self.cursor] if on_header and self.cursor is not None else None
         self._built = (self.viewer, self.only, self.folded)
         numbers: Iterable[int] = self.pack.numbers if self.only is None else sorted(self.only)
         if self.seasons:
@@ -192,7 +186,20 @@ class EpisodeList(CursorList):
         self._index = None
         self.cursor = None
         self.items_changed()
-        self.place_cursor(self.row_of(self.selected))
+        self.place_cursor(self._resting_row(header))
+
+    def _resting_row(self, header: int | None) -> int | None:
+        """Where the cursor goes after a rebuild: the season header it was
+        on, else the selected episode, else (folded away) its season's header.
+        While searching, only the selected episode."""
+        if self.only is not None:
+            return self.row_of(self.selected)
+        row = self.row_of(header) if header is not None else None
+        if row is None:
+            row = self.row_of(self.selected)
+        if row is None and self.seasons:
+            row = self.row_of(-self.pack.season_of(self.selected))
+        return row
 
     # -- rows ------------------------------------------------------------------
 
@@ -270,8 +277,8 @@ class EpisodeList(CursorList):
     def cursor_moved(self, index: int) -> None:
         number = self._rows[index]
         if number > 0 and number != self.selected:
-            self._reported = number
             self.post_message(EpisodeSelected(number))
+        self.refresh_bindings()  # the screen's episode keys do nothing on a season's header
 
     def item_chosen(self, index: int) -> None:
         number = self._rows[index]
