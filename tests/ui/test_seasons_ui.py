@@ -51,20 +51,20 @@ async def test_seasons_fold_and_unfold_from_the_keyboard(make_app: AppFactory) -
         await pilot.pause()
         episodes = main_screen(app).query_one(EpisodeList)
         assert options_text(episodes) == [
-            "▾ Season 1  2/2 ✓  The Crossing",
+            "▾ Season 1  2/2 ✓  The Crossing  A new captain takes the night ferry.",
             "S1 E1 ✓ Crossing 1",
             "S1 E2 ✓ Crossing 2",
             "▾ Season 2  1/2 ✓  Storm Season",
             "S2 E1 ✓ Crossing 3",
             "S2 E2 ⊘ Crossing 4",
-            "▾ Season 3  0/2 ✓",
+            "▾ Season 3  0/2 ✓  The island votes on a bridge.",
             "S3 E1 ⊘ Crossing 5",
             "S3 E2 ⊘ Crossing 6",
         ]
         await pilot.press("1", "left")  # on S1 E1: its season folds, the cursor on the header
         await pilot.pause()
         assert options_text(episodes)[:2] == [
-            "▸ Season 1  2/2 ✓  The Crossing",
+            "▸ Season 1  2/2 ✓  The Crossing  A new captain takes the night ferry.",
             "▾ Season 2  1/2 ✓  Storm Season",
         ]
         assert episodes.cursor == 0 and episodes.highlighted_episode is None
@@ -93,15 +93,22 @@ async def test_a_search_lists_every_season_with_a_match_and_folds_nothing(make_a
         await pilot.press("1", "left", "slash")
         await pilot.pause()
         episodes = main_screen(app).query_one(EpisodeList)
-        assert options_text(episodes)[0] == "▸ Season 1  2/2 ✓  The Crossing"
+        assert (
+            options_text(episodes)[0]
+            == "▸ Season 1  2/2 ✓  The Crossing  A new captain takes the night ferry."
+        )
         await pilot.press(*"crossing")
         await pilot.pause(0.3)
         shown = options_text(episodes)
-        assert shown[:3] == ["Season 1  2/2 ✓  The Crossing", "S1 E1 ✓ Crossing 1", "S1 E2 ✓ Crossing 2"]
+        assert shown[1:3] == ["S1 E1 ✓ Crossing 1", "S1 E2 ✓ Crossing 2"]
+        assert shown[0].startswith("Season 1  2/2 ✓  The Crossing")  # no arrow: not foldable here
         assert [episodes.item_enabled(row) for row in range(3)] == [False, True, True]
         await pilot.press("escape")
         await pilot.pause()
-        assert options_text(episodes)[0] == "▸ Season 1  2/2 ✓  The Crossing"
+        assert (
+            options_text(episodes)[0]
+            == "▸ Season 1  2/2 ✓  The Crossing  A new captain takes the night ferry."
+        )
 
 
 ONLY_SEASON_3_FOLDED = [

@@ -35,8 +35,8 @@ NO_MATCH = Content.styled("no episode matches", "dim italic")
 
 def season_header(pack: Pack, season: int, viewer: Viewer, *, folded: bool, foldable: bool = True) -> Content:
     """A season's header row: whether it is folded, its number, how many of
-    its episodes are watched, and its title (spoiler-free, as the format
-    says)."""
+    its episodes are watched, then its title and logline (spoiler-free, as
+    the format says; `soundtrack list` shows them too)."""
     arrow = ("▸ " if folded else "▾ ") if foldable else ""
     name = f"{arrow}Season {season}"
     episodes = pack.season_range(season)
@@ -44,9 +44,13 @@ def season_header(pack: Pack, season: int, viewer: Viewer, *, folded: bool, fold
     tally = f"  {watched}/{len(episodes)} ✓"
     declared = pack.season(season)
     title = f"  {declared.title}" if declared is not None and declared.title else ""
+    logline = f"  {declared.logline}" if declared is not None and declared.logline else ""
     # The tally before the title: a narrow list cuts the end of the line.
     end = len(name) + len(tally)
-    return Content(name + tally + title, [Span(0, len(name), "bold"), Span(len(name), end, "dim")])
+    spans = [Span(0, len(name), "bold"), Span(len(name), end, "dim")]
+    if logline:
+        spans.append(Span(end + len(title), end + len(title) + len(logline), "dim italic"))
+    return Content(name + tally + title + logline, spans)
 
 
 def grouped_rows(pack: Pack, numbers: Iterable[int], folded: frozenset[int]) -> list[int]:
