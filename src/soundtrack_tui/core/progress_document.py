@@ -34,11 +34,7 @@ class PackProgress:
     notice: str | None = None
 
     def __post_init__(self) -> None:
-        watched: object = self.watched
-        if not isinstance(watched, frozenset):
-            raise TypeError(f"watched must be a frozenset, not {type(watched).__name__}")
-        for number in watched:
-            check_episode(number, "watched episode")
+        _check_numbers(self.watched, "watched", "watched episode")
         level: object = self.level
         if not isinstance(level, Level):
             raise TypeError(f"level must be a Level, not {level!r}")
@@ -47,14 +43,17 @@ class PackProgress:
             raise TypeError(f"theme must be a str or None, not {theme!r}")
         if self.last_episode is not None:
             check_episode(self.last_episode, "last_episode")
-        folded: object = self.folded_seasons
-        if not isinstance(folded, frozenset):
-            raise TypeError(f"folded_seasons must be a frozenset, not {type(folded).__name__}")
-        for season in folded:
-            check_episode(season, "folded season")
+        _check_numbers(self.folded_seasons, "folded_seasons", "folded season")
         notice: object = self.notice
         if notice is not None and not isinstance(notice, str):
             raise TypeError(f"notice must be a str or None, not {notice!r}")
+
+
+def _check_numbers(numbers: object, field: str, what: str) -> None:
+    if not isinstance(numbers, frozenset):
+        raise TypeError(f"{field} must be a frozenset, not {type(numbers).__name__}")
+    for number in numbers:
+        check_episode(number, what)
 
 
 def check_episode(number: object, what: str) -> None:
