@@ -148,14 +148,10 @@ class Terms:
         key = (text, bounds, prefix, split)
         term = self.cache.get(key)
         if term is None:
-            readings: list[Reading] = []
-            implied: list[Seg] = []
-            for seg in self._segmentations(text, bounds, prefix):
-                if split and len(bounds) > 1 and bounds <= self._cuts(seg, len(text)):
-                    implied.append(seg)
-                elif (reading := self._read(seg)).docs:
-                    readings.append(reading)
-            term = _term_of(readings, implied)
+            term = self._sorted_term(
+                self._segmentations(text, bounds, prefix),
+                lambda seg: split and len(bounds) > 1 and bounds <= self._cuts(seg, len(text)),
+            )
             self.cache.put(key, term)
         return term
 
@@ -174,16 +170,25 @@ class Terms:
                 for seg in self._segmentations(text, frozenset({len(text)}), False):
                     segs.setdefault(seg.exact, seg)
             needles = [seg.needle for seg in segs.values()]
-            readings: list[Reading] = []
-            implied: list[Seg] = []
-            for seg in segs.values():
-                if any(len(other) < len(seg.needle) and other in seg.needle for other in needles):
-                    implied.append(seg)
-                elif (reading := self._read(seg)).docs:
-                    readings.append(reading)
-            term = _term_of(readings, implied)
+            term = self._sorted_term(
+                segs.values(),
+                lambda seg: any(len(other) < len(seg.needle) and other in seg.needle for other in needles),
+            )
             self.cache.put(key, term)
         return term
+
+    def _sorted_term(self, segs: Iterable[Seg], implied_if: Callable[[Seg], bool]) -> Term:
+        """The term of `segs`: those `implied_if` says are implied by others
+        are set aside for highlighting, the rest read (and kept if they
+        occur anywhere)."""
+        readings: list[Reading] = []
+        implied: list[Seg] = []
+        for seg in segs:
+            if implied_if(seg):
+                implied.append(seg)
+            elif (reading := self._read(seg)).docs:
+                readings.append(reading)
+        return Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
 
     def together(self, term: Term, within: AbstractSet[int], key: object) -> frozenset[int]:
         """The documents of `term`, its implied readings included: where the
@@ -323,10 +328,6 @@ def _walk(text: str, i: int, pieces: tuple[int, ...], lattice: _Lattice, found: 
         found.append((pieces, tail))
     for j in sorted(steps[i], key=lambda j: j not in bounds):
         _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
-
-
-def _term_of(readings: list[Reading], implied: list[Seg]) -> Term:
-    return Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
 
 
 def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
