@@ -179,8 +179,8 @@ class EpisodeList(CursorList):
             return
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
-        on_header = self.cursor is not None and self.number_at(self.cursor) is None
-        header = self._rows[self.cursor] if on_header and self.cursor is not None else None
+        under = self._row_at_cursor()
+        header = under if under is not None and under < 0 else None
         self._built = (self.viewer, self.only, self.folded)
         numbers: Iterable[int] = self.pack.numbers if self.only is None else sorted(self.only)
         if self.seasons:
@@ -251,10 +251,15 @@ class EpisodeList(CursorList):
 
     # -- seasons -----------------------------------------------------------------
 
+    def _row_at_cursor(self) -> int | None:
+        """What the cursor is on: an episode number, minus a season's, or None."""
+        cursor = self.cursor
+        return self._rows[cursor] if cursor is not None and 0 <= cursor < len(self._rows) else None
+
     def _season_at_cursor(self) -> int | None:
-        if not self.seasons or self.only is not None or self.cursor is None:
+        row = self._row_at_cursor()
+        if not self.seasons or self.only is not None or row is None:
             return None
-        row = self._rows[self.cursor]
         return -row if row < 0 else self.pack.season_of(row)
 
     def _set_folded(self, season: int, folded: bool) -> None:
