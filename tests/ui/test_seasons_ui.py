@@ -204,3 +204,23 @@ async def test_a_burst_back_to_the_selection_leaves_no_stale_move(make_app: AppF
         episodes = main_screen(app).query_one(EpisodeList)
         assert main_screen(app).selected == 2 and episodes.highlighted_episode == 2
         assert options_text(episodes)[0].startswith("▾ Season 1")
+
+
+async def test_the_key_bar_drops_w_on_a_header_and_shows_it_again_off_it(make_app: AppFactory) -> None:
+    from soundtrack_tui.ui.widgets.key_bar import KeyBar
+
+    app = make_app(load_pack(SEASONS))
+    async with app.run_test(size=(120, 40)) as pilot:
+
+        def keys() -> str:
+            return " ".join(item.label.plain for item in main_screen(app).query_one(KeyBar).items)
+
+        await pilot.press("1")
+        await pilot.pause()
+        assert "Watched" in keys()
+        await pilot.press("up")  # onto season 1's header; the selection stays S1 E1
+        await pilot.pause()
+        assert "Watched" not in keys()
+        await pilot.press("down")  # back to the selected episode: no new selection to say so
+        await pilot.pause()
+        assert "Watched" in keys()

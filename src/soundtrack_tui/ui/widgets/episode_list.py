@@ -286,8 +286,9 @@ class EpisodeList(CursorList):
     def cursor_moved(self, index: int) -> None:
         number = self._rows[index]
         if number > 0 and number != self.selected:
-            self.post_message(EpisodeSelected(number))
-        self.refresh_bindings()  # the screen's episode keys do nothing on a season's header
+            self.post_message(EpisodeSelected(number))  # the screen's keys follow the new selection
+        else:  # onto a season's header, or back from one: the screen's episode keys come or go
+            self.refresh_bindings()
 
     def item_chosen(self, index: int) -> None:
         number = self._rows[index]
