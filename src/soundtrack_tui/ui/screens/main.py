@@ -169,7 +169,7 @@ class MainScreen(SearchingScreen):
 
     def on_episode_selected(self, message: EpisodeSelected) -> None:
         episodes = self.query_one(EpisodeList)
-        if episodes.cursor is not None and episodes.highlighted_episode is None:
+        if episodes.on_season_header:
             return  # stale: the cursor has gone on to a season's header since
         self.selected = episodes.highlighted_episode or message.number  # not a stale one
 
@@ -249,9 +249,7 @@ class MainScreen(SearchingScreen):
 
     def _on_season_header(self) -> bool:
         episodes = self.query_one(EpisodeList)
-        return (
-            self.focused is episodes and episodes.cursor is not None and episodes.highlighted_episode is None
-        )
+        return self.focused is episodes and episodes.on_season_header
 
     def action_back(self) -> None:
         if self.panes.searching:

@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING
 
 from textual import work
 from textual.reactive import var
-from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from soundtrack_tui.core.model import Pack
@@ -112,7 +111,7 @@ class SearchingScreen(PanedScreen):
         if not self.panes.searching and self.results is not None:
             self.only = episodes_in(self.results)
         self.show_pane("search", searching=True)
-        self.query_one("#search-input", Input).select_all()  # "/" again: typing starts a new query
+        self.query_one(SearchPanel).input.select_all()  # "/" again: typing starts a new query
 
     def close_search(self, *, keep_marks: bool = False) -> None:
         """Leave the search box; a chosen result's marks stay (`keep_marks`),

@@ -179,8 +179,7 @@ class EpisodeList(CursorList):
             return
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
-        under = self._row_at_cursor()
-        header = under if under is not None and under < 0 else None
+        header = self._row_at_cursor() if self.on_season_header else None
         self._built = (self.viewer, self.only, self.folded)
         numbers: Iterable[int] = self.pack.numbers if self.only is None else sorted(self.only)
         if self.seasons:
@@ -241,6 +240,12 @@ class EpisodeList(CursorList):
         if row is None or not 0 <= row < len(self._rows) or self._rows[row] < 0:
             return None
         return self._rows[row]
+
+    @property
+    def on_season_header(self) -> bool:
+        """Is the cursor on a season's header (no episode under it)?"""
+        under = self._row_at_cursor()
+        return under is not None and under < 0
 
     @property
     def highlighted_episode(self) -> int | None:
