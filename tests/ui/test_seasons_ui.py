@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from soundtrack_tui.core.loader import load_pack
 from soundtrack_tui.ui.app import SoundtrackApp
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
@@ -224,3 +226,23 @@ async def test_the_key_bar_drops_w_on_a_header_and_shows_it_again_off_it(make_ap
         await pilot.press("down")  # back to the selected episode: no new selection to say so
         await pilot.pause()
         assert "Watched" in keys()
+
+
+@pytest.mark.parametrize("watched", [[], [1, 2, 3, 4]], ids=["at episode 1", "at episode 5"])
+async def test_a_folded_season_holding_the_selection_stays_folded_at_launch(
+    make_app: AppFactory, watched: list[int]
+) -> None:
+    """The selection at start (the next to watch) is in a folded season: the
+    season stays folded, the cursor on its header."""
+    from dataclasses import replace
+
+    pack = load_pack(SEASONS)
+    app = make_app(pack, watched=watched)
+    assert app.store is not None
+    folded = frozenset({pack.season_of(5 if watched else 1)})
+    app.store.update(lambda progress: replace(progress, folded_seasons=folded))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        episodes = main_screen(app).query_one(EpisodeList)
+        assert episodes.folded == folded and episodes.on_season_header
+        assert options_text(episodes)[episodes.cursor or 0].startswith(f"▸ Season {min(folded)}")

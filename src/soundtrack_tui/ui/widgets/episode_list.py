@@ -165,10 +165,15 @@ class EpisodeList(CursorList):
     def watch_only(self) -> None:
         self.rebuild()
 
-    def watch_selected(self, number: int) -> None:
-        if self.seasons and self.only is None and self.pack.season_of(number) in self.folded:
-            self._set_folded(self.pack.season_of(number), False)  # show where the selection went
-        self.place_cursor(self.row_of(number))
+    def watch_selected(self, old: int, number: int) -> None:
+        # A move into a folded season opens it, to show where the selection
+        # went; the selection restored at start (set again, unchanged, by
+        # data binding) leaves the season as the user left it, the cursor on
+        # its header.
+        moved = self._built is not None and old != number
+        if moved and self.seasons and self.only is None and self.pack.season_of(number) in self.folded:
+            self._set_folded(self.pack.season_of(number), False)
+        self.place_cursor(self._resting_row(None))
 
     def rebuild(self) -> None:
         """List the episodes `only` allows, as the viewer may see them.
