@@ -72,7 +72,7 @@ __all__ = [
 # Raised whenever what an entry holds changes shape (the model's or the
 # index's pickled state, the layout in `cache_entry`), so older entries are
 # rebuilt rather than misread.
-CACHE_FORMAT = 8
+CACHE_FORMAT = 9
 CACHE_DIR_ENV = "SOUNDTRACK_CACHE_DIR"
 APP_NAME = "soundtrack"
 

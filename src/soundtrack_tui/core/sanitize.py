@@ -32,6 +32,13 @@ _UNSAFE = re.compile(
     f"{_FLAG}|[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069"
     "\u200e\u200f\u061c\U000e0000-\U000e007f]"
 )
+# The first characters `_UNSAFE` can match, as one character class: most
+# texts hold none, and a search for a class alone runs several times faster
+# than one for the alternation.
+_SUSPECT = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069"
+    "\u200e\u200f\u061c\U000e0000-\U000e007f\U0001f3f4]"
+)
 _DROPPED = frozenset(
     map(
         chr,
@@ -59,7 +66,7 @@ def sanitize(text: str) -> str:
     (ZWJ emoji sequences, variation selectors, combining marks, Hangul, CJK)
     is kept. Idempotent.
     """
-    if not _UNSAFE.search(text):
+    if not _SUSPECT.search(text):
         return text
     return _UNSAFE.sub(_replacement, _LINE_BREAKS.sub("\n", text))
 

@@ -69,7 +69,8 @@ def split_words(text: str) -> tuple[list[str], list[int]]:
 def marks_in(text: str) -> str:
     """The combining marks `text` holds outside words, sorted: those a word
     may hold after its first character without being split."""
-    return "".join(sorted({char for char in _ODD_CHAR.findall(text) if unicodedata.category(char)[0] == "M"}))
+    odd = set(_ODD_CHAR.findall(text))
+    return "".join(sorted(char for char in odd if unicodedata.category(char)[0] == "M"))
 
 
 @lru_cache(maxsize=256)

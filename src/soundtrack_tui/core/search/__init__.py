@@ -6,9 +6,12 @@ every document once (case, accents and punctuation removed, as `textnorm`
 does) into token ids and stores them in tables searched at C speed.
 
 A query becomes terms, each read in every way it cuts into indexed tokens.
-Candidate documents come from set operations on postings and pair rows and
-are verified with byte searches; occurrences are counted only where ranking
-needs them. Matches are counted exactly, but a hit works out its spans,
+Candidate documents come from set operations on postings; a term of
+several tokens is then verified with byte searches of each candidate's
+token codes; occurrences are counted only where ranking needs them. (No
+table of adjacent token pairs: building one took longer than every other
+part of the index, and byte searches of the postings' documents answer as
+fast.) Matches are counted exactly, but a hit works out its spans,
 snippet and target only when first read: a screen shows a few of the
 `limit` hits. Recap paragraphs and reviews are not kept as text: a hit
 makes its text again from the pack's episodes.

@@ -89,7 +89,7 @@ class SearchIndex:
         encoded.sort(key=lambda source: (TIER_OF[source[1][0]], source[0]))
         vocab = sorted(word for word in ids.words if word)
         position = {word: new for new, word in enumerate(vocab)}
-        rank = array("I", map(position.get, ids.words, repeat(0)))
+        rank = list(map(position.get, ids.words, repeat(0)))  # a list: its ints are not boxed anew
         empty = ids.empty  # a lone voicing mark: not a word
         sequences = [
             array("I", map(rank.__getitem__, sequence if empty is None else filter(empty.__ne__, sequence)))

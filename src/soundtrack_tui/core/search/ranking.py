@@ -242,7 +242,7 @@ class Ranker:
         if reading.tally is not None:
             return map(reading.tally.get, bucket, repeat(0))
         if seg.tail is None:
-            return map(bytes.count, tables.datas(bucket), repeat(seg.needle))
+            return tables.counts(bucket, seg.needle)
         return tables.range_counts(bucket, low, high)
 
     def _hit(self, locator: Locating, d: int, kind: int, tier: int, count: int) -> Hit:

@@ -3,12 +3,11 @@
 - a sorted vocabulary: ids follow sorted order, so the word still being
   typed is a prefix, which is an id range found with two bisections;
 - postings (token -> documents, with how often) stored flat (CSR);
-- a hashed table of adjacent token pairs (pair -> documents), so that one
-  typed token such as "sunwoo" finds "Sun-woo" and "Sun woo" without
-  storing every word bigram as a string;
 - each document's token ids in order, as codes in which only a token's
-  first byte has the high bit set, so `bytes.find` / `bytes.count` check
-  adjacency exactly at C speed (all documents' codes in one buffer); and,
+  first byte has the high bit set, so `bytes.find` / `bytes.count` and
+  byte patterns check adjacency exactly at C speed (all documents' codes
+  in one buffer): a phrase, or one typed token such as "sunwoo" read as
+  "Sun-woo", is looked for in the documents that hold all its words; and,
   in one array shared by all documents, each one's ids sorted (to count a
   prefix range by bisection).
 
@@ -22,15 +21,16 @@ is where the time goes; elsewhere search uses plain loops.
 from __future__ import annotations
 
 import operator
+import re
 from array import array
 from bisect import bisect_left
-from collections import Counter, defaultdict, deque
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
-from itertools import accumulate, chain, pairwise, repeat
+from collections.abc import Set as AbstractSet
+from itertools import accumulate, chain, repeat
 
 __all__ = ["Codec", "Csr", "TokenTables", "id_type", "repeated"]
 
-_GOLDEN = 0x9E3779B1
 _ITEM = array("I").itemsize
 
 
@@ -73,6 +73,19 @@ class Codec:
             value = value << 7 | byte
         return value
 
+    def followed(self, needle: bytes, tail: tuple[int, int]) -> re.Pattern[bytes]:
+        """A pattern matching `needle` where the next token's id lies in
+        [low, high) (`tail`), the match holding `needle` only: findall
+        finds the same occurrences as `positions` of `needle` filtered by
+        the next token. Ids follow byte order, so the range is a few byte
+        classes, which the regex engine checks at C speed."""
+        low, high = tail
+        branches = (
+            b"".join(b"[\\x%02x-\\x%02x]" % pair for pair in [(0x80 | a, 0x80 | b), *rest])
+            for (a, b), *rest in _digit_ranges(low, high - 1, self.width)
+        )
+        return re.compile(re.escape(needle) + b"(?=" + b"|".join(branches) + b")")
+
     def positions(self, data: bytes, needle: bytes) -> list[int]:
         """Token positions of `needle` in `data`, left to right, not
         overlapping (the way `bytes.count` counts)."""
@@ -84,9 +97,32 @@ class Codec:
         return found
 
 
+def _digit_ranges(low: int, high: int, width: int) -> list[list[tuple[int, int]]]:
+    """The ids low..high (inclusive) as runs of base-128 digit ranges, most
+    significant first, `width` digits each: 130..300 is [1][2-127],
+    [2][0-44] (the usual way to write a number range as a pattern)."""
+    if width == 1:
+        return [[(low, high)]]
+    size = 128 ** (width - 1)
+    (low_head, low_rest), (high_head, high_rest) = divmod(low, size), divmod(high, size)
+    if low_head == high_head:
+        return [[(low_head, low_head), *rest] for rest in _digit_ranges(low_rest, high_rest, width - 1)]
+    runs: list[list[tuple[int, int]]] = []
+    if low_rest:
+        runs += [[(low_head, low_head), *rest] for rest in _digit_ranges(low_rest, size - 1, width - 1)]
+        low_head += 1
+    last: list[list[tuple[int, int]]] = []
+    if high_rest != size - 1:
+        last = [[(high_head, high_head), *rest] for rest in _digit_ranges(0, high_rest, width - 1)]
+        high_head -= 1
+    if low_head <= high_head:
+        runs.append([(low_head, high_head), *[(0, 127)] * (width - 1)])
+    return runs + last
+
+
 class Csr:
     """Many sorted lists of document ids in one flat array: row `i` is
-    flat[offsets[i]:offsets[i + 1]]. A Python list per word or per word pair
+    flat[offsets[i]:offsets[i + 1]]. A Python list per word
     would take more memory than the ids themselves."""
 
     __slots__ = ("flat", "offsets")
@@ -96,22 +132,11 @@ class Csr:
         self.offsets = offsets
 
     @classmethod
-    def grouped(cls, keys: Iterable[Iterable[int]], size: int, docs: int) -> Csr:
-        """Row k lists (ascending) every document d with k in keys[d]. Only
-        rows in use get a list, and the appends run as C-level maps: the
-        pair table has a row per hash bucket, most of them empty."""
-        rows: defaultdict[int, list[int]] = defaultdict(list)
-        for doc, row in enumerate(keys):
-            deque(map(list.append, map(rows.__getitem__, row), repeat(doc)), maxlen=0)
-        lists = list(map(rows.get, range(size), repeat(())))
-        offsets = array("I", accumulate(map(len, lists), initial=0))
-        return cls(array(id_type(docs), chain.from_iterable(lists)), offsets)
-
-    @classmethod
     def weighted(cls, sequences: Sequence[Sequence[int]], size: int, docs: int) -> tuple[Csr, array[int]]:
-        """Like `grouped`, plus a parallel array of each entry's weight (the
-        number of times word k occurs in document d, capped at 255: beyond
-        that a paragraph's rank cannot change)."""
+        """Row k lists (ascending) every document d whose sequence holds k,
+        and a parallel array holds each entry's weight (the number of times
+        word k occurs in document d, capped at 255: beyond that a
+        paragraph's rank cannot change). The appends run as C-level maps."""
         rows: list[list[int]] = [[] for _ in range(size)]
         weights: list[list[int]] = [[] for _ in range(size)]
         for doc, sequence in enumerate(sequences):
@@ -130,23 +155,6 @@ class Csr:
         return self.flat[self.offsets[start] : self.offsets[stop]]
 
 
-def _pair_key(first: int, second: int, mask: int) -> int:
-    return (first * _GOLDEN ^ second) & mask
-
-
-def _pair_keys(sequence: Sequence[int], mask: int) -> set[int]:
-    """`_pair_key` of every adjacent pair of `sequence`, with C-level maps:
-    this runs once per indexed word."""
-    products = map(_GOLDEN.__mul__, sequence[:-1])
-    return set(map(mask.__and__, map(int.__xor__, products, sequence[1:])))
-
-
-def _pair_bits(tokens: int) -> int:
-    """Size of the pair hash table: about one bucket per four token pairs,
-    enough to keep collisions (which searching the bytes filters out) rare."""
-    return min(20, max(8, (tokens // 4).bit_length()))
-
-
 class TokenTables:
     """Every document's tokens (see the module docstring). Immutable; the
     methods are the questions search asks of them."""
@@ -159,13 +167,11 @@ class TokenTables:
         "frequencies",
         "ids",
         "longest",
-        "pair_mask",
-        "pairs",
         "postings",
         "token_at",
         "vocab",
     )
-    STORED = ("bags", "blob", "byte_at", "frequencies", "pair_mask", "token_at", "vocab")
+    STORED = ("bags", "blob", "byte_at", "frequencies", "token_at", "vocab")
 
     vocab: list[str]
     blob: bytes
@@ -174,8 +180,6 @@ class TokenTables:
     bags: array[int]
     postings: Csr
     frequencies: array[int]
-    pairs: Csr
-    pair_mask: int
     ids: dict[str, int]
     longest: int
     codec: Codec
@@ -200,15 +204,11 @@ class TokenTables:
         self.token_at = array("I", accumulate(map(len, sequences), initial=0))
         self.bags = array(id_type(len(vocab)), chain.from_iterable(map(sorted, sequences)))
         self.postings, self.frequencies = Csr.weighted(sequences, len(vocab), len(sequences))
-        bits = _pair_bits(sum(map(len, sequences)))
-        self.pair_mask = mask = (1 << bits) - 1
-        self.pairs = Csr.grouped(map(_pair_keys, sequences, repeat(mask)), 1 << bits, len(sequences))
         self._derive()
 
     def stored(self) -> dict[str, object]:
         state = {name: getattr(self, name) for name in self.STORED}
         state.update(postings=self.postings.flat, posting_at=self.postings.offsets)
-        state.update(pairs=self.pairs.flat, pair_at=self.pairs.offsets)
         return state
 
     @classmethod
@@ -216,8 +216,10 @@ class TokenTables:
         tables = cls.__new__(cls)
         for name in cls.STORED:
             setattr(tables, name, state[name])
+        # Searched in place with bytes.count and bytes.find, which a
+        # memoryview of the cache entry lacks.
+        tables.blob = bytes(tables.blob)
         tables.postings = Csr(state["postings"], state["posting_at"])  # type: ignore[arg-type]
-        tables.pairs = Csr(state["pairs"], state["pair_at"])  # type: ignore[arg-type]
         tables._derive()
         return tables
 
@@ -250,34 +252,46 @@ class TokenTables:
         start, stop = self.postings.offsets[low], self.postings.offsets[high]
         return self.postings.flat[start:stop], self.frequencies[start:stop]
 
-    def pair_row(self, first: int, second: int) -> Sequence[int]:
-        """Documents where some adjacent token pair hashes like (first, second)."""
-        key = _pair_key(first, second, self.pair_mask)
-        return self.pairs.rows(key, key + 1)
-
-    def pair_candidates(self, exact: Sequence[int]) -> set[int] | None:
-        """Documents whose pair rows hold every adjacent pair of `exact`
-        (a superset: hash collisions let extra ids in); None for one token."""
-        rows = sorted((self.pair_row(a, b) for a, b in pairwise(exact)), key=len)
-        if not rows:
-            return None
-        found = set(rows[0])
-        for row in rows[1:]:
-            found.intersection_update(row)
-        return found
-
-    # ------------------------------------------------------------ documents
+    def holding(self, tokens: Sequence[int], within: AbstractSet[int] | None = None) -> list[int]:
+        """Documents that may hold every one of `tokens` (a superset, for
+        the byte search that follows to settle), only those `within` if
+        given: `within` itself when it is the smaller, else the rarest
+        token's postings, narrowed by the next rarest. Rarer tokens than
+        that are left to the byte search, which costs less than making sets
+        of them."""
+        rows = sorted((self.posting_docs(token, token + 1) for token in set(tokens)), key=len)
+        if within is not None and len(within) <= len(rows[0]):
+            return list(within)
+        docs: Iterable[int] = rows[0] if within is None else filter(within.__contains__, rows[0])
+        if len(rows) > 1:
+            return list(set(docs).intersection(rows[1]))
+        return list(docs)
 
     def data(self, d: int) -> bytes:
         """Document `d`'s token codes, in order."""
         return bytes(self.blob[self.byte_at[d] : self.byte_at[d + 1]])
 
-    def datas(self, docs: Sequence[int]) -> Iterator[bytes]:
-        """`data` of each of `docs`, with C-level maps (ranking reads a
-        whole bucket of documents)."""
+    def _bounds(self, docs: Sequence[int]) -> tuple[Iterator[int], Iterator[int]]:
+        """Where each of `docs` starts and ends in `blob`."""
         at = self.byte_at.__getitem__
-        spans = map(slice, map(at, docs), map(at, map((1).__add__, docs)))
-        return map(bytes, map(self.blob.__getitem__, spans))
+        return map(at, docs), map(at, map((1).__add__, docs))
+
+    def counts(self, docs: Sequence[int], needle: bytes) -> Iterator[int]:
+        """How often `needle` occurs in each of `docs`, searched in place
+        with C-level maps (ranking and reading scan thousands of them)."""
+        return map(self.blob.count, repeat(needle), *self._bounds(docs))
+
+    def holds(self, docs: Sequence[int], needle: bytes) -> Iterator[bool]:
+        """Whether each of `docs` holds `needle`."""
+        return map((-1).__lt__, map(self.blob.find, repeat(needle), *self._bounds(docs)))
+
+    def matches(self, docs: Sequence[int], pattern: re.Pattern[bytes]) -> Iterator[list[bytes]]:
+        """`pattern`'s matches in each of `docs`."""
+        return map(pattern.findall, repeat(self.blob), *self._bounds(docs))
+
+    def finds(self, docs: Sequence[int], pattern: re.Pattern[bytes]) -> Iterator[re.Match[bytes] | None]:
+        """`pattern`'s first match in each of `docs`, if any."""
+        return map(pattern.search, repeat(self.blob), *self._bounds(docs))
 
     def range_count(self, d: int, low: int, high: int) -> int:
         """How many of document `d`'s tokens have an id in [low, high)."""

@@ -3,22 +3,20 @@
 A term is one or more consecutive query words squashed together ("sun
 woo" -> "sunwoo"); a reading (`Seg`) is one way to cut it into vocabulary
 tokens, the last possibly a prefix still being typed. Where a reading
-occurs comes from postings for one token, or from the pair table and an
-exact byte search for several. `Terms` resolves and caches them per index.
+occurs comes from postings for one token, or for several from a byte
+search in the documents holding all of them. `Terms` resolves and caches them per index.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import operator
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from itertools import accumulate, chain, compress, repeat
+from itertools import accumulate, compress
 from typing import Generic, TypeVar
 
-from soundtrack_tui.core.search.storage import TokenTables, repeated
+from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.tokens import CHAR_LEVEL
 
 __all__ = ["Reading", "Recent", "Seg", "Term", "Terms", "starts"]
@@ -26,7 +24,6 @@ __all__ = ["Reading", "Recent", "Seg", "Term", "Terms", "starts"]
 MAX_GROUP = 3  # consecutive query words that may be squashed into one name
 _MAX_TERM_CHARS = 160  # longest squashed term we try to segment
 _MAX_SEGMENTATIONS = 16  # ways of cutting one term into indexed words
-_MAX_TAIL_FANOUT = 4096  # prefix expansions worth a pair lookup each
 _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # Document ids the term cache may hold (sets and tallies), and the
 # adjacency cache too. Each costs ~60 bytes: at a thousand episodes one
@@ -198,7 +195,7 @@ class Terms:
         `within` (the query and the viewer)."""
         found = self.adjacency.get(key)
         if found is None:
-            found = term.docs.union(*(frozenset(self._run_docs(seg, False, within)) for seg in term.implied))
+            found = term.docs.union(*(frozenset(self._run_docs(seg, within)) for seg in term.implied))
             self.adjacency.put(key, found)
         return found
 
@@ -238,52 +235,28 @@ class Terms:
 
     def _read(self, seg: Seg) -> Reading:
         """Where `seg` occurs. One token: straight from postings. Several:
-        candidates from the pair table, then an exact byte search in each."""
+        a byte search in the documents that may hold them all, which
+        counts the occurrences in each as it goes."""
         if seg.tail is not None and not seg.exact:
             return Reading(seg, frozenset(self.tables.posting_docs(*seg.tail)))
         if seg.width == 1:
             return Reading(seg, frozenset(self.tables.posting_docs(seg.exact[0], seg.exact[0] + 1)))
-        counts = Counter(self._run_docs(seg, True))
-        return Reading(seg, frozenset(counts), counts)
-
-    def _run_docs(self, seg: Seg, each: bool, within: AbstractSet[int] | None = None) -> Iterator[int]:
-        """Documents holding the multi-token `seg` (only those `within`, if
-        given), once per occurrence when `each`. Candidates come from the
-        pair table; a prefix tail is either expanded into whole needles
-        (exact ids + one tail id, each searched where its last pair occurs)
-        or checked token by token in the candidates, whichever touches
-        fewer rows."""
         tables = self.tables
-        pool = tables.pair_candidates(seg.exact)
-        if pool is not None and not pool:
-            return iter(())
+        pool = tables.holding(seg.exact)
         if seg.tail is None:
-            return self._needle_docs(pool or (), seg.needle, each, within)
-        low, high = seg.tail
-        first = seg.exact[0]
-        docs = _only(tables.posting_docs(first, first + 1) if pool is None else pool, within)
-        if high - low > min(_MAX_TAIL_FANOUT, 2 * len(docs)):
-            found = [len(starts(tables, d, seg)) for d in docs]
-            return repeated(docs, found) if each else compress(docs, found)
-        last = seg.exact[-1]
-        needles = (
-            (tables.pair_row(last, token), seg.needle + tables.codec.code(token))
-            for token in range(low, high)
-        )
-        return chain.from_iterable(
-            self._needle_docs(row, needle, each, within) for row, needle in needles if row
-        )
+            counts = list(tables.counts(pool, seg.needle))
+        else:
+            counts = list(map(len, tables.matches(pool, tables.codec.followed(seg.needle, seg.tail))))
+        tally = dict(compress(zip(pool, counts, strict=True), counts))
+        return Reading(seg, frozenset(tally), tally)
 
-    def _needle_docs(
-        self, docs: Iterable[int], needle: bytes, each: bool, within: AbstractSet[int] | None = None
-    ) -> Iterator[int]:
-        """Those of `docs` (and `within`) holding `needle`, once per
-        occurrence when `each`."""
-        pool = _only(docs, within)
-        data = self.tables.datas(pool)
-        if each:
-            return repeated(pool, map(bytes.count, data, repeat(needle)))
-        return compress(pool, map(operator.contains, data, repeat(needle)))
+    def _run_docs(self, seg: Seg, within: AbstractSet[int]) -> Iterator[int]:
+        """Those documents `within` that hold the multi-token `seg`."""
+        tables = self.tables
+        pool = tables.holding(seg.exact, within)
+        if seg.tail is None:
+            return compress(pool, tables.holds(pool, seg.needle))
+        return compress(pool, tables.finds(pool, tables.codec.followed(seg.needle, seg.tail)))
 
 
 def starts(tables: TokenTables, d: int, seg: Seg) -> list[int]:
@@ -328,8 +301,3 @@ def _walk(text: str, i: int, pieces: tuple[int, ...], lattice: _Lattice, found: 
         found.append((pieces, tail))
     for j in sorted(steps[i], key=lambda j: j not in bounds):
         _walk(text, j, (*pieces, ids[text[i:j]]), lattice, found)
-
-
-def _only(docs: Iterable[int], within: AbstractSet[int] | None) -> list[int]:
-    """`docs` as a list, keeping only those `within` when it is given."""
-    return list(docs if within is None else filter(within.__contains__, docs))

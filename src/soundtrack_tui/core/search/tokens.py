@@ -101,8 +101,10 @@ def _token_pattern(marks: str) -> re.Pattern[str]:
     """A lone character-level letter, or a word of the other letters and
     digits that may hold these marks after its first character."""
     other = f"[^\\W_{_CHAR_LEVEL_RANGES}]"
-    inside = f"(?:{other}|[{re.escape(marks)}])*" if marks else f"{other}*"
-    return re.compile(f"[{_CHAR_LEVEL_RANGES}]|{other}{inside}")
+    # Runs of letters between the marks, rather than one letter or mark
+    # at a time: the same words, found in well under the time.
+    inside = f"(?:[{re.escape(marks)}]+{other}*)*" if marks else ""
+    return re.compile(f"[{_CHAR_LEVEL_RANGES}]|{other}+{inside}")
 
 
 def _split_char_level(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
