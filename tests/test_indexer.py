@@ -211,7 +211,7 @@ def test_the_child_exits_when_its_parent_is_gone(pack: Path, tmp_path: Path) -> 
     slow.write_text(
         "import sys, time\n"
         "from soundtrack_tui.core import indexer\n"
-        "indexer.exit_with_parent(sys.stdin.buffer)\n"
+        "indexer.exit_with_parent(sys.stdin.fileno())\n"
         "print('watching', flush=True)\n"
         "time.sleep(60)\n",
         encoding="utf-8",
@@ -248,7 +248,7 @@ def test_hangup_and_terminate_are_left_to_the_browser(tmp_path: Path) -> None:
         "import sys, time\n"
         "from soundtrack_tui.core import indexer\n"
         "indexer.leave_signals_to_parent()\n"
-        "indexer.exit_with_parent(sys.stdin.buffer)\n"
+        "indexer.exit_with_parent(sys.stdin.fileno())\n"
         "print('watching', flush=True)\n"
         "time.sleep(60)\n",
         encoding="utf-8",
@@ -332,3 +332,26 @@ def test_a_buffer_reference_outside_the_blob_is_a_miss(
     reads = Reads(monkeypatch)
     result = cache.load_pack_cached(pack)
     assert reads.count == 1 and result.pack == p
+
+
+def test_the_child_exits_cleanly_once_both_entries_are_stored(
+    pack: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Its exit code is how the browser knows the stored index can be
+    used: a child that aborts as it shuts down (its watch on the parent's
+    pipe holding the stdin reader's lock) has its work built again here."""
+    codes: list[int] = []
+    end = indexer._end
+
+    def recorded(process: subprocess.Popen[str], *, kill: bool) -> int:
+        codes.append(end(process, kill=kill))
+        return codes[-1]
+
+    monkeypatch.setattr(indexer, "_end", recorded)
+    builds = Builds(monkeypatch)
+    with PackIndexer(pack) as child:
+        result = child.load_pack()
+        assert result.pack is not None
+        child.load_index(result.pack)
+    assert codes == [0] and builds.count == 0

@@ -252,16 +252,20 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     return 0
 
 
-def exit_with_parent(pipe: IO[bytes]) -> None:
-    """End this process as soon as `pipe` (its stdin, whose other end only
-    the browser holds and never writes) reaches end of file: the browser
-    has closed it or is gone, and nobody wants the work any more. Watched
-    by a daemon thread, which is why the exit is `os._exit` (documented
-    for leaving from a thread without running the main thread's cleanup):
-    a half-written entry is a temp file the next writer removes."""
+def exit_with_parent(fd: int) -> None:
+    """End this process as soon as file descriptor `fd` (its stdin, whose
+    other end only the browser holds and never writes) reaches end of file:
+    the browser has closed it or is gone, and nobody wants the work any
+    more. Watched by a daemon thread, which is why the exit is `os._exit`
+    (documented for leaving from a thread without running the main
+    thread's cleanup): a half-written entry is a temp file the next writer
+    removes. The thread reads the descriptor with `os.read`, not through
+    `sys.stdin`: blocked inside a buffered reader, it would hold the
+    reader's lock when the finished child shuts down, and the interpreter
+    aborts on that lock (exit -6), which tells the browser the work failed."""
 
     def watch() -> None:
-        while pipe.read(4096):
+        while os.read(fd, 4096):
             pass
         os._exit(1)
 
@@ -281,5 +285,5 @@ def leave_signals_to_parent() -> None:
 
 if __name__ == "__main__":
     leave_signals_to_parent()
-    exit_with_parent(sys.stdin.buffer)
+    exit_with_parent(sys.stdin.fileno())
     sys.exit(main())
