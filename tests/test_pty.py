@@ -218,6 +218,14 @@ class Terminal:
         self._closed.wait(timeout)
         return code
 
+    def hang_up(self) -> None:
+        """Close the terminal under the child, as a closed window, a killed
+        tmux or a dropped SSH connection does: its writes fail from now on,
+        and the kernel sends its session SIGHUP."""
+        if self.master >= 0:
+            os.close(self.master)
+            self.master = -1
+
     def close(self) -> None:
         if self.process.poll() is None:
             with_group = True
@@ -230,7 +238,7 @@ class Terminal:
             self.process.wait(timeout=TIMEOUT)
         self._closed.wait(TIMEOUT)
         self._reader.join(TIMEOUT)
-        os.close(self.master)
+        self.hang_up()
 
 
 def soundtrack(tmp_path: Path, *args: str, term: str | None = "xterm-256color") -> Terminal:

@@ -125,6 +125,17 @@ def test_a_terminating_signal_restores_the_terminal_and_keeps_the_place(
     assert saved_progress(tmp_path)["last_episode"] == 2
 
 
+@pytest.mark.parametrize("burst", [0, 400], ids=["idle", "mid-draw"])
+def test_the_terminal_going_away_ends_the_app(browser: Terminal, burst: int) -> None:
+    """A terminal closed under the app (a window closed, tmux killed, SSH
+    dropped), idle or while a burst of keys is still being drawn: its
+    writes fail and SIGHUP comes. The app ends with 128+SIGHUP; it must not
+    wait for ever on output nobody will read."""
+    browser.send(b"jk" * (burst // 2))
+    browser.hang_up()
+    assert browser.wait_exit() == 128 + signal.SIGHUP
+
+
 # -- sizes the terminal does not have ------------------------------------------------
 
 

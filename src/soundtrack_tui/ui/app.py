@@ -7,10 +7,8 @@ keys.toml can remap it). `run` is the entry point `soundtrack` calls.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import io
-import signal
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -36,6 +34,7 @@ from soundtrack_tui.ui.messages import StoryRequested, TracksRequested
 from soundtrack_tui.ui.notices import show_store_notices
 from soundtrack_tui.ui.safe_lines import SanitizedLines
 from soundtrack_tui.ui.screens.main import MainScreen
+from soundtrack_tui.ui.termination import end_on_signals
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
 from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
@@ -52,7 +51,6 @@ MAX_PROBLEMS_SHOWN = 5
 # Episode files: an uncached pack this big loads behind a progress bar, read
 # by the child process that then indexes it (`core.indexer`).
 LARGE_PACK = CHILD_MIN_EPISODES
-TERMINATING_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 SANITIZED_LINES = SanitizedLines()
 
 
@@ -144,17 +142,9 @@ class SoundtrackApp(App[int]):
         return [*super().get_line_filters(), SANITIZED_LINES]
 
     def on_load(self) -> None:
-        """SIGTERM (a shutdown, `kill`) and SIGHUP (the terminal closed) end
-        the app the way q does, through `exit`: Textual's driver then gives
-        the terminal back (alternate screen and mouse off, the tty cooked),
-        the main screen saves the selection and the indexing child is
-        closed. Left to their default, they kill the process mid-draw and
-        leave the terminal raw. The exit code says which signal, as a
-        shell's does (128 + its number)."""
-        with contextlib.suppress(NotImplementedError, RuntimeError):  # no signals on this platform
-            loop = asyncio.get_running_loop()
-            for number in TERMINATING_SIGNALS:
-                loop.add_signal_handler(number, self.exit, None, 128 + number)
+        """SIGTERM and SIGHUP end the app the way q does, with 128 + the
+        signal's number as its exit code (see `termination`)."""
+        end_on_signals(lambda code: self.exit(None, code))
 
     def on_mount(self) -> None:
         if self.pack is None and self.load_from is not None:
