@@ -71,7 +71,11 @@ class SearchingScreen(PanedScreen):
     # panes bound to them repaint themselves.
     viewer: var[Viewer] = var(Viewer, init=False)
     selected: var[int] = var(1, init=False)
-    results: var[SearchResults | None] = var(None, init=False)
+    # Never compared: results are a new object per answer, and comparing two
+    # compares their hits, each of which then works out its snippet, on
+    # this thread, for every hit while they are equal (two hundred of them
+    # when a keystroke does not change what is found).
+    results: var[SearchResults | None] = var(None, init=False, always_update=True)
     only: var[frozenset[int] | None] = var(None, init=False)
     recap_marks: var[RecapMarks | None] = var(None, init=False)
     character_mark: var[TextMark | None] = var(None, init=False)

@@ -198,7 +198,8 @@ class SearchPanel(Vertical):
         Binding("escape", "close", "Close", id="close-search", tooltip="Close the search"),
     ]
 
-    results: reactive[SearchResults | None] = reactive(None, init=False)
+    # Not compared (see the screen's `results`); the watcher skips the same answer.
+    results: reactive[SearchResults | None] = reactive(None, init=False, always_update=True)
 
     class QueryChanged(Message):
         """The text in the search box changed."""
@@ -283,11 +284,11 @@ class SearchPanel(Vertical):
         self._children_ready = True
         self._show(self.results)
 
-    def watch_results(self, results: SearchResults | None) -> None:
+    def watch_results(self, old: SearchResults | None, results: SearchResults | None) -> None:
         """Drawn from mount on: data binding may set `results` before this
         panel's children are composed (seen when the screen is pushed over
-        the loading screen)."""
-        if self._children_ready:
+        the loading screen). The same answer set again is not drawn again."""
+        if self._children_ready and results is not old:
             self._show(results)
 
     def show_indexing(self) -> None:
