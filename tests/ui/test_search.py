@@ -514,3 +514,30 @@ async def test_keys_typed_right_after_up_from_the_results_reach_the_box(make_app
         screen = main_screen(app)
         assert screen.query_one("#search-input", Input).value == "tarotks"
         assert screen.focused is screen.query_one("#search-input", Input)
+
+
+async def test_an_answer_that_draws_the_same_rows_keeps_them_and_draws_what_follows(
+    make_app: AppFactory,
+) -> None:
+    """A keystroke that finds what is already drawn (and more): the rows
+    drawn stay, the cursor with them, and the hits after them are drawn
+    from the new answer."""
+    recap = ["lorem ipsum mandolin dolor"]
+    pack = make_pack(5, overrides={n: make_episode(n, recap=recap) for n in range(1, 6)})
+    app = make_app(pack, level=Level.OFF)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, "mandolin")
+        screen = main_screen(app)
+        listing = screen.query_one(ResultsList)
+        index = SearchIndex.build(pack)
+        screen.results = index.search("mandolin", screen.viewer, limit=2)
+        await pilot.pause()
+        assert [hit.episode for hit in listing.hits] == [1, 2]
+        second = listing.entries.index(listing.hits[1])
+        listing.place_cursor(second)
+        screen.results = index.search("mandolin", screen.viewer, limit=5)
+        await pilot.pause()
+        assert [hit.episode for hit in listing.hits] == [1, 2, 3, 4, 5]
+        assert listing.cursor == second
+        assert summary_text(app).startswith("5 matches")

@@ -17,7 +17,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Input, Static
 
 from soundtrack_tui.ui.text import join, marked
@@ -198,8 +198,10 @@ class SearchPanel(Vertical):
         Binding("escape", "close", "Close", id="close-search", tooltip="Close the search"),
     ]
 
-    # Not compared (see the screen's `results`); the watcher skips the same answer.
-    results: reactive[SearchResults | None] = reactive(None, init=False, always_update=True)
+    # Not compared (see the screen's `results`): `_show` compares what it
+    # has drawn. A var: the panel itself need not repaint, the rows that
+    # change do.
+    results: var[SearchResults | None] = var(None, init=False, always_update=True)
 
     class QueryChanged(Message):
         """The text in the search box changed."""
@@ -232,6 +234,8 @@ class SearchPanel(Vertical):
         self._entries: list[int | Hit] = []
         """What `results` lists, in order: a group key starts a heading."""
         self._drawn = 0
+        self._listing_results = False
+        """Whether the list shows results (else a hint and no rows)."""
         self._children_ready = False
         self.border_title = "Search"
 
@@ -301,9 +305,27 @@ class SearchPanel(Vertical):
         self._show(None)
 
     def _show(self, results: SearchResults | None, hint: str = IDLE_HINT) -> None:
+        """Draw `results` (None: `hint`). Rows already drawn that the new
+        results draw the same (a keystroke that finds the same thing) stay
+        as they are, cursor and scroll included: only the rows not drawn
+        yet come from the new results. Comparing only those drawn keeps the
+        cost to a page of hits, whose snippets the worker has made."""
         summary = self.query_one("#search-summary", Static)
         listing = self.results_list
-        self._entries = []
+        entries: list[int | Hit] = []
+        for key, hits in grouped(results.hits if results is not None else ()):
+            entries.append(key)
+            entries.extend(hits)
+        drawn, before = self._drawn, self._entries
+        self._entries = entries
+        if results is not None and self._listing_results and entries[:drawn] == before[:drawn]:
+            if len(before) == drawn < len(entries):  # all was drawn: so is what follows
+                self._draw_more()
+            said = self._summary(results)
+            if said != summary.content:
+                summary.update(said)
+            return
+        self._listing_results = results is not None
         self._drawn = 0
         listing.entries = []
         listing.cursor = None
@@ -311,9 +333,6 @@ class SearchPanel(Vertical):
             listing.items_changed()
             summary.update(Content.styled(hint, "dim italic"))
             return
-        for key, hits in grouped(results.hits):
-            self._entries.append(key)
-            self._entries.extend(hits)
         self._draw_more(changed=True)
         listing.place_cursor(listing.first_enabled)
         summary.update(self._summary(results))
