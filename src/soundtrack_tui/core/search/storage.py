@@ -256,9 +256,9 @@ class TokenTables:
         """Documents that may hold every one of `tokens` (a superset, for
         the byte search that follows to settle), only those `within` if
         given: `within` itself when it is the smaller, else the rarest
-        token's postings, narrowed by the next rarest. Rarer tokens than
-        that are left to the byte search, which costs less than making sets
-        of them."""
+        token's postings, narrowed by the next rarest. The commoner tokens
+        are left to the byte search, which costs less than making sets of
+        their postings."""
         rows = sorted((self.posting_docs(token, token + 1) for token in set(tokens)), key=len)
         if within is not None and len(within) <= len(rows[0]):
             return list(within)
