@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from array import array
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from tests.packs import make_episode, make_pack
@@ -91,3 +92,21 @@ def test_a_prefix_after_a_word_counts_each_place_it_follows_that_word() -> None:
         (1, "the tarot the tarot the tarot"),
         (2, "the tarot"),
     ]
+
+
+def test_a_prefix_after_a_repeated_word_is_highlighted_where_it_matched() -> None:
+    """ "zozonb" reads as "zo zo nb…": the document is found where "zo zo"
+    is followed by "nbx", and the hit's spans are that place, not empty."""
+    recap = "zo zo zo nbx nby"
+    pack = make_pack(1, overrides={1: make_episode(1, recap=[recap])})
+    (hit,) = SearchIndex.build(pack).search("zozonb", ALL).hits
+    assert [recap[start:end] for start, end in hit.target.spans] == ["zo zo nbx"]
+
+
+def test_token_codes_that_are_not_a_buffer_are_refused_on_load() -> None:
+    """A forged entry's `blob` must be bytes-like: anything else fails the
+    load (the cache then builds the index again), never becomes zeros."""
+    state = TokenTables(["a", "b"], [array("I", [0, 1])]).stored()
+    assert TokenTables.restored(dict(state)).blob == state["blob"]
+    with pytest.raises(TypeError):
+        TokenTables.restored({**state, "blob": 64})

@@ -65,20 +65,12 @@ class Codec:
     def pack(self, tokens: Iterable[int]) -> bytes:
         return b"".join(self.code(token) for token in tokens)
 
-    def token(self, data: bytes, index: int) -> int:
-        """The id at token position `index` of `data`."""
-        at = index * self.width
-        value = data[at] & 0x7F
-        for byte in data[at + 1 : at + self.width]:
-            value = value << 7 | byte
-        return value
-
     def followed(self, needle: bytes, tail: tuple[int, int]) -> re.Pattern[bytes]:
         """A pattern matching `needle` where the next token's id lies in
-        [low, high) (`tail`), the match holding `needle` only: findall
-        finds the same occurrences as `positions` of `needle` filtered by
-        the next token. Ids follow byte order, so the range is a few byte
-        classes, which the regex engine checks at C speed."""
+        [low, high) (`tail`), the match holding `needle` only: findall and
+        finditer give the leftmost occurrences of `needle` so followed, not
+        overlapping one another. Ids follow byte order, so the range is a
+        few byte classes, which the regex engine checks at C speed."""
         low, high = tail
         branches = (
             b"".join(b"[\\x%02x-\\x%02x]" % pair for pair in [(0x80 | a, 0x80 | b), *rest])
@@ -218,7 +210,7 @@ class TokenTables:
             setattr(tables, name, state[name])
         # Searched in place with bytes.count and bytes.find, which a
         # memoryview of the cache entry lacks.
-        tables.blob = bytes(tables.blob)
+        tables.blob = bytes(memoryview(tables.blob))  # a buffer, or the entry is refused
         tables.postings = Csr(state["postings"], state["posting_at"])  # type: ignore[arg-type]
         tables._derive()
         return tables
@@ -260,6 +252,8 @@ class TokenTables:
         are left to the byte search, which costs less than making sets of
         their postings."""
         rows = sorted((self.posting_docs(token, token + 1) for token in set(tokens)), key=len)
+        if not rows:
+            return []
         if within is not None and len(within) <= len(rows[0]):
             return list(within)
         docs: Iterable[int] = rows[0] if within is None else filter(within.__contains__, rows[0])
@@ -293,13 +287,9 @@ class TokenTables:
         """`pattern`'s first match in each of `docs`, if any."""
         return map(pattern.search, repeat(self.blob), *self._bounds(docs))
 
-    def range_count(self, d: int, low: int, high: int) -> int:
-        """How many of document `d`'s tokens have an id in [low, high)."""
-        lo, hi = self.token_at[d], self.token_at[d + 1]
-        return bisect_left(self.bags, high, lo, hi) - bisect_left(self.bags, low, lo, hi)
-
     def range_counts(self, docs: Sequence[int], low: int, high: int) -> Iterator[int]:
-        """`range_count` of each of `docs`, with C-level maps."""
+        """How many of each of `docs`' tokens have an id in [low, high),
+        by bisection of its sorted ids, with C-level maps."""
         bags, at = repeat(self.bags), self.token_at
         los = list(map(at.__getitem__, docs))
         his = list(map(at.__getitem__, map((1).__add__, docs)))

@@ -260,23 +260,17 @@ class Terms:
 
 
 def starts(tables: TokenTables, d: int, seg: Seg) -> list[int]:
-    """Token positions where `seg` occurs in document `d`, in order. A
-    prefix tail after exact tokens is checked from whichever side is
-    rarer in the document ("the" + "ta…": the "ta…" words)."""
+    """Token positions where `seg` occurs in document `d`, in order, found
+    the way reading found the document (`bytes.find`, or the same
+    `Codec.followed` pattern for a prefix tail after exact tokens), so a
+    hit always has the spans of what matched it."""
     data, codec = tables.data(d), tables.codec
     if seg.tail is None:
         return codec.positions(data, seg.needle)
-    low, high = seg.tail
     if not seg.exact:
         return _tail_positions(tables, d, data, seg.tail)
-    after, needle, width = len(seg.exact), seg.needle, codec.width
-    if tables.range_count(d, low, high) <= data.count(needle):
-        tails = _tail_positions(tables, d, data, seg.tail)
-        return [i - after for i in tails if i >= after and data[(i - after) * width : i * width] == needle]
-    last = len(data) // width - after
-    return [
-        i for i in codec.positions(data, needle) if i < last and low <= codec.token(data, i + after) < high
-    ]
+    pattern = codec.followed(seg.needle, seg.tail)
+    return [match.start() // codec.width for match in pattern.finditer(data)]
 
 
 def _tail_positions(tables: TokenTables, d: int, data: bytes, tail: tuple[int, int]) -> list[int]:
