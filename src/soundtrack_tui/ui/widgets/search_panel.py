@@ -288,11 +288,11 @@ class SearchPanel(Vertical):
         self._children_ready = True
         self._show(self.results)
 
-    def watch_results(self, old: SearchResults | None, results: SearchResults | None) -> None:
+    def watch_results(self, results: SearchResults | None) -> None:
         """Drawn from mount on: data binding may set `results` before this
         panel's children are composed (seen when the screen is pushed over
-        the loading screen). The same answer set again is not drawn again."""
-        if self._children_ready and results is not old:
+        the loading screen). `_show` keeps the rows an answer draws the same."""
+        if self._children_ready:
             self._show(results)
 
     def show_indexing(self) -> None:
