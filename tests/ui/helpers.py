@@ -10,7 +10,7 @@ from textual.widgets import OptionList, Static
 from soundtrack_tui.core.search import Hit
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.cursor_list import CursorList
-from soundtrack_tui.ui.widgets.search_panel import ResultsList
+from soundtrack_tui.ui.widgets.results_list import ResultsList
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 

@@ -19,7 +19,7 @@ from soundtrack_tui.ui.app import LARGE_PACK, SoundtrackApp
 from soundtrack_tui.ui.screens.loading import LoadingScreen
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
-from soundtrack_tui.ui.widgets.search_panel import ResultsList
+from soundtrack_tui.ui.widgets.results_list import ResultsList
 
 GENERATOR = Path(__file__).resolve().parents[2] / "benchmarks" / "generate.py"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from packs import make_episode, make_pack, make_review, make_track
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.screens.soundtrack import SoundtrackScreen
-from soundtrack_tui.ui.widgets.search_panel import ResultsList
+from soundtrack_tui.ui.widgets.results_list import ResultsList
 
 from .conftest import AppFactory
 from .helpers import main_screen, pane_text, text_of

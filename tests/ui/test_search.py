@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 from textual.app import App
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from packs import make_episode, make_pack
@@ -15,7 +16,8 @@ from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import Hit, SearchIndex
 from soundtrack_tui.core.search.session import SearchSession
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
-from soundtrack_tui.ui.widgets.search_panel import PAGE, ResultsList
+from soundtrack_tui.ui.widgets.results_list import ResultsList
+from soundtrack_tui.ui.widgets.search_panel import PAGE, SCREENS
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 from .conftest import AppFactory
@@ -318,32 +320,59 @@ async def test_keys_typed_right_after_down_reach_the_results(make_app: AppFactor
         assert listing.entries[listing.cursor or 0] is listing.hits[2]
 
 
-async def test_many_results_are_drawn_a_page_at_a_time(make_app: AppFactory) -> None:
-    """A word in every episode: the list draws PAGE hits at once and the
-    next page as the cursor or the scroll nears the end; the summary counts
-    every match, not just those drawn."""
-    episodes = 3 * PAGE
+def word_in_every_episode(episodes: int) -> Pack:
     recap = ["lorem ipsum mandolin dolor", "sit amet"]
-    pack = make_pack(episodes, overrides={n: make_episode(n, recap=recap) for n in range(1, episodes + 1)})
-    app = make_app(pack, level=Level.OFF)
-    async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press("slash")
-        await type_query(pilot, app, "mandolin")
-        listing = main_screen(app).query_one(ResultsList)
-        assert len(listing.hits) == PAGE
+    return make_pack(episodes, overrides={n: make_episode(n, recap=recap) for n in range(1, episodes + 1)})
+
+
+async def search_the_word(pilot: Pilot[object], app: App[object]) -> ResultsList:
+    """Search for the word of `word_in_every_episode`; the results list."""
+    await pilot.press("slash")
+    await type_query(pilot, app, "mandolin")
+    return main_screen(app).query_one(ResultsList)
+
+
+async def test_many_results_are_drawn_a_screen_ahead(make_app: AppFactory) -> None:
+    """A word in every episode: a keystroke draws the results that fill
+    the list and the screen after it, not all of them; more are drawn as
+    the cursor or the scroll nears the end, or as the list grows taller;
+    the summary counts every match, not just those drawn."""
+    episodes = 3 * PAGE
+    app = make_app(word_in_every_episode(episodes), level=Level.OFF)
+    async with app.run_test(size=(100, 30)) as pilot:
+        listing = await search_the_word(pilot, app)
+        view = listing.scrollable_content_region.height
+        drawn = len(listing.hits)
+        assert 0 < drawn < episodes
+        assert SCREENS * view <= listing.virtual_size.height < SCREENS * view + 5  # 3 rows a hit
         assert summary_text(app).startswith(f"{episodes} matches")
         await pilot.press("down")  # from the box into the results
-        for _ in range(PAGE):
+        for _ in range(drawn):
             await pilot.press("down")
         await pilot.pause()
-        assert len(listing.hits) == 2 * PAGE
-        listing.scroll_end(animate=False, immediate=True)
-        await pilot.pause()
+        assert len(listing.hits) > drawn
+        for _ in range(episodes):  # each scroll to the end draws a screen more
+            if len(listing.hits) == episodes:
+                break
+            listing.scroll_end(animate=False, immediate=True)
+            await pilot.pause()
         assert len(listing.hits) == episodes
         # Every episode's heading once, in story order (equal ranks).
         rows = options_text(listing)
         headings = [rows[i] for i in range(listing.item_count) if not listing.item_enabled(i)]
         assert headings == [f"{n}. Title {n}" for n in range(1, episodes + 1)]
+
+
+async def test_a_taller_list_draws_the_results_that_now_fit(make_app: AppFactory) -> None:
+    app = make_app(word_in_every_episode(3 * PAGE), level=Level.OFF)
+    async with app.run_test(size=(100, 24)) as pilot:
+        listing = await search_the_word(pilot, app)
+        before = listing.virtual_size.height
+        await pilot.resize_terminal(100, 60)
+        await pilot.pause()
+        await pilot.pause()
+        view = listing.scrollable_content_region.height
+        assert listing.virtual_size.height >= SCREENS * view > before
 
 
 class SlowBuild:

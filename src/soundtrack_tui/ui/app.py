@@ -36,8 +36,9 @@ from soundtrack_tui.ui.safe_lines import SanitizedLines
 from soundtrack_tui.ui.screens.main import MainScreen
 from soundtrack_tui.ui.termination import end_on_signals
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
+from soundtrack_tui.ui.widgets.results_list import ResultsList
 from soundtrack_tui.ui.widgets.scrolling import ReadingScroll
-from soundtrack_tui.ui.widgets.search_panel import ResultsList, SearchBox, SearchPanel
+from soundtrack_tui.ui.widgets.search_panel import SearchBox, SearchPanel
 from soundtrack_tui.ui.widgets.text_pane import TextPane
 
 if TYPE_CHECKING:

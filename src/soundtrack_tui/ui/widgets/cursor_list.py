@@ -87,17 +87,36 @@ class CursorList(ScrollView, can_focus=True):
         self._lay_out()
         self.refresh()
 
+    def forget_items(self) -> None:
+        """The items are being replaced: drop their measured lines, without
+        laying out or drawing (`items_added` does both once the new items
+        are in, which spares a layout when they take as many lines as the
+        old ones did)."""
+        self._wrapped.clear()
+        self._starts = []
+
+    def item_height(self, index: int) -> int:
+        """Lines item `index` takes at the list's current width (its wrap is
+        kept for drawing). Before the list has a width, 1."""
+        width = self.scrollable_content_region.width
+        if self.ONE_LINE or width <= 0:
+            return 1
+        return len(self._lines_of(index, max(width - 2 * PADDING, 1)))
+
     def _text_width(self) -> int:
         return max(self.scrollable_content_region.width - 2 * PADDING, 1)
 
-    def _lines_of(self, index: int) -> list[Content]:
+    def _lines_of(self, index: int, width: int | None = None) -> list[Content]:
+        """`width`: the text width when the caller has it (a layout measures
+        every item, and working the width out costs more than a short wrap)."""
         lines = self._wrapped.get(index)
         if lines is None:
             content = self.item_content(index)
+            width = self._text_width() if width is None else width
             if self.ONE_LINE:
-                lines = [content.truncate(self._text_width(), ellipsis=True)]
+                lines = [content.truncate(width, ellipsis=True)]
             else:
-                lines = content.wrap(self._text_width()) or [Content("")]
+                lines = content.wrap(width) or [Content("")]
             self._wrapped[index] = lines
         return lines
 
@@ -112,9 +131,10 @@ class CursorList(ScrollView, can_focus=True):
             self._wrapped.clear()
         self._laid_out_at = width
         starts, line = [], 0
+        text_width = self._text_width()
         for index in range(self.item_count):
             starts.append(line)
-            line += len(self._lines_of(index))
+            line += len(self._lines_of(index, text_width))
         self._starts = starts
         self.virtual_size = Size(width, max(line, 1))
 

@@ -18,7 +18,7 @@ from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content, Span
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import EpisodeRow, Viewer, episode_row
@@ -126,8 +126,10 @@ class EpisodeList(CursorList):
 
     viewer: reactive[Viewer] = reactive(Viewer, init=False)
     selected: reactive[int] = reactive(1, init=False)
-    only: reactive[frozenset[int] | None] = reactive(None, init=False)
-    """While searching: the episodes with matches; None lists every episode."""
+    only: var[frozenset[int] | None] = var(None, init=False)
+    """While searching: the episodes with matches; None lists every episode.
+    A var: `rebuild` redraws the list when its rows change, and only then
+    (the set changes on most keystrokes, the rows on screen far less)."""
 
     def __init__(
         self,
@@ -185,12 +187,24 @@ class EpisodeList(CursorList):
         if self._built is None or self._built[0] != self.viewer:
             self._prompts.clear()
         header = self._row_at_cursor() if self.on_season_header else None
+        before = self._built
         self._built = (self.viewer, self.only, self.folded)
         numbers: Iterable[int] = self.pack.numbers if self.only is None else sorted(self.only)
         if self.seasons:
-            self._rows = grouped_rows(self.pack, numbers, self.folded if self.only is None else frozenset())
+            rows = grouped_rows(self.pack, numbers, self.folded if self.only is None else frozenset())
         else:
-            self._rows = list(numbers)
+            rows = list(numbers)
+        # A search keystroke that lists the same episodes leaves the rows as
+        # drawn (a season's header is drawn differently while searching).
+        if (
+            before is not None
+            and before[0] == self.viewer
+            and rows == self._rows
+            and (not self.seasons or (before[1] is None) == (self.only is None))
+        ):
+            self.place_cursor(self._resting_row(header))
+            return
+        self._rows = rows
         self._index = None
         self.cursor = None
         self.items_changed()

@@ -20,35 +20,23 @@ from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Input, Static
 
-from soundtrack_tui.ui.text import join, marked
-from soundtrack_tui.ui.widgets.cursor_list import CursorList
+from soundtrack_tui.ui.text import join
 from soundtrack_tui.ui.widgets.key_label import KeyLabel, default_key_label
+from soundtrack_tui.ui.widgets.results_list import ResultsList
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import Hit, SearchResults
 
-FIELD_NAMES = {
-    "title": "title",
-    "logline": "logline",
-    "recap": "recap",
-    "review": "review",
-    "name": "name",
-    "alias": "also known as",
-    "intro": "intro",
-    "note": "note",
-    "series review": "review",
-    "track": "song",
-}
-
-
-SHORT_FIELDS = frozenset({"title", "name", "alias"})
 CHARACTERS = -1
 SERIES = -2
 TRACKS = -3
 PAGE = 40
-"""Results drawn per keystroke: more than a screenful, far fewer than a
-search returns. The next page is drawn as the cursor nears the end."""
-NEAR_END = 5
+"""Most results drawn at once, far fewer than a search returns."""
+SCREENS = 2
+"""A draw stops once its rows fill this many heights of the list: a
+keystroke wraps and draws a screenful and the next, not a whole page of
+prose (at a thousand episodes, most of the time between a key and its
+results). The next rows are drawn as the cursor or the view nears the end."""
 IDLE_HINT = "Type to search everything you are allowed to see."
 INDEXING_HINT = "Indexing the pack… results follow as soon as it is ready."
 
@@ -62,11 +50,6 @@ def group_key(hit: Hit) -> int:
     return SERIES if hit.field == "series review" else CHARACTERS
 
 
-def first_page(hits: Iterable[Hit]) -> list[Hit]:
-    """The hits the panel draws first, in its order."""
-    return [hit for _, group in grouped(hits) for hit in group][:PAGE]
-
-
 def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     """Hits grouped by episode; groups in order of their best hit (hits
     arrive ranked), hits in rank order inside a group."""
@@ -74,92 +57,6 @@ def grouped(hits: Iterable[Hit]) -> list[tuple[int, list[Hit]]]:
     for hit in hits:
         groups.setdefault(group_key(hit), []).append(hit)
     return list(groups.items())
-
-
-class ResultsList(CursorList):
-    """Search results; group headings are rows the cursor skips. Posts
-    `NearEnd` when the cursor or the view comes within a screen of the last
-    result drawn, and `Chosen` for Enter or a click on a result."""
-
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False, id="results-down", tooltip="Next result"),
-        # A priority binding runs as the app reads the key, before the keys
-        # typed after it are handed to the focused widget: Up from the first
-        # result moves the focus back to the box in time for them.
-        Binding(
-            "k,up", "cursor_up", "Up", show=False, id="results-up", tooltip="Previous result", priority=True
-        ),
-        Binding("home", "first", "First", show=False, id="results-first", tooltip="First result"),
-        Binding("end", "last", "Last", show=False, id="results-last", tooltip="Last result drawn"),
-        Binding(
-            "pagedown", "page_down", "Page down", show=False, id="results-page-down", tooltip="A page down"
-        ),
-        Binding("pageup", "page_up", "Page up", show=False, id="results-page-up", tooltip="A page up"),
-        Binding("enter", "select", "Go to match", id="results-open", tooltip="Jump to this match"),
-    ]
-
-    class NearEnd(Message):
-        """Time to draw the next page of results."""
-
-    class Chosen(Message):
-        """Enter or a click on a result."""
-
-        def __init__(self, hit: Hit) -> None:
-            super().__init__()
-            self.hit = hit
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.entries: list[Hit | Content] = []
-        """Results and the headings before their groups (a `Content`)."""
-
-    @property
-    def item_count(self) -> int:
-        return len(self.entries)
-
-    def item_content(self, index: int) -> Content:
-        entry = self.entries[index]
-        return entry if isinstance(entry, Content) else hit_prompt(entry)
-
-    def item_enabled(self, index: int) -> bool:
-        return not isinstance(self.entries[index], Content)
-
-    @property
-    def hits(self) -> list[Hit]:
-        return [entry for entry in self.entries if not isinstance(entry, Content)]
-
-    def cursor_moved(self, index: int) -> None:
-        if index >= self.item_count - NEAR_END:
-            self.post_message(self.NearEnd())
-
-    def item_chosen(self, index: int) -> None:
-        entry = self.entries[index]
-        if not isinstance(entry, Content):
-            self.post_message(self.Chosen(entry))
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        if new_value > old_value and new_value >= self.max_scroll_y - self.scrollable_content_region.height:
-            self.post_message(self.NearEnd())
-
-    def action_cursor_up(self) -> None:
-        """Up from the first result goes back to the input."""
-        if self.cursor is None or self.cursor == self.first_enabled:
-            self.screen.set_focus(self.screen.query_one("#search-input"))
-            return
-        super().action_cursor_up()
-
-
-def hit_prompt(hit: Hit) -> Content:
-    """A short match (a name, a title) on one line; prose as a tag line
-    ("note · Han Sun-woo") over its snippet."""
-    tag = Content.styled(FIELD_NAMES.get(hit.field, hit.field), "dim")
-    snippet = marked(hit.snippet, hit.spans)
-    if hit.field in SHORT_FIELDS:
-        return Content.assemble(tag, "  ", snippet)
-    if not hit.label.startswith("Episode "):
-        tag = join([tag, Content.styled(hit.label, "dim italic")], " · ")
-    return Content.assemble(tag, "\n", snippet)
 
 
 class SearchBox(Input):
@@ -323,7 +220,7 @@ class SearchPanel(Vertical):
                 self._draw_more()
             said = self._summary(results)
             if said != summary.content:
-                summary.update(said)
+                self._say(summary, said)
             return
         self._listing_results = results is not None
         self._drawn = 0
@@ -331,40 +228,57 @@ class SearchPanel(Vertical):
         listing.cursor = None
         if results is None:
             listing.items_changed()
-            summary.update(Content.styled(hint, "dim italic"))
+            self._say(summary, Content.styled(hint, "dim italic"))
             return
+        listing.forget_items()
         self._draw_more(changed=True)
         listing.place_cursor(listing.first_enabled)
-        summary.update(self._summary(results))
+        self._say(summary, self._summary(results))
+
+    @staticmethod
+    def _say(summary: Static, said: Content) -> None:
+        """Show `said` in the summary line; the screen is laid out again
+        only when it takes another number of lines than what it replaces
+        (a layout redraws more than the line)."""
+        region = summary.content_region
+        same_height = region.width > 0 and len(said.wrap(region.width)) == region.height
+        summary.update(said, layout=not same_height)
 
     def _draw_more(self, *, changed: bool = False) -> None:
-        """Append the next PAGE hits (and their headings) to the list;
-        `changed`: the list was emptied for new results."""
-        drawn: list[Hit | Content] = []
-        hits = 0
+        """Append the next hits (and their headings) to the list, until its
+        rows reach SCREENS heights of it past the top of the view, or PAGE
+        hits are added (all of them before the list has a size);
+        `changed`: the list was emptied for new results, shown from the top."""
+        listing = self.results_list
+        view = listing.scrollable_content_region.height
+        if changed:
+            lines, enough = 0, SCREENS * view
+        else:
+            lines, enough = listing.virtual_size.height, round(listing.scroll_offset.y) + SCREENS * view
+        drawn = hits = 0
         entries = self._entries
-        while self._drawn < len(entries) and hits < PAGE:
+        while self._drawn < len(entries) and hits < PAGE and (lines < enough or view <= 0):
             entry = entries[self._drawn]
             self._drawn += 1
-            if not isinstance(entry, int):
-                drawn.append(entry)
-                hits += 1
-                continue
-            if entry == CHARACTERS:
-                title = "Characters"
-            elif entry == SERIES:
-                title = "Whole-series reviews"
-            elif entry == TRACKS:
-                title = "Soundtrack"
+            if isinstance(entry, int):
+                listing.entries.append(Content.styled(self._heading(entry), "bold $accent"))
             else:
-                title = self.heading(entry)
-            drawn.append(Content.styled(title, "bold $accent"))
-        listing = self.results_list
-        listing.entries.extend(drawn)
-        if changed:
-            listing.items_changed()
-        elif drawn:
+                listing.entries.append(entry)
+                hits += 1
+            drawn += 1
+            if view > 0:
+                lines += listing.item_height(len(listing.entries) - 1)
+        if changed or drawn:
             listing.items_added()
+
+    def _heading(self, key: int) -> str:
+        if key == CHARACTERS:
+            return "Characters"
+        if key == SERIES:
+            return "Whole-series reviews"
+        if key == TRACKS:
+            return "Soundtrack"
+        return self.heading(key)
 
     def _summary(self, results: SearchResults) -> Content:
         count = results.total
