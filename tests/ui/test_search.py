@@ -570,3 +570,23 @@ async def test_an_answer_that_draws_the_same_rows_keeps_them_and_draws_what_foll
         assert [hit.episode for hit in listing.hits] == [1, 2, 3, 4, 5]
         assert listing.cursor == second
         assert summary_text(app).startswith("5 matches")
+
+
+async def test_a_query_longer_than_the_box_keeps_the_cursor_in_view(make_app: AppFactory) -> None:
+    """The box scrolls with the cursor though typing lays nothing out."""
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash")
+        await type_query(pilot, app, " ".join(["tarot"] * 20))
+        box = main_screen(app).query_one("#search-input", Input)
+        region = box.region  # the cursor after the last character sits in the padding
+        assert box.scroll_offset.x > 0
+        assert region.contains_point(box.cursor_screen_offset)
+        await pilot.press("home")
+        await pilot.pause()
+        assert box.scroll_offset.x == 0
+        assert region.contains_point(box.cursor_screen_offset)
+        await pilot.press("end", "ctrl+w", "ctrl+w")
+        await pilot.pause()
+        assert box.value == " ".join(["tarot"] * 18) + " "
+        assert region.contains_point(box.cursor_screen_offset)
