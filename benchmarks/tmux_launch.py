@@ -2,14 +2,16 @@
 tmux server, one session of TERM_SIZE per launch, polled with capture-pane
 every ~10 ms.
 
-Shared by run.py (the tmux first paint of soundtrack and of the bare app)
-and switch_bench.py (switching shows, compared to that same bare first
-paint), so that a ratio between them is of two figures timed alike: same
-server, same terminal type, same polling.
+Shared by run.py (the tmux first paint of soundtrack and of the bare app,
+and the first search of a pack nothing is cached for) and switch_bench.py
+(switching shows, compared to that same bare first paint), so that a ratio
+between them is of two figures timed alike: same server, same terminal
+type, same polling.
 """
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 import time
@@ -20,6 +22,8 @@ from terminal_latency import TERM_SIZE, wait_gone
 
 MARKER_TIMEOUT = 900.0
 POLL_S = 0.010
+ANSWERED = re.compile(r"\d matches?\b|No visible matches")
+"""The search panel's summary once results are in."""
 
 
 class Tmux:
@@ -49,6 +53,18 @@ class Tmux:
         start = time.perf_counter()
         with self.open(command) as session:
             return session.wait_for(marker, start)
+
+    def first_search(self, command: str, marker: str, query: str) -> tuple[float, float]:
+        """(seconds to `marker`, seconds to the search's answer), both from
+        launch: "/" and `query` are typed as soon as `marker` shows, as by
+        someone who knows what they are looking for. The answer is the
+        summary line that counts matches (a count, or "No visible
+        matches"); until the index is in, the panel says it is indexing."""
+        start = time.perf_counter()
+        with self.open(command) as session:
+            _, listed = session.wait_for(marker, start)
+            session.send("/", *query)
+            return listed, session.wait_until(ANSWERED, start)
 
     def close(self) -> None:
         """Kill the server, then remove its socket, which tmux leaves behind."""
@@ -81,6 +97,17 @@ class TmuxSession:
     def send(self, *keys: str) -> None:
         """Press `keys`, named as tmux's send-keys names them ("Enter", "Down", "S")."""
         self.tmux.run("send-keys", "-t", self.name, *keys)
+
+    def wait_until(self, pattern: re.Pattern[str], since: float) -> float:
+        """Poll until `pattern` matches the screen: seconds from `since`."""
+        while True:
+            screen = self.screen()
+            now = time.perf_counter() - since
+            if pattern.search(screen):
+                return now
+            if now > MARKER_TIMEOUT:
+                raise RuntimeError(f"tmux: {pattern.pattern!r} never appeared:\n{screen}")
+            time.sleep(max(0.0, POLL_S - (time.perf_counter() - since - now)))
 
     def wait_for(self, marker: str, since: float) -> tuple[float, float]:
         """Poll until `marker` is on screen: (seconds to the first non-blank

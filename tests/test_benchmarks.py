@@ -131,6 +131,7 @@ EXPECTED_ROWS = [
     "UI first paint, tmux: bare Textual app",
     "UI first paint, tmux: 4 ep (bundled), warm",
     "UI first paint, tmux: 12 ep (tiny), cold",
+    "First search in the browser, tmux: 12 ep (tiny), nothing cached",
     "Search per keystroke (core): 4 ep (bundled)",
     "Search per keystroke (core): 12 ep (tiny)",
     "Search keystroke to results drawn (UI): 4 ep (bundled)",

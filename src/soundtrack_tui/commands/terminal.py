@@ -63,7 +63,7 @@ def run_ui(content: str | None, state: str | None, *, spoilers: bool) -> int:
         from soundtrack_tui.commands.serve import end_with_server
 
         end_with_server()
-    from soundtrack_tui.ui.app import run as run_app
+    from soundtrack_tui.ui.launch import run as run_app
 
     code: int = run_app(pack_path(content), state, spoilers=spoilers)
     return code

@@ -345,20 +345,24 @@ def binding_ids() -> set[str]:
     return bindings.binding_ids(binding_owners)
 
 
-def run(pack_path: Path, state_dir_override: str | None, *, spoilers: bool) -> int:
+def run(
+    pack_path: Path, state_dir_override: str | None, *, spoilers: bool, indexer: PackIndexer | None = None
+) -> int:
     """Start the browser on the pack at `pack_path`; returns an exit code.
 
     A pack that could not be built at all is reported on stderr (exit 1);
     one built with errors still runs, with a notice. A big pack (see
     `core.indexer`) not in the cache yet loads behind a progress bar while
-    a child process reads and indexes it, started here so that it reads
-    while Textual starts up; the app holds that child and closes it. Any
-    other pack is read here, and a broken one is reported before Textual
-    starts (it is never stored, so it is read again every time)."""
+    a child process reads and indexes it, started as early as possible so
+    that it reads while the browser starts up (`ui.launch` starts it
+    before Textual is even imported and passes it as `indexer`); the app
+    holds that child and closes it. Any other pack is read here, and a
+    broken one is reported before Textual starts (it is never stored, so
+    it is read again every time)."""
     from soundtrack_tui.core.cache import is_cached, load_pack_cached
 
     cached = is_cached(pack_path)
-    child = PackIndexer(pack_path) if is_big(pack_path) else None
+    child = indexer if indexer is not None else PackIndexer(pack_path) if is_big(pack_path) else None
     with child or contextlib.nullcontext():
         if child is not None and not cached:
             child.start()
