@@ -769,8 +769,9 @@ class Bench:
             f"Index build in a child process (first start): {pack.label}",
             f"{median(walls):.2f} s, peak RSS {median(peaks):.1f} MB",
             "python -m soundtrack_tui.core.indexer as the browser starts it, the pack entry already "
-            "cached, index entry not: wall time of main() and the child's own VmHWM, median; the "
-            "browser meanwhile answers keys and maps the stored index when the child exits",
+            "cached, index entry not: wall time of main() and the child's own VmHWM, median (its "
+            "helper, which encodes 40% of the texts on the other core, is a process of its own); the "
+            "browser meanwhile answers keys and maps the stored index once the child says it is stored",
         )
         self.raw.setdefault("index_child", {})[pack.label] = {"s": walls, "peak_mb": peaks}
 

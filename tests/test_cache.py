@@ -21,6 +21,7 @@ from soundtrack_tui.core.bundled import bundled_pack
 from soundtrack_tui.core.errors import LoadResult, Problem, Progress
 from soundtrack_tui.core.loader import read_pack
 from soundtrack_tui.core.model import Pack
+from soundtrack_tui.core.search.index import EncodingHelper
 
 OLD = time.time_ns() - 3600 * 10**9  # an hour ago: past the racy window
 
@@ -470,9 +471,9 @@ class Builds:
         self.count = 0
         real = SearchIndex.build
 
-        def counted(pack: Pack) -> SearchIndex:
+        def counted(pack: Pack, helper: EncodingHelper | None = None) -> SearchIndex:
             self.count += 1
-            return real(pack)
+            return real(pack, helper)
 
         monkeypatch.setattr(SearchIndex, "build", staticmethod(counted))
 

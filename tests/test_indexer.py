@@ -338,9 +338,9 @@ def test_the_child_exits_cleanly_once_both_entries_are_stored(
     pack: Path,  # noqa: F811
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Its exit code is how the browser knows the stored index can be
-    used: a child that aborts as it shuts down (its watch on the parent's
-    pipe holding the stdin reader's lock) has its work built again here."""
+    """It exits 0 once both entries are stored, its helper's work included:
+    a child that aborted as it shut down (its watch on the parent's pipe
+    holding the stdin reader's lock) would be a failure to whoever ran it."""
     codes: list[int] = []
     end = indexer._end
 

@@ -14,6 +14,7 @@ from packs import make_episode, make_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Level
 from soundtrack_tui.core.search import Hit, SearchIndex
+from soundtrack_tui.core.search.index import EncodingHelper
 from soundtrack_tui.core.search.session import SearchSession
 from soundtrack_tui.ui.widgets.episode_list import EpisodeList
 from soundtrack_tui.ui.widgets.results_list import ResultsList
@@ -389,10 +390,10 @@ def slow_build(monkeypatch: pytest.MonkeyPatch) -> Iterator[SlowBuild]:
     slow = SlowBuild()
     real_build = SearchIndex.build
 
-    def build(pack: Pack) -> SearchIndex:
+    def build(pack: Pack, helper: EncodingHelper | None = None) -> SearchIndex:
         slow.release.wait(10)
         try:
-            return real_build(pack)
+            return real_build(pack, helper)
         finally:
             slow.finished.set()
 
@@ -417,7 +418,7 @@ async def test_quitting_while_indexing_exits_cleanly(make_app: AppFactory, slow_
 async def test_a_failed_index_is_reported_and_searches_do_not_hang(
     make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(pack: Pack) -> SearchIndex:
+    def broken(pack: Pack, helper: EncodingHelper | None = None) -> SearchIndex:
         raise MemoryError
 
     monkeypatch.setattr(SearchIndex, "build", staticmethod(broken))

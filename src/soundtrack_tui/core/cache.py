@@ -57,6 +57,7 @@ from soundtrack_tui.core.model import Pack
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex
+    from soundtrack_tui.core.search.index import EncodingHelper
 
 __all__ = [
     "CACHE_DIR_ENV",
@@ -67,6 +68,7 @@ __all__ = [
     "is_cached",
     "load_index_cached",
     "load_pack_cached",
+    "stored_pack",
 ]
 
 # Raised whenever what an entry holds changes shape (the model's or the
@@ -156,8 +158,7 @@ def load_pack_cached(root: str | Path, progress: Progress | None = None) -> Load
     except Exception:  # an unlistable pack: let the loader report it
         return _read_pack(given, progress)
     path = cache_file(given)
-    unpickler = partial(SafeUnpickler, allowed=_PACK_ALLOWED)
-    cached = _result(cache_entry.load(path, PACK_MAGIC, key, unpickler), given)
+    cached = _stored_pack(given, key)
     if cached is not None:
         return cached
     result = _read_pack(given, progress)
@@ -168,16 +169,37 @@ def load_pack_cached(root: str | Path, progress: Progress | None = None) -> Load
     return result
 
 
+def stored_pack(root: str | Path) -> Pack | None:
+    """The pack at `root` as its cache entry holds it, if stored and the
+    pack's files are unchanged since; None otherwise (nothing is read from
+    the pack or stored). Never raises."""
+    given = Path(root)
+    try:
+        key = _key(given)
+    except Exception:
+        return None
+    cached = _stored_pack(given, key)
+    return cached.pack if cached is not None else None
+
+
+def _stored_pack(root: Path, key: dict[str, Any]) -> LoadResult | None:
+    unpickler = partial(SafeUnpickler, allowed=_PACK_ALLOWED)
+    return _result(cache_entry.load(cache_file(root), PACK_MAGIC, key, unpickler), root)
+
+
 @overload
-def load_index_cached(pack: Pack) -> SearchIndex: ...
+def load_index_cached(pack: Pack, *, helper: EncodingHelper | None = None) -> SearchIndex: ...
 @overload
 def load_index_cached(pack: Pack, *, build: bool) -> SearchIndex | None: ...
 
 
-def load_index_cached(pack: Pack, *, build: bool = True) -> SearchIndex | None:
+def load_index_cached(
+    pack: Pack, *, build: bool = True, helper: EncodingHelper | None = None
+) -> SearchIndex | None:
     """The search index of `pack`, from the cache when the pack's files are
-    unchanged; otherwise built, and stored for next time (without `build`,
-    a miss is None and nothing is built).
+    unchanged; otherwise built (with `helper`'s help, see
+    `SearchIndex.build`), and stored for next time (without `build`, a miss
+    is None and nothing is built).
 
     Building takes seconds at a thousand episodes and loading a stored index
     a fraction of one. An entry holds the index without the pack: the pack's
@@ -200,7 +222,7 @@ def load_index_cached(pack: Pack, *, build: bool = True) -> SearchIndex | None:
         return loaded
     if not build:
         return None
-    index = SearchIndex.build(pack)
+    index = SearchIndex.build(pack, helper)
     _store(path, INDEX_MAGIC, key, root, index, partial(_IndexPickler, pack=pack))
     return index
 

@@ -2,7 +2,7 @@
 
 Only for a pack of `CHILD_MIN_EPISODES` or more that is not in the cache
 yet: parsing a thousand episodes of TOML takes ~0.3 s and ~22 MB of peak
-memory, and indexing them ~2.5 s of pure Python with a peak of ~85 MB.
+memory, and indexing them ~1.5 s of pure Python with a peak of ~85 MB.
 Done in the browser, both peaks would stay in its memory for good (freed
 heap is rarely given back to the system) and the indexing would hold the
 GIL, so keys would be answered late. The child does the work and stores
@@ -15,6 +15,11 @@ the child and reaps it. The child also ends by itself when its parent is
 gone, however that happened: it watches a pipe from the parent and exits
 when the pipe closes. It ignores SIGHUP and SIGTERM, which the browser
 handles for both (`leave_signals_to_parent`).
+
+Once the pack is stored, the child starts a helper (`HelperProcess`) that
+encodes the last texts of the pack into token ids on the other core while
+the child encodes the first ones: encoding is half the build, and the
+browser is idle by then, its list on screen.
 
 The child says how far it got on its stdout, one line each: `progress DONE
 TOTAL` while it reads episode files, `pack` once the parsed pack is stored,
@@ -33,23 +38,26 @@ import subprocess
 import sys
 import threading
 from collections.abc import Sequence
+from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
-from soundtrack_tui.core.cache import is_cached, load_index_cached, load_pack_cached
+from soundtrack_tui.core.cache import is_cached, load_index_cached, load_pack_cached, stored_pack
 from soundtrack_tui.core.errors import LoadResult
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.errors import Progress
     from soundtrack_tui.core.model import Pack
     from soundtrack_tui.core.search import SearchIndex
+    from soundtrack_tui.core.search.tokens import Encoded
 
-__all__ = ["CHILD_MIN_EPISODES", "IndexerClosed", "PackIndexer", "is_big", "main"]
+__all__ = ["CHILD_MIN_EPISODES", "HelperProcess", "IndexerClosed", "PackIndexer", "is_big", "main"]
 
 CHILD_MIN_EPISODES = 50  # smaller packs load and index in milliseconds, in process
 _NICE = 5  # once the pack is stored, the child yields the CPU to the browser
 
+HELP_ENCODE = "--help-encode"  # runs the child's helper (`HelperProcess`)
 PACK_STORED = "pack"
 INDEX_STORED = "index"
 PROGRESS = "progress"
@@ -73,6 +81,11 @@ def child_command(root: Path) -> list[str]:
     """How the child is run: this interpreter, this package, found on the
     same import path (the environment is inherited unchanged)."""
     return [sys.executable, "-m", "soundtrack_tui.core.indexer", os.fspath(root)]
+
+
+def helper_command(root: Path) -> list[str]:
+    """How the child runs its helper (`HelperProcess`)."""
+    return [sys.executable, "-m", "soundtrack_tui.core.indexer", HELP_ENCODE, os.fspath(root)]
 
 
 class PackIndexer:
@@ -171,10 +184,12 @@ class PackIndexer:
         if found is not None:
             return found
         if self.start():
-            while self._read() is not None:
+            while INDEX_STORED not in self.said and self._read() is not None:
                 pass
-            stored = INDEX_STORED in self.said and self._reap() == 0
-            found = load_index_cached(pack, build=False) if stored else None
+            # Loaded (and checked) as soon as it is stored: the child, which
+            # says nothing more, may take a while to free its memory and exit.
+            found = load_index_cached(pack, build=False) if INDEX_STORED in self.said else None
+            self._reap()
             if found is not None:
                 return found
         if self.closed:
@@ -205,7 +220,92 @@ class PackIndexer:
         return _end(process, kill=False) if process is not None else None
 
 
-def _end(process: subprocess.Popen[str], *, kill: bool) -> int:
+class HelperProcess:
+    """The child's helper: a second process that encodes the last texts of
+    the stored pack while the child encodes the first ones, on the other
+    core (`SearchIndex.build`'s `helper`; encoding is half the build).
+
+    `launch` starts it as soon as the pack is stored, so that it starts
+    its interpreter and loads the pack from the stored entry while the
+    child gets ready; `start` then tells it, on its stdin, where its share
+    begins. It sends what it encoded on its stdout (`Encoded.to_bytes`)
+    and exits 0; any failure leaves its share to the child. Like the
+    child, it ends when its parent is gone (its stdin closes). A context
+    manager: leaving it ends a helper still at work."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> HelperProcess:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            _end(process, kill=True)
+
+    def launch(self) -> None:
+        """Start the process, which waits to be told its share."""
+        with contextlib.suppress(OSError):
+            self._process = subprocess.Popen(
+                helper_command(self.root),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+
+    def start(self, first: int) -> bool:
+        process = self._process
+        if process is None or process.stdin is None:
+            return False
+        try:
+            process.stdin.write(b"%d\n" % first)
+            process.stdin.flush()  # and kept open: the helper exits when it closes
+        except OSError:  # it is gone already
+            return False
+        return True
+
+    def result(self) -> Encoded | None:
+        process, self._process = self._process, None
+        if process is None or process.stdout is None:
+            return None
+        data = process.stdout.read()
+        if _end(process, kill=False) != 0:
+            return None
+        from soundtrack_tui.core.search.tokens import Encoded  # the browser's start needs no search
+
+        try:
+            return Encoded.from_bytes(data)
+        except ValueError:
+            return None
+
+
+def encode_part(args: Sequence[str], fd: int, out: IO[bytes]) -> int:
+    """The helper's work: the texts of the pack at args[0], as its cache
+    entry holds it, encoded from the number read on `fd` on and written to
+    `out`. 0 once written; 1 if the entry is missing or stale (the pack
+    has changed since the child read it), or `fd` closed first."""
+    if len(args) != 1:
+        print(f"usage: python -m soundtrack_tui.core.indexer {HELP_ENCODE} PACK", file=sys.stderr)
+        return 2
+    pack = stored_pack(args[0])
+    told = b""
+    while pack is not None and not told.endswith(b"\n") and (chunk := os.read(fd, 64)):
+        told += chunk
+    if pack is None or not told.strip().isdigit():
+        return 1
+    exit_with_parent(fd)
+    from soundtrack_tui.core.search.documents import sources
+    from soundtrack_tui.core.search.tokens import Encoded
+
+    first = int(told)
+    out.write(Encoded.of(text for _, _, text in islice(sources(pack), first, None)).to_bytes())
+    out.flush()
+    return 0
+
+
+def _end(process: subprocess.Popen[Any], *, kill: bool) -> int:
     """Wait for `process` (killed first if `kill`), close our pipe ends;
     its exit code."""
     if kill:
@@ -239,13 +339,15 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     print(PACK_STORED, file=say, flush=True)
     with contextlib.suppress(AttributeError, OSError):
         os.nice(_NICE)
-    if not was_cached:
-        # Indexed from the stored entry (its recaps one buffer): far less
-        # memory than the parsed pack, which this process then no longer holds.
-        pack = load_pack_cached(root).pack
-        if pack is None:
-            return 1
-    load_index_cached(pack)
+    with HelperProcess(Path(root)) as helper:
+        helper.launch()
+        if not was_cached:
+            # Indexed from the stored entry (its recaps one buffer): far less
+            # memory than the parsed pack, which this process then no longer holds.
+            pack = load_pack_cached(root).pack
+            if pack is None:
+                return 1
+        load_index_cached(pack, helper=helper)
     if load_index_cached(pack, build=False) is None:
         return 1
     print(INDEX_STORED, file=say, flush=True)
@@ -285,5 +387,7 @@ def leave_signals_to_parent() -> None:
 
 if __name__ == "__main__":
     leave_signals_to_parent()
+    if sys.argv[1:2] == [HELP_ENCODE]:
+        sys.exit(encode_part(sys.argv[2:], sys.stdin.fileno(), sys.stdout.buffer))
     exit_with_parent(sys.stdin.fileno())
     sys.exit(main())

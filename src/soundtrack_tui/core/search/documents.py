@@ -15,14 +15,14 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from itertools import accumulate, chain, compress
+from itertools import accumulate, chain, compress, islice
 from typing import Literal
 
 from soundtrack_tui.core.model import Character, Episode, Pack, Review, Track
 from soundtrack_tui.core.policy import Viewer, shows_title
 from soundtrack_tui.core.search.storage import id_type
 
-__all__ = ["Doc", "Documents", "Field", "Place", "sources"]
+__all__ = ["Doc", "Documents", "Field", "Place", "Source", "Story", "leading_sources", "sources"]
 
 Field = Literal[
     "title", "logline", "recap", "review", "name", "alias", "intro", "note", "series review", "track"
@@ -50,6 +50,12 @@ Source = tuple[Story, Place, str]  # a document and its text, to index
 def sources(pack: Pack) -> Iterator[Source]:
     """Every searchable text, with its place in story order."""
     return chain(_episode_docs(pack), _character_docs(pack), _series_docs(pack), _track_docs(pack))
+
+
+def leading_sources(pack: Pack, episodes: int) -> int:
+    """How many of `sources(pack)` come from its first `episodes` episodes."""
+    chosen = islice(pack.episodes.values(), max(episodes, 0))
+    return sum(2 + len(episode.paragraphs) + len(episode.reviews) for episode in chosen)
 
 
 def _episode_docs(pack: Pack) -> Iterator[Source]:

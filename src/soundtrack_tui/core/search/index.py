@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import threading
 from array import array
-from collections import Counter
-from itertools import repeat
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator
+from itertools import islice, repeat
 from types import MappingProxyType
+from typing import Protocol
 
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.policy import Viewer
@@ -17,7 +19,11 @@ from soundtrack_tui.core.search.documents import (
     TIER_OF,
     TITLE,
     Documents,
+    Place,
+    Source,
+    Story,
     Visibility,
+    leading_sources,
     sources,
 )
 from soundtrack_tui.core.search.people import People
@@ -27,13 +33,27 @@ from soundtrack_tui.core.search.results import EpisodeMatches, SearchResults, Sp
 from soundtrack_tui.core.search.spans import Locator, roles
 from soundtrack_tui.core.search.storage import TokenTables
 from soundtrack_tui.core.search.terms import Recent, Terms
-from soundtrack_tui.core.search.tokens import TokenIds
+from soundtrack_tui.core.search.tokens import Encoded
 from soundtrack_tui.core.search.typos import Speller, by_length
 from soundtrack_tui.core.textnorm import squash
 
-__all__ = ["DEFAULT_LIMIT", "SearchIndex"]
+__all__ = ["DEFAULT_LIMIT", "HELPER_SHARE", "EncodingHelper", "SearchIndex"]
 
 DEFAULT_LIMIT = 200
+# The share of the episodes a helper encodes: it starts later (a new
+# interpreter that loads the stored pack) than the process it helps.
+HELPER_SHARE = 0.4
+
+
+class EncodingHelper(Protocol):
+    """Another process that encodes a pack's texts (see `SearchIndex.build`)."""
+
+    def start(self, first: int) -> bool:
+        """Begin encoding the texts of `sources(pack)` from `first` on;
+        False if that cannot be."""
+
+    def result(self) -> Encoded | None:
+        """What it encoded; None if it failed."""
 
 
 class SearchIndex:
@@ -76,27 +96,48 @@ class SearchIndex:
         self._derive()
 
     @classmethod
-    def build(cls, pack: Pack) -> SearchIndex:
-        """Index every searchable text of `pack` (see `Field`)."""
-        ids = TokenIds()
-        encoded = [(story, place, ids.encode(text)) for story, place, text in sources(pack)]
+    def build(cls, pack: Pack, helper: EncodingHelper | None = None) -> SearchIndex:
+        """Index every searchable text of `pack` (see `Field`). Cutting the
+        texts into token ids is half the work; a `helper` (another process)
+        may encode the last `HELPER_SHARE` of the episodes and what follows
+        them, while this one encodes the rest."""
+        keys: list[tuple[Story, Place]] = []
+
+        def texts(found: Iterable[Source]) -> Iterator[str]:
+            for story, place, text in found:
+                keys.append((story, place))
+                yield text
+
+        shared = round(HELPER_SHARE * len(pack.episodes))
+        first = leading_sources(pack, len(pack.episodes) - shared)
+        helped = helper is not None and shared > 0 and helper.start(first)
+        mine = texts(sources(pack))
+        parts = [Encoded.of(islice(mine, first if helped else None))]
+        if helper is not None and helped:
+            deque(mine, maxlen=0)  # the places of the helper's texts
+            part = helper.result()
+            if part is None or len(part.sequences) != len(keys) - first:
+                part = Encoded.of(text for _, _, text in islice(sources(pack), first, None))
+            parts.append(part)
         # Ids follow field tier, then story order. Ranking works one tier at
         # a time, so sorted ids are story order there, the final
         # tie-breaker; and what a viewer sees first (titles and names,
         # loglines, the early episodes) sits together in the tables, so a
         # search reads few of their pages. Texts were encoded as they came,
         # so they are never all held at once.
-        encoded.sort(key=lambda source: (TIER_OF[source[1][0]], source[0]))
-        vocab = sorted(word for word in ids.words if word)
+        vocab = sorted({word for part in parts for word in part.words if word})
         position = {word: new for new, word in enumerate(vocab)}
-        rank = list(map(position.get, ids.words, repeat(0)))  # a list: its ints are not boxed anew
-        empty = ids.empty  # a lone voicing mark: not a word
-        sequences = [
-            array("I", map(rank.__getitem__, sequence if empty is None else filter(empty.__ne__, sequence)))
-            for _, _, sequence in encoded
-        ]
-        places = [place for _, place, _ in encoded]
-        del encoded  # before the tables are laid out: the build's peak
+        sequences: list[array[int]] = []
+        for part in parts:
+            rank = list(map(position.get, part.words, repeat(0)))  # a list: its ints are not boxed anew
+            empty = part.empty  # a lone voicing mark: not a word
+            for sequence in part.sequences:
+                kept = sequence if empty is None else filter(empty.__ne__, sequence)
+                sequences.append(array("I", map(rank.__getitem__, kept)))
+            part.sequences.clear()  # before the tables are laid out: the build's peak
+        order = sorted(range(len(keys)), key=lambda i: (TIER_OF[keys[i][1][0]], keys[i][0]))
+        sequences = list(map(sequences.__getitem__, order))
+        places = [keys[i][1] for i in order]
         return cls(Documents(pack, places), TokenTables(vocab, sequences), People(pack.characters))
 
     def __len__(self) -> int:

@@ -8,15 +8,17 @@ Folding itself lives in `textnorm` only.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
+from itertools import accumulate, pairwise
 
 from soundtrack_tui.core import textnorm
 
-__all__ = ["CHAR_LEVEL", "TokenIds", "raw_tokens", "tokenize"]
+__all__ = ["CHAR_LEVEL", "Encoded", "TokenIds", "raw_tokens", "tokenize"]
 
 _CHAR_LEVEL_RANGES = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
@@ -94,6 +96,53 @@ class TokenIds(dict[str, int]):
     def empty(self) -> int | None:
         """The id of the word "", which a lone voicing mark folds to."""
         return self._by_word.get("")
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Encoded:
+    """Texts as token ids (`sequences`, one array per text) and the words
+    the ids stand for (`words[id]`; `empty` is the id of "", if any): what
+    `TokenIds` makes of them. It is what a helper process that encodes
+    part of a pack sends back (`to_bytes`)."""
+
+    words: list[str]
+    empty: int | None
+    sequences: list[array[int]]
+
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Encoded:
+        ids = TokenIds()
+        sequences = list(map(ids.encode, texts))
+        return cls(ids.words, ids.empty, sequences)
+
+    def to_bytes(self) -> bytes:
+        """Counts, then the words one per line (a token holds no line
+        break), each text's length and every id."""
+        words = "\n".join(self.words).encode("utf-8")
+        counts = (len(self.words), -1 if self.empty is None else self.empty, len(self.sequences), len(words))
+        lengths = array("I", map(len, self.sequences))
+        ids = map(array.tobytes, self.sequences)  # "I" arrays, as `TokenIds.encode` makes them
+        return b"".join((array("q", counts).tobytes(), words, lengths.tobytes(), *ids))
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Encoded:
+        """What `to_bytes` wrote; ValueError if `data` is not that."""
+        head = array("q")
+        head.frombytes(data[: 4 * head.itemsize])
+        if len(head) != 4 or min(head[0], head[2], head[3]) < 0 or head[1] < -1:
+            raise ValueError("no counts")
+        size, empty, texts, length = head
+        at = len(head) * head.itemsize
+        words = data[at : at + length].decode("utf-8").split("\n") if size else []
+        lengths, ids = array("I"), array("I")
+        lengths.frombytes(data[at + length : at + length + texts * lengths.itemsize])
+        ids.frombytes(data[at + length + texts * lengths.itemsize :])  # ValueError if cut short
+        if len(words) != size or len(lengths) != texts or sum(lengths) != len(ids) or empty >= size:
+            raise ValueError("counts that do not add up")
+        if ids and max(ids) >= size:
+            raise ValueError("an id with no word")
+        sequences = [ids[start:end] for start, end in pairwise(accumulate(lengths, initial=0))]
+        return cls(words, None if empty < 0 else empty, sequences)
 
 
 @lru_cache(maxsize=256)
