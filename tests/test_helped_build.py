@@ -15,9 +15,9 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from packs import make_character, make_pack
-from soundtrack_tui.core import cache
+from soundtrack_tui.core import cache, indexer
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.indexer import HelperProcess, helper_command
+from soundtrack_tui.core.indexer import HelperProcess, helper_command, load_index_helped
 from soundtrack_tui.core.loader import load_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.search import SearchIndex
@@ -142,3 +142,26 @@ def test_the_helper_ends_when_its_parent_is_gone(pack: Path) -> None:  # noqa: F
         helper.kill()
     assert helper.stdout.read() == b""
     helper.stdout.close()
+
+
+def test_the_command_line_has_a_big_packs_first_build_helped(
+    pack: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`soundtrack search` on a big pack stored without its index builds it
+    with a helper process; once the index is stored, no helper starts."""
+    monkeypatch.setattr(indexer, "CHILD_MIN_EPISODES", 4)
+    told: list[int] = []
+    start = HelperProcess.start
+
+    def recorded(helper: HelperProcess, first: int) -> bool:
+        told.append(first)
+        return start(helper, first)
+
+    monkeypatch.setattr(HelperProcess, "start", recorded)
+    loaded = pack_of(pack)
+    helped = load_index_helped(loaded)
+    assert len(told) == 1 and cache.is_cached(pack, "index")
+    assert _state(helped) == _state(SearchIndex.build(loaded))
+    load_index_helped(loaded)
+    assert len(told) == 1

@@ -23,13 +23,13 @@ ALL_RESULTS = 10**9
 
 
 def cmd_search(session: Session, args: Any) -> int:
-    from soundtrack_tui.core.cache import load_index_cached
+    from soundtrack_tui.core.indexer import load_index_helped
 
     query = " ".join(args.query)
     if not query.strip():
         raise CommandError("search: an empty query finds nothing; give a word to look for", EXIT_USAGE)
     limit = ALL_RESULTS if args.all else args.limit
-    results = load_index_cached(session.pack).search(query, session.viewer, limit=limit)
+    results = load_index_helped(session.pack).search(query, session.viewer, limit=limit)
     if args.json:
         print_json(
             {

@@ -52,7 +52,15 @@ if TYPE_CHECKING:
     from soundtrack_tui.core.search import SearchIndex
     from soundtrack_tui.core.search.tokens import Encoded
 
-__all__ = ["CHILD_MIN_EPISODES", "HelperProcess", "IndexerClosed", "PackIndexer", "is_big", "main"]
+__all__ = [
+    "CHILD_MIN_EPISODES",
+    "HelperProcess",
+    "IndexerClosed",
+    "PackIndexer",
+    "is_big",
+    "load_index_helped",
+    "main",
+]
 
 CHILD_MIN_EPISODES = 50  # smaller packs load and index in milliseconds, in process
 _NICE = 5  # once the pack is stored, the child yields the CPU to the browser
@@ -279,6 +287,18 @@ class HelperProcess:
             return Encoded.from_bytes(data)
         except ValueError:
             return None
+
+
+def load_index_helped(pack: Pack) -> SearchIndex:
+    """`load_index_cached(pack)`, with a `HelperProcess` for the build of a
+    big pack stored in the cache without its index (the command line's
+    first search of it): the same index, a fifth sooner."""
+    root = pack.root
+    if root is None or not is_big(root) or not is_cached(root) or is_cached(root, "index"):
+        return load_index_cached(pack)
+    with HelperProcess(root) as helper:
+        helper.launch()
+        return load_index_cached(pack, helper=helper)
 
 
 def encode_part(args: Sequence[str], fd: int, out: IO[bytes]) -> int:
