@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 from packs import make_character, make_pack
 from soundtrack_tui.core import cache, indexer
 from soundtrack_tui.core.bundled import bundled_pack
-from soundtrack_tui.core.indexer import HelperProcess, helper_command, load_index_helped
+from soundtrack_tui.core.index_helper import HelperProcess, helper_command
+from soundtrack_tui.core.indexer import load_index_helped
 from soundtrack_tui.core.loader import load_pack
 from soundtrack_tui.core.model import Pack
 from soundtrack_tui.core.search import SearchIndex

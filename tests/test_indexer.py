@@ -342,13 +342,13 @@ def test_the_child_exits_cleanly_once_both_entries_are_stored(
     a child that aborted as it shut down (its watch on the parent's pipe
     holding the stdin reader's lock) would be a failure to whoever ran it."""
     codes: list[int] = []
-    end = indexer._end
+    end = indexer.end_process
 
     def recorded(process: subprocess.Popen[str], *, kill: bool) -> int:
         codes.append(end(process, kill=kill))
         return codes[-1]
 
-    monkeypatch.setattr(indexer, "_end", recorded)
+    monkeypatch.setattr(indexer, "end_process", recorded)
     builds = Builds(monkeypatch)
     with PackIndexer(pack) as child:
         result = child.load_pack()

@@ -33,28 +33,26 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import subprocess
 import sys
 import threading
 from collections.abc import Sequence
-from itertools import islice
 from pathlib import Path
 from types import TracebackType
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING
 
-from soundtrack_tui.core.cache import is_cached, load_index_cached, load_pack_cached, stored_pack
+from soundtrack_tui.core.cache import is_cached, load_index_cached, load_pack_cached
+from soundtrack_tui.core.child_process import end_process, exit_with_parent, leave_signals_to_parent
 from soundtrack_tui.core.errors import LoadResult
+from soundtrack_tui.core.index_helper import HelperProcess
 
 if TYPE_CHECKING:
     from soundtrack_tui.core.errors import Progress
     from soundtrack_tui.core.model import Pack
     from soundtrack_tui.core.search import SearchIndex
-    from soundtrack_tui.core.search.tokens import Encoded
 
 __all__ = [
     "CHILD_MIN_EPISODES",
-    "HelperProcess",
     "IndexerClosed",
     "PackIndexer",
     "is_big",
@@ -65,7 +63,6 @@ __all__ = [
 CHILD_MIN_EPISODES = 50  # smaller packs load and index in milliseconds, in process
 _NICE = 5  # once the pack is stored, the child yields the CPU to the browser
 
-HELP_ENCODE = "--help-encode"  # runs the child's helper (`HelperProcess`)
 PACK_STORED = "pack"
 INDEX_STORED = "index"
 PROGRESS = "progress"
@@ -89,11 +86,6 @@ def child_command(root: Path) -> list[str]:
     """How the child is run: this interpreter, this package, found on the
     same import path (the environment is inherited unchanged)."""
     return [sys.executable, "-m", "soundtrack_tui.core.indexer", os.fspath(root)]
-
-
-def helper_command(root: Path) -> list[str]:
-    """How the child runs its helper (`HelperProcess`)."""
-    return [sys.executable, "-m", "soundtrack_tui.core.indexer", HELP_ENCODE, os.fspath(root)]
 
 
 class PackIndexer:
@@ -160,7 +152,7 @@ class PackIndexer:
             self.closed = True
             process, self._process = self._process, None
         if process is not None:
-            _end(process, kill=True)
+            end_process(process, kill=True)
 
     def load_pack(self, progress: Progress | None = None) -> LoadResult:
         """The pack, read by the child (started here if `start` was not
@@ -225,68 +217,7 @@ class PackIndexer:
         """Wait for the child, which has finished talking; its exit code."""
         with self._lock:
             process, self._process = self._process, None
-        return _end(process, kill=False) if process is not None else None
-
-
-class HelperProcess:
-    """The child's helper: a second process that encodes the last texts of
-    the stored pack while the child encodes the first ones, on the other
-    core (`SearchIndex.build`'s `helper`; encoding is half the build).
-
-    `launch` starts it as soon as the pack is stored, so that it starts
-    its interpreter and loads the pack from the stored entry while the
-    child gets ready; `start` then tells it, on its stdin, where its share
-    begins. It sends what it encoded on its stdout (`Encoded.to_bytes`)
-    and exits 0; any failure leaves its share to the child. Like the
-    child, it ends when its parent is gone (its stdin closes). A context
-    manager: leaving it ends a helper still at work."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self._process: subprocess.Popen[bytes] | None = None
-
-    def __enter__(self) -> HelperProcess:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        process, self._process = self._process, None
-        if process is not None:
-            _end(process, kill=True)
-
-    def launch(self) -> None:
-        """Start the process, which waits to be told its share."""
-        with contextlib.suppress(OSError):
-            self._process = subprocess.Popen(
-                helper_command(self.root),
-                stdin=subprocess.PIPE,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.DEVNULL,
-            )
-
-    def start(self, first: int) -> bool:
-        process = self._process
-        if process is None or process.stdin is None:
-            return False
-        try:
-            process.stdin.write(b"%d\n" % first)
-            process.stdin.flush()  # and kept open: the helper exits when it closes
-        except OSError:  # it is gone already
-            return False
-        return True
-
-    def result(self) -> Encoded | None:
-        process, self._process = self._process, None
-        if process is None or process.stdout is None:
-            return None
-        data = process.stdout.read()
-        if _end(process, kill=False) != 0:
-            return None
-        from soundtrack_tui.core.search.tokens import Encoded  # the browser's start needs no search
-
-        try:
-            return Encoded.from_bytes(data)
-        except ValueError:
-            return None
+        return end_process(process, kill=False) if process is not None else None
 
 
 def load_index_helped(pack: Pack) -> SearchIndex:
@@ -299,44 +230,6 @@ def load_index_helped(pack: Pack) -> SearchIndex:
     with HelperProcess(root) as helper:
         helper.launch()
         return load_index_cached(pack, helper=helper)
-
-
-def encode_part(args: Sequence[str], fd: int, out: IO[bytes]) -> int:
-    """The helper's work: the texts of the pack at args[0], as its cache
-    entry holds it, encoded from the number read on `fd` on and written to
-    `out`. 0 once written; 1 if the entry is missing or stale (the pack
-    has changed since the child read it), or `fd` closed first."""
-    if len(args) != 1:
-        print(f"usage: python -m soundtrack_tui.core.indexer {HELP_ENCODE} PACK", file=sys.stderr)
-        return 2
-    pack = stored_pack(args[0])
-    told = b""
-    while pack is not None and not told.endswith(b"\n") and (chunk := os.read(fd, 64)):
-        told += chunk
-    if pack is None or not told.strip().isdigit():
-        return 1
-    exit_with_parent(fd)
-    from soundtrack_tui.core.search.documents import sources
-    from soundtrack_tui.core.search.tokens import Encoded
-
-    first = int(told)
-    out.write(Encoded.of(text for _, _, text in islice(sources(pack), first, None)).to_bytes())
-    out.flush()
-    return 0
-
-
-def _end(process: subprocess.Popen[Any], *, kill: bool) -> int:
-    """Wait for `process` (killed first if `kill`), close our pipe ends;
-    its exit code."""
-    if kill:
-        with contextlib.suppress(OSError):
-            process.kill()
-    code = process.wait()
-    for stream in (process.stdin, process.stdout):
-        with contextlib.suppress(OSError, ValueError):
-            if stream is not None:
-                stream.close()
-    return code
 
 
 def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
@@ -374,40 +267,7 @@ def main(argv: Sequence[str] | None = None, out: IO[str] | None = None) -> int:
     return 0
 
 
-def exit_with_parent(fd: int) -> None:
-    """End this process as soon as file descriptor `fd` (its stdin, whose
-    other end only the browser holds and never writes) reaches end of file:
-    the browser has closed it or is gone, and nobody wants the work any
-    more. Watched by a daemon thread, which is why the exit is `os._exit`
-    (documented for leaving from a thread without running the main
-    thread's cleanup): a half-written entry is a temp file the next writer
-    removes. The thread reads the descriptor with `os.read`, not through
-    `sys.stdin`: blocked inside a buffered reader, it would hold the
-    reader's lock when the finished child shuts down, and the interpreter
-    aborts on that lock (exit -6), which tells the browser the work failed."""
-
-    def watch() -> None:
-        while os.read(fd, 4096):
-            pass
-        os._exit(1)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-def leave_signals_to_parent() -> None:
-    """Ignore the hangup and termination signals a terminal or a session
-    sends to the whole process group. Ended by one of them, this child
-    would leave the browser, which handles them and is closing anyway, to
-    build the index itself (seconds of work it then waits for before it
-    can exit). The browser ends this child when it closes, and
-    `exit_with_parent` when it is gone."""
-    for number in (signal.SIGHUP, signal.SIGTERM):
-        signal.signal(number, signal.SIG_IGN)
-
-
 if __name__ == "__main__":
     leave_signals_to_parent()
-    if sys.argv[1:2] == [HELP_ENCODE]:
-        sys.exit(encode_part(sys.argv[2:], sys.stdin.fileno(), sys.stdout.buffer))
     exit_with_parent(sys.stdin.fileno())
     sys.exit(main())
