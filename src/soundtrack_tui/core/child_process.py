@@ -29,15 +29,15 @@ def end_process(process: subprocess.Popen[Any], *, kill: bool) -> int:
 
 def exit_with_parent(fd: int) -> None:
     """End this process as soon as file descriptor `fd` (its stdin, whose
-    other end only the browser holds and never writes) reaches end of file:
-    the browser has closed it or is gone, and nobody wants the work any
-    more. Watched by a daemon thread, which is why the exit is `os._exit`
-    (documented for leaving from a thread without running the main
-    thread's cleanup): a half-written entry is a temp file the next writer
-    removes. The thread reads the descriptor with `os.read`, not through
-    `sys.stdin`: blocked inside a buffered reader, it would hold the
-    reader's lock when the finished child shuts down, and the interpreter
-    aborts on that lock (exit -6), which tells the parent the work failed."""
+    other end only its parent holds) reaches end of file: the parent has
+    closed it or is gone, and nobody wants the work any more. Watched by
+    a daemon thread, which is why the exit is `os._exit` (documented for
+    leaving from a thread without running the main thread's cleanup): a
+    half-written entry is a temp file the next writer removes. The thread
+    reads the descriptor with `os.read`, not through `sys.stdin`: blocked
+    inside a buffered reader, it would hold the reader's lock when the
+    finished process shuts down, and the interpreter aborts on that lock
+    (exit -6), which tells the parent the work failed."""
 
     def watch() -> None:
         while os.read(fd, 4096):
@@ -49,10 +49,10 @@ def exit_with_parent(fd: int) -> None:
 
 def leave_signals_to_parent() -> None:
     """Ignore the hangup and termination signals a terminal or a session
-    sends to the whole process group. Ended by one of them, this child
-    would leave the browser, which handles them and is closing anyway, to
-    build the index itself (seconds of work it then waits for before it
-    can exit). The browser ends this child when it closes, and
-    `exit_with_parent` when it is gone."""
+    sends to the whole process group. Ended by one of them, this process
+    would leave its work to its parent (the browser, which handles them and
+    is closing anyway, would build the index itself: seconds of work it then
+    waits for before it can exit). The parent ends this process when it
+    closes, and `exit_with_parent` when it is gone."""
     for number in (signal.SIGHUP, signal.SIGTERM):
         signal.signal(number, signal.SIG_IGN)

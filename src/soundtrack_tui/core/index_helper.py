@@ -30,7 +30,7 @@ __all__ = ["HelperProcess", "helper_command", "main"]
 
 
 def helper_command(root: Path) -> list[str]:
-    """How the child runs its helper (`HelperProcess`)."""
+    """How a helper is run (`HelperProcess`): this interpreter, this package."""
     return [sys.executable, "-m", "soundtrack_tui.core.index_helper", os.fspath(root)]
 
 
