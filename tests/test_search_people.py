@@ -11,7 +11,7 @@ import pickle
 import random
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from packs import make_character, make_episode, make_note, make_pack
@@ -259,6 +259,15 @@ def alias_owner_met(pack: Pack, viewer: Viewer, hit: Hit) -> bool:
         alphabet=st.characters(codec="utf-8") | st.sampled_from("선우ハンソヌ\u3099\u0301İß -"), max_size=60
     )
 )
+# A mark inside a word, mid-text; punctuation and spaces outside ASCII; a
+# final sigma, which lowercasing reads from its neighbours; characters that
+# lowercase to ASCII or to a letter and a mark; "_" and control characters,
+# which split words; a lone surrogate, which UTF-8 cannot encode.
+@example(text="Nai\u0308ve cafe\u0301s e\u0301x, 선우는—ハ\u3099ン’s")
+@example(text="ΟΔΟΣ ΣΑΣ. Σ")
+@example(text="\u212aelvin İstanbul ǅemal")
+@example(text="a_b\x1cc\x00d\u3000e\xa0f")
+@example(text="x\ud800y z")
 def test_the_index_build_tokenizes_as_search_does(text: str) -> None:
     ids = TokenIds()
     ids.encode("Seon-woo ハ\u3099ン İß")  # ids already in use, as in a build's later texts

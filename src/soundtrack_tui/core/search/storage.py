@@ -139,8 +139,10 @@ class Csr:
             deque(map(list.append, map(rows.__getitem__, counter), repeat(doc)), maxlen=0)
             deque(map(list.append, map(weights.__getitem__, counter), counts), maxlen=0)
         offsets = array("I", accumulate(map(len, rows), initial=0))
-        flat = array(id_type(docs), chain.from_iterable(rows))
-        return cls(flat, offsets), array("B", chain.from_iterable(weights))
+        flat, flat_weights = array(id_type(docs)), array("B")
+        deque(map(flat.fromlist, rows), maxlen=0)
+        deque(map(flat_weights.fromlist, weights), maxlen=0)
+        return cls(flat, offsets), flat_weights
 
     def rows(self, start: int, stop: int) -> Sequence[int]:
         """Rows start..stop-1 concatenated (ids may repeat)."""
@@ -194,7 +196,8 @@ class TokenTables:
         # pass). Character offsets are not kept: the few hits shown
         # tokenize their text again.
         self.token_at = array("I", accumulate(map(len, sequences), initial=0))
-        self.bags = array(id_type(len(vocab)), chain.from_iterable(map(sorted, sequences)))
+        self.bags = array(id_type(len(vocab)))
+        deque(map(self.bags.fromlist, map(sorted, sequences)), maxlen=0)  # lists: array's fastest input
         self.postings, self.frequencies = Csr.weighted(sequences, len(vocab), len(sequences))
         self._derive()
 

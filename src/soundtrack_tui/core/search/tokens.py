@@ -14,18 +14,17 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from itertools import accumulate, pairwise
+from itertools import accumulate, chain, pairwise
 
 from soundtrack_tui.core import textnorm
 
-__all__ = ["CHAR_LEVEL", "Encoded", "TokenIds", "raw_tokens", "tokenize"]
+__all__ = ["CHAR_LEVEL", "Encoded", "TokenIds", "tokenize"]
 
 _CHAR_LEVEL_RANGES = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
     "\ua960-\ua97f\uac00-\ud7af\ud7b0-\ud7ff\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f"
 )
 CHAR_LEVEL = re.compile(f"[{_CHAR_LEVEL_RANGES}]")
-_ASCII_WORD = re.compile(r"[^\W_]+")
 
 
 def tokenize(text: str) -> tuple[list[str], list[int]]:
@@ -52,31 +51,41 @@ def tokenize(text: str) -> tuple[list[str], list[int]]:
     return split + tokens[done:], spans + offsets[2 * done :]
 
 
-def raw_tokens(text: str) -> list[str]:
-    """The tokens of `text` before folding: one regex pass over the
-    lowercased text finds them (a Hangul, kana or CJK character alone; else
-    a run of other letters and digits with the marks `textnorm` allows in
-    words). ASCII tokens come out folded already; `textnorm.fold_word`
-    folds the rest, and a lone kana voicing mark folds away to ""."""
-    lowered = text.lower()
-    if lowered.isascii():
-        return _ASCII_WORD.findall(lowered)
-    return _token_pattern(textnorm.marks_in(lowered)).findall(lowered)
+# Every ASCII byte that is not a letter or digit made a space; the bytes of
+# other characters (0x80 and up in UTF-8) left as they are.
+_ASCII_SEPARATORS = bytes(c if chr(c).isalnum() else 0x20 for c in range(128)) + bytes(range(128, 256))
+
+
+def _pieces(lowered: str) -> list[str]:
+    """`lowered` cut at whitespace and ASCII separators, which no token
+    holds: each token lies within one piece. The cut is one C-level
+    translate and split; an ASCII piece is a token already."""
+    spaced = lowered.encode("utf-8", "surrogatepass").translate(_ASCII_SEPARATORS)
+    return spaced.decode("utf-8", "surrogatepass").split()
 
 
 class TokenIds(dict[str, int]):
-    """Raw token (see `raw_tokens`) to the id of the word it folds to, ids
-    given in order of first sight; `words[id]` is the word.
+    """Raw token to the id of the word it folds to, ids given in order of
+    first sight; `words[id]` is the word.
+
+    A raw token is what one regex pass over lowercased text finds: a
+    Hangul, kana or CJK character alone; else a run of other letters and
+    digits with the marks `textnorm` allows in words. ASCII tokens come out
+    folded already; `textnorm.fold_word` folds the rest, and a lone kana
+    voicing mark folds away to "".
 
     The index build runs over every text of a pack (a thousand episodes are
-    about two million tokens): looking a raw token up here is one C-level
-    dict lookup per token, and each distinct raw token is folded once, on
-    its first sight (`__missing__`)."""
+    about two million tokens), so the regex runs only on the pieces (see
+    `_pieces`) that hold other characters than ASCII, once per distinct
+    piece (`_PieceIds`); looking a token or a piece up is one C-level dict
+    lookup, and each distinct raw token is folded once, on its first sight
+    (`__missing__`)."""
 
     def __init__(self) -> None:
         super().__init__()
         self.words: list[str] = []
         self._by_word: dict[str, int] = {}
+        self._pieces = _PieceIds(self)
 
     def __missing__(self, raw: str) -> int:
         word = textnorm.fold_word(raw)
@@ -90,12 +99,31 @@ class TokenIds(dict[str, int]):
     def encode(self, text: str) -> array[int]:
         """The ids of `text`'s tokens, in order (a token that folds away
         included: `empty` names its id, if one has)."""
-        return array("I", map(self.__getitem__, raw_tokens(text)))
+        lowered = text.lower()
+        pieces = _pieces(lowered)
+        if lowered.isascii():
+            return array("I", map(self.__getitem__, pieces))
+        return array("I", chain.from_iterable(map(self._pieces.__getitem__, pieces)))
 
     @property
     def empty(self) -> int | None:
         """The id of the word "", which a lone voicing mark folds to."""
         return self._by_word.get("")
+
+
+class _PieceIds(dict[str, tuple[int, ...]]):
+    """A piece of text (see `_pieces`) to the ids of its raw tokens. A
+    combining mark counts as part of a word only in a text that holds it,
+    and it lies in the piece it is in, so the piece alone decides."""
+
+    def __init__(self, ids: TokenIds) -> None:
+        super().__init__()
+        self._ids = ids
+
+    def __missing__(self, piece: str) -> tuple[int, ...]:
+        raw = _token_pattern(textnorm.marks_in(piece)).findall(piece)
+        found = self[piece] = tuple(map(self._ids.__getitem__, raw))
+        return found
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
