@@ -178,7 +178,7 @@ class TokenTables:
     longest: int
     codec: Codec
 
-    def __init__(self, vocab: list[str], sequences: Sequence[array[int]]) -> None:
+    def __init__(self, vocab: list[str], sequences: Sequence[Sequence[int]]) -> None:
         """Lays out the tables for documents whose token ids (indexes into
         the sorted `vocab`) are `sequences`."""
         self.vocab = vocab
