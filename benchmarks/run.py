@@ -1041,6 +1041,22 @@ def machine() -> str:
     )
 
 
+def reference_loop_ms() -> float:
+    """Milliseconds for a fixed pure-Python loop (two million additions),
+    the best of three: how fast this machine runs Python right now. A
+    shared machine can run the same code at half speed on another day, so
+    figures from two runs compare only when their reference loops agree;
+    the verdicts still judge the raw figures."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        best = min(best, time.perf_counter() - start)
+    return best * 1000
+
+
 def table(rows: Sequence[Row]) -> str:
     lines = ["| Measure | Result | Target | Method |", "|---|---|---|---|"]
     for row in rows:
@@ -1094,6 +1110,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="soundtrack-bench-")) if owned else args.workdir.resolve()
     work.mkdir(parents=True, exist_ok=True)
     try:
+        speed_before = reference_loop_ms()
         packs = prepare_packs(args.sizes, work, args.recap_words, args.quick)
         for pack in packs:
             pack.runs = args.big_runs if pack.size >= args.big_size else args.runs
@@ -1118,13 +1135,19 @@ def main(argv: Sequence[str] | None = None) -> int:
                 part()
         elapsed = time.perf_counter() - started
         runs = ", ".join(f"{p.label}: {p.runs}" for p in packs)
+        speed = (speed_before, reference_loop_ms())
         print(f"Machine: {machine()}")
+        print(
+            f"Reference loop (pure Python, 2 million additions): {speed[0]:.0f} ms before the run, "
+            f"{speed[1]:.0f} ms after; compare runs only when these agree."
+        )
         print(f"Runs per measure: {runs}. Benchmark wall time: {elapsed / 60:.1f} min.")
         print()
         print(table(bench.rows))
         if args.json:
             bench.raw["rows"] = [row.__dict__ for row in bench.rows]
             bench.raw["machine"] = machine()
+            bench.raw["reference_loop_ms"] = speed
             args.json.write_text(json.dumps(bench.raw, indent=1, default=str), encoding="utf-8")
     finally:
         if owned:

@@ -183,6 +183,9 @@ def test_runner_quick_prints_the_whole_table(tmp_path: Path) -> None:
         assert row["method"] or row["result"].startswith("skipped"), name
         assert row["verdict"] == "", name  # --quick judges nothing
     assert "Machine:" in done.stdout
+    before, after = json.loads(raw.read_text(encoding="utf-8"))["reference_loop_ms"]
+    assert 0 < before < 60_000 and 0 < after < 60_000  # the machine's speed, for comparing runs
+    assert f"Reference loop (pure Python, 2 million additions): {before:.0f} ms before" in done.stdout
     assert not (tmp_path / "home").exists() or not any((tmp_path / "home").rglob("soundtrack*"))
     typing = [row for name, row in rows.items() if name.startswith("Search keystroke to results drawn, tmux")]
     if shutil.which("tmux", path=env["PATH"]) is None:  # a machine without tmux says so
