@@ -2,13 +2,13 @@
 
 Only for a pack of `CHILD_MIN_EPISODES` or more that is not in the cache
 yet: parsing a thousand episodes of TOML takes ~0.3 s and ~22 MB of peak
-memory, and indexing them ~1.5 s of pure Python with a peak of ~85 MB.
-Done in the browser, both peaks would stay in its memory for good (freed
-heap is rarely given back to the system) and the indexing would hold the
-GIL, so keys would be answered late. The child does the work and stores
-each result in the cache; the browser loads the stored entries, which costs
-~0.1 s and about the size of the recaps and the index. Smaller packs are read and indexed in
-the browser's own process in milliseconds.
+memory, and indexing them about a second of pure Python with a peak of
+~100 MB. Done in the browser, both peaks would stay in its memory for good
+(freed heap is rarely given back to the system) and the indexing would
+hold the GIL, so keys would be answered late. The child does the work and
+stores each result in the cache; the browser loads the stored entries,
+which costs ~0.1 s and about the size of the recaps and the index. Smaller
+packs are read and indexed in the browser's own process in milliseconds.
 
 `PackIndexer` owns the child: the app starts it and closes it, which ends
 the child and reaps it. The child also ends by itself when its parent is
