@@ -7,6 +7,7 @@ is killed in a `finally`, so a hang fails the test instead of blocking CI.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import pty
@@ -123,6 +124,24 @@ def test_a_terminating_signal_restores_the_terminal_and_keeps_the_place(
     assert b"\x1b[?1049l" in tail, "the alternate screen is left"
     assert b"\x1b[?1000l" in tail, "mouse reporting is off"
     assert saved_progress(tmp_path)["last_episode"] == 2
+
+
+@pytest.mark.parametrize("number", [signal.SIGTERM, signal.SIGHUP])
+def test_a_signal_caught_by_another_thread_ends_the_idle_app_in_order(
+    browser: Terminal, number: signal.Signals
+) -> None:
+    """The kernel may hand a process's signal to any of its threads, and
+    Python runs handlers on the main thread only, asleep in an idle app's
+    event loop. Sent to one of Textual's own threads, the signal must still
+    end the app at once, the orderly way (the terminal given back), not
+    wait for a key that may never come."""
+    pid = browser.process.pid
+    others = sorted(int(task) for task in os.listdir(f"/proc/{pid}/task") if int(task) != pid)
+    assert others, "Textual runs its input and output on threads of their own"
+    at = browser.mark()
+    assert ctypes.CDLL(None, use_errno=True).tgkill(pid, others[0], number) == 0
+    assert browser.wait_exit() == 128 + number
+    assert b"\x1b[?1049l" in browser.output[at:], "the alternate screen is left: an orderly exit"
 
 
 @pytest.mark.parametrize("burst", [0, 400], ids=["idle", "mid-draw"])
