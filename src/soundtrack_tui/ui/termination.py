@@ -59,7 +59,7 @@ class _Ending:
             self.loop.call_soon_threadsafe(self.exit_app, code)
 
 
-_deadline_lock = threading.Lock()
+_deadline_lock = threading.RLock()  # a second signal may interrupt the first handler on its thread
 _deadline: list[threading.Timer] = []  # process-wide: it ends once, whichever app asked
 
 
