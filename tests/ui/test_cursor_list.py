@@ -137,6 +137,63 @@ async def test_one_line_items_are_cut_with_an_ellipsis() -> None:
         assert listing.virtual_size.height == 2
 
 
+async def test_new_items_resize_the_scrollbar_without_laying_the_screen_out() -> None:
+    """A search keystroke changes the list's lines: its scrollbar follows,
+    and the screen is not laid out again (a layout draws every scrollbar
+    on the screen again, a frame later)."""
+    listing = Listing(entries(20))
+    app = ListApp(listing)
+    async with app.run_test(size=(40, 10)) as pilot:
+        listing.items_changed()
+        await pilot.pause()
+        layouts: list[object] = []
+        app.screen.screen_layout_refresh_signal.subscribe(listing, layouts.append)
+        listing.entries = entries(8)
+        listing.items_changed()
+        await pilot.pause()
+        assert listing.virtual_size.height == 8 * 5
+        assert listing.show_vertical_scrollbar
+        assert listing.vertical_scrollbar.window_virtual_size == 8 * 5
+        assert listing.vertical_scrollbar.window_size == listing.scrollable_content_region.height
+        assert layouts == []
+        assert drawn(listing)[:2] == [" Heading 0", " a0"]
+
+
+async def test_fewer_lines_than_the_scroll_offset_show_the_end_of_the_list() -> None:
+    listing = Listing(entries(20))
+    async with ListApp(listing).run_test(size=(40, 10)) as pilot:
+        listing.items_changed()
+        listing.focus()
+        await pilot.pause()
+        await pilot.press("end")
+        await pilot.pause()
+        assert listing.scroll_offset.y > 30
+        listing.entries = entries(3)  # 15 lines, a view of 10
+        listing.items_changed()
+        await pilot.pause()
+        assert listing.scroll_offset.y == listing.max_scroll_y < 15
+        assert drawn(listing)[-1] == " second line of b2"
+        assert listing.vertical_scrollbar.window_virtual_size == 15
+
+
+async def test_the_scrollbar_goes_when_the_lines_fit_and_comes_back_when_they_do_not() -> None:
+    listing = Listing(entries(20))
+    async with ListApp(listing).run_test(size=(40, 10)) as pilot:
+        listing.items_changed()
+        await pilot.pause()
+        assert listing.show_vertical_scrollbar
+        listing.entries = entries(1)
+        listing.items_changed()
+        await pilot.pause()
+        assert not listing.show_vertical_scrollbar
+        assert drawn(listing)[:3] == [" Heading 0", " a0", " second line of a0"]
+        listing.entries = entries(20)
+        listing.items_changed()
+        await pilot.pause()
+        assert listing.show_vertical_scrollbar
+        assert listing.vertical_scrollbar.window_virtual_size == 20 * 5
+
+
 async def test_a_frame_hold_ends_at_its_deadline_or_when_released() -> None:
     listing = Listing(entries(1))
     app = ListApp(listing)
