@@ -9,6 +9,7 @@ from typing import ClassVar
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
+from textual.pilot import Pilot
 
 from soundtrack_tui.ui.frame_hold import FrameHold
 from soundtrack_tui.ui.widgets.cursor_list import CursorList
@@ -67,6 +68,13 @@ class ListApp(App[None]):
 
 def drawn(listing: CursorList) -> list[str]:
     return [listing.render_line(y).text.rstrip() for y in range(listing.scrollable_content_region.height)]
+
+
+async def show_groups(pilot: Pilot[None], listing: Listing, groups: int) -> None:
+    """Give `listing` new items, as a search keystroke does, and let it draw."""
+    listing.entries = entries(groups)
+    listing.items_changed()
+    await pilot.pause()
 
 
 async def test_items_of_several_lines_and_headings_the_cursor_skips() -> None:
@@ -148,9 +156,7 @@ async def test_new_items_resize_the_scrollbar_without_laying_the_screen_out() ->
         await pilot.pause()
         layouts: list[object] = []
         app.screen.screen_layout_refresh_signal.subscribe(listing, layouts.append)
-        listing.entries = entries(8)
-        listing.items_changed()
-        await pilot.pause()
+        await show_groups(pilot, listing, 8)
         assert listing.virtual_size.height == 8 * 5
         assert listing.show_vertical_scrollbar
         assert listing.vertical_scrollbar.window_virtual_size == 8 * 5
@@ -168,9 +174,7 @@ async def test_fewer_lines_than_the_scroll_offset_show_the_end_of_the_list() -> 
         await pilot.press("end")
         await pilot.pause()
         assert listing.scroll_offset.y > 30
-        listing.entries = entries(3)  # 15 lines, a view of 10
-        listing.items_changed()
-        await pilot.pause()
+        await show_groups(pilot, listing, 3)  # 15 lines, a view of 10
         assert listing.scroll_offset.y == listing.max_scroll_y < 15
         assert drawn(listing)[-1] == " second line of b2"
         assert listing.vertical_scrollbar.window_virtual_size == 15
@@ -182,14 +186,10 @@ async def test_the_scrollbar_goes_when_the_lines_fit_and_comes_back_when_they_do
         listing.items_changed()
         await pilot.pause()
         assert listing.show_vertical_scrollbar
-        listing.entries = entries(1)
-        listing.items_changed()
-        await pilot.pause()
+        await show_groups(pilot, listing, 1)
         assert not listing.show_vertical_scrollbar
         assert drawn(listing)[:3] == [" Heading 0", " a0", " second line of a0"]
-        listing.entries = entries(20)
-        listing.items_changed()
-        await pilot.pause()
+        await show_groups(pilot, listing, 20)
         assert listing.show_vertical_scrollbar
         assert listing.vertical_scrollbar.window_virtual_size == 20 * 5
 
