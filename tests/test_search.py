@@ -751,8 +751,9 @@ def test_the_term_caches_stay_within_their_budget(monkeypatch: pytest.MonkeyPatc
     document ids between them (a term's tallies, filled in later, aside),
     beyond the newest entry."""
 
-    def ids(term: Term) -> int:
-        return len(term.docs) + sum(len(reading.docs) for reading in term.readings)
+    def ids(term: Term) -> int:  # each set held once, however many refer to it
+        held = {id(term.docs): term.docs, **{id(reading.docs): reading.docs for reading in term.readings}}
+        return sum(map(len, held.values()))
 
     monkeypatch.setattr(terms_module, "TERM_CACHE_IDS", 6)
     terms = Terms(TokenTables.restored(SearchIndex.build(story_pack()).__getstate__()), threading.Lock())
@@ -763,6 +764,23 @@ def test_the_term_caches_stay_within_their_budget(monkeypatch: pytest.MonkeyPatc
         assert len(cached) == 1 or sum(map(ids, cached)) <= 6
         assert len(adjacent) == 1 or sum(map(len, adjacent)) <= 6
     assert len(terms.cache.values()) < 6  # something was evicted
+
+
+def test_a_short_prefix_read_again_finds_the_same_documents() -> None:
+    """A one-letter prefix's documents outlive its term in a compact copy;
+    once the term is evicted, reading it again from that copy finds the
+    same documents as reading the postings did."""
+    pack = make_pack(4, vocabulary=["tea", "tin", "toy", "tub", "tap", "top", "an"])
+    tables = TokenTables.restored(SearchIndex.build(pack).__getstate__())
+    terms = Terms(tables, threading.Lock())
+    low, high = tables.prefix_range("t") or (0, 0)
+    first = terms.term("t", frozenset({1}), True).docs
+    assert first == frozenset(tables.posting_docs(low, high))
+    assert tables.posting_count(low, high) >= 3 * len(first)  # worth keeping
+    terms.cache = Recent(threading.Lock(), 64, Term.weight)  # the term is evicted
+    again = terms.term("t", frozenset({1}), True).docs
+    assert again == first and again is not first
+    assert [sorted(kept) for kept in terms.ranges.values()] == [sorted(first)]
 
 
 def test_a_recent_cache_evicts_the_oldest_beyond_its_size_or_weight() -> None:
@@ -777,3 +795,14 @@ def test_a_recent_cache_evicts_the_oldest_beyond_its_size_or_weight() -> None:
     assert recent.values() == [[1, 2, 3], [1, 1]]  # weight 5
     recent.put("f", [1] * 9)
     assert recent.values() == [[1] * 9]  # the newest always stays
+
+
+def test_a_recent_cache_keeps_what_each_keystroke_asks_for() -> None:
+    """A name typed first is asked for again at every later keystroke: it
+    outlives the words typed after it, which are asked for once."""
+    recent: Recent[str, list[int]] = Recent(threading.Lock(), 3, len)
+    recent.put("eun-soo", [1])
+    for word in ("s", "st", "stu", "stud"):
+        assert recent.get("eun-soo") == [1], word
+        recent.put(word, [2])
+    assert recent.values() == [[2], [1], [2]]  # "stu", the name, "stud"

@@ -296,3 +296,24 @@ def test_a_stored_index_keeps_who_is_who(bundled: SearchIndex) -> None:
     restored = pickle.loads(pickle.dumps(bundled, protocol=5))
     for text in ("seon woo", "dong hyun", "tarrot"):
         assert found(restored.search(text, EARLY)) == found(bundled.search(text, EARLY)), text
+
+
+def test_a_name_of_two_people_counts_each_spelling_once() -> None:
+    """A name two characters share ("Twin") means both; each is read on
+    its own (and cached so), but a spelling both have is counted once, and
+    one that holds the other's ("Han Sun-woo" holds "Sun-woo") only where
+    the shorter one already counts. Occurrences order the paragraphs."""
+    people = [
+        make_character("sun-woo", "Sun-woo", aliases=["Twin"]),
+        make_character("han-sun-woo", "Han Sun-woo", aliases=["Twin"]),
+    ]
+    recap = [
+        "Sun-woo waits. Sun-woo waves. Sun-woo leaves.",  # three mentions
+        "The Twin, and the Twin again.",  # two, not four
+        "Han Sun-woo waits.",  # one, not two
+        "Sun-woo and the Twin.",  # two
+    ]
+    index = SearchIndex.build(make_pack(1, characters=people, overrides={1: make_episode(1, recap=recap)}))
+    results = index.search("twin", Viewer(frozenset({1})))
+    order = [hit.target.paragraph for hit in results.hits if hit.field == "recap"]
+    assert order == [0, 1, 3, 2]

@@ -14,13 +14,14 @@ import dataclasses
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, compress, islice
 from typing import Literal
 
 from soundtrack_tui.core.model import Character, Episode, Pack, Review, Track
 from soundtrack_tui.core.policy import Viewer, shows_title
-from soundtrack_tui.core.search.storage import id_type
+from soundtrack_tui.core.search.storage import id_type, picked
 
 __all__ = ["Doc", "Documents", "Field", "Place", "Source", "Story", "leading_sources", "sources"]
 
@@ -307,6 +308,19 @@ class Documents:
         # One set built from all the shown classes at once: a thousand
         # episodes have a couple of thousand classes.
         return frozenset(chain.from_iterable(shown)), moved
+
+    def locked_by_gate(self, hidden: AbstractSet[int], moved: Mapping[int, int]) -> dict[int, int]:
+        """How many of the `hidden` documents each episode would unlock, in
+        gate order: a document counts under its own gate unless `moved`
+        (from `visibility`) names another. Thousands of documents may be
+        hidden, so their gates are gathered by one C call and the few
+        moved ones corrected after."""
+        gates = self.gates
+        counts = Counter(picked(gates, hidden))
+        for d in moved.keys() & hidden:
+            counts[gates[d]] -= 1
+            counts[moved[d]] += 1
+        return {gate: counts[gate] for gate in sorted(counts) if counts[gate] > 0}
 
     def one_per_character(self, matched: set[int], rank: Callable[[int], int]) -> set[int]:
         """A character is one result however many of its names match: the

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Iterable, Iterator
 from itertools import islice, repeat
 from types import MappingProxyType
@@ -167,12 +167,11 @@ class SearchIndex:
         )
         visible = matched & seen
         hidden = matched - seen
-        locked = Counter(map(moved.get, hidden, map(documents.gates.__getitem__, hidden)))
         locator = Locator(self._tables, documents, roles(run.highlight, run.strong, adjacent, run.named))
         ranked = self._ranker.rank(run, visible, adjacent, limit, locator)
         locator.keep(frozenset(d for d, _ in ranked))
         hits = tuple(hit for _, hit in ranked)
-        by_gate = MappingProxyType({gate: locked[gate] for gate in sorted(locked)})
+        by_gate = MappingProxyType(documents.locked_by_gate(hidden, moved))
         return SearchResults(hits, by_gate, len(visible), run.corrections)
 
     def episode_matches(self, query: str, viewer: Viewer, episode: int) -> EpisodeMatches:

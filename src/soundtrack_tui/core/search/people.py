@@ -18,7 +18,7 @@ written, so a word that is in the text means that word.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from soundtrack_tui.core import textnorm
 from soundtrack_tui.core.model import Character
@@ -117,10 +117,6 @@ class People:
             candidates = self.folded.get(folded_key(squashed))
             found = candidates if candidates and not occurs() else None
         return tuple(index for index in found or () if index in met)
-
-    def spelled(self, characters: Iterable[int]) -> list[str]:
-        """Every squashed spelling of `characters`, each once."""
-        return sorted({key for index in characters for key in self.spellings[index]})
 
 
 def _fold_keys(exact: Mapping[str, CharacterSet]) -> dict[str, CharacterSet]:

@@ -89,7 +89,7 @@ class Run:
 
     def _person(self, characters: CharacterSet, lookup: Lookup | None) -> Term:
         assert lookup is not None  # a name was found with it
-        return self._terms.person(characters, lookup.people.spelled(characters))
+        return self._terms.person(characters, lookup.people.spellings)
 
     def _phrase(self, phrase: Sequence[str], lookup: Lookup | None) -> Term:
         """A quoted phrase: a character if it names one, else its words in order."""

@@ -25,11 +25,11 @@ import re
 from array import array
 from bisect import bisect_left
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, chain, repeat
 
-__all__ = ["Codec", "Csr", "TokenTables", "id_type", "repeated"]
+__all__ = ["Codec", "Csr", "TokenTables", "id_type", "picked", "repeated"]
 
 _ITEM = array("I").itemsize
 
@@ -38,6 +38,15 @@ def id_type(largest: int) -> str:
     """The narrowest array type for ids up to `largest`: a thousand
     episodes have fewer than 65,536 documents."""
     return "H" if largest <= 0xFFFF else "I"
+
+
+def picked(table: Sequence[int], indexes: Collection[int]) -> Sequence[int]:
+    """table[i] for each of `indexes`, gathered by one C call (an
+    `itemgetter` of them all): searches ask where thousands of documents
+    start, and a `map` of `__getitem__` costs a Python call for each."""
+    if len(indexes) > 1:
+        return operator.itemgetter(*indexes)(table)  # type: ignore[no-any-return]
+    return [table[i] for i in indexes]
 
 
 def repeated(docs: Iterable[int], counts: Iterable[int]) -> Iterator[int]:
@@ -157,12 +166,14 @@ class TokenTables:
         "bags",
         "blob",
         "byte_at",
+        "byte_end",
         "codec",
         "frequencies",
         "ids",
         "longest",
         "postings",
         "token_at",
+        "token_end",
         "vocab",
     )
     STORED = ("bags", "blob", "byte_at", "frequencies", "token_at", "vocab")
@@ -170,7 +181,9 @@ class TokenTables:
     vocab: list[str]
     blob: bytes
     byte_at: array[int]
+    byte_end: Sequence[int]
     token_at: array[int]
+    token_end: Sequence[int]
     bags: array[int]
     postings: Csr
     frequencies: array[int]
@@ -219,6 +232,11 @@ class TokenTables:
         return tables
 
     def _derive(self) -> None:
+        # Where each document ends, aligned with its id (`byte_at[d + 1]`),
+        # so a search gathers the ends of thousands of documents as it
+        # gathers their starts, without adding one to each id first.
+        self.byte_end = self.byte_at[1:]
+        self.token_end = self.token_at[1:]
         self.ids = {word: index for index, word in enumerate(self.vocab)}
         self.longest = max(map(len, self.vocab), default=0)
         self.codec = Codec(len(self.vocab))
@@ -268,10 +286,9 @@ class TokenTables:
         """Document `d`'s token codes, in order."""
         return bytes(self.blob[self.byte_at[d] : self.byte_at[d + 1]])
 
-    def _bounds(self, docs: Sequence[int]) -> tuple[Iterator[int], Iterator[int]]:
+    def _bounds(self, docs: Sequence[int]) -> tuple[Sequence[int], Sequence[int]]:
         """Where each of `docs` starts and ends in `blob`."""
-        at = self.byte_at.__getitem__
-        return map(at, docs), map(at, map((1).__add__, docs))
+        return picked(self.byte_at, docs), picked(self.byte_end, docs)
 
     def counts(self, docs: Sequence[int], needle: bytes) -> Iterator[int]:
         """How often `needle` occurs in each of `docs`, searched in place
@@ -293,9 +310,8 @@ class TokenTables:
     def range_counts(self, docs: Sequence[int], low: int, high: int) -> Iterator[int]:
         """How many of each of `docs`' tokens have an id in [low, high),
         by bisection of its sorted ids, with C-level maps."""
-        bags, at = repeat(self.bags), self.token_at
-        los = list(map(at.__getitem__, docs))
-        his = list(map(at.__getitem__, map((1).__add__, docs)))
+        bags = repeat(self.bags)
+        los, his = picked(self.token_at, docs), picked(self.token_end, docs)
         highs = map(bisect_left, bags, repeat(high), los, his)
         return map(operator.sub, highs, map(bisect_left, bags, repeat(low), los, his))
 

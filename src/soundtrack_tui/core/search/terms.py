@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import dataclasses
 import threading
+from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from itertools import accumulate, compress
 from typing import Generic, TypeVar
 
-from soundtrack_tui.core.search.storage import TokenTables
+from soundtrack_tui.core.search.storage import TokenTables, id_type
 from soundtrack_tui.core.search.tokens import CHAR_LEVEL
 
 __all__ = ["Reading", "Recent", "Seg", "Term", "Terms", "starts"]
@@ -31,6 +32,11 @@ _MIN_TAIL = 2  # a prefix that follows other words needs this many letters
 # took 40 MB. Smaller, a long query's earlier terms (the "s" of "eun-soo s")
 # are evicted and worked out again: the p95 keystroke got 1-4 ms slower.
 TERM_CACHE_IDS = 3 << 15
+# A prefix whose postings name each of its documents this many times or
+# more has its documents kept (`Terms.ranges`, at most `_WIDE_RANGES` of
+# them, two or four bytes a document).
+_WIDE = 3
+_WIDE_RANGES = 32
 
 _K = TypeVar("_K")
 _V = TypeVar("_V")
@@ -81,18 +87,22 @@ class Term:
 
     def weight(self) -> int:
         """Document ids the term holds (its readings' tallies, filled in
-        later, included)."""
-        return len(self.docs) + sum(len(r.docs) + len(r.tally or ()) for r in self.readings)
+        later, included; a set its lone reading shares, once)."""
+        held = sum(len(r.docs) + len(r.tally or ()) for r in self.readings)
+        shared = len(self.readings) == 1 and self.docs is self.readings[0].docs
+        return held if shared else held + len(self.docs)
 
 
 class Recent(Generic[_K, _V]):
-    """A small cache of recent answers: the oldest entries are evicted
-    beyond `size` of them or, with `weight`, beyond `TERM_CACHE_IDS` in
-    weight (the newest entry is always kept). Weights are taken anew each
-    time: a term's tallies grow after it is cached. Searches run in worker
-    threads and a superseded one may still be finishing, so eviction
-    (iterate, then delete) holds `lock`, which an index shares among its
-    caches; reads are single dict lookups and need none."""
+    """A small cache of recent answers: the least recently used entries
+    are evicted beyond `size` of them or, with `weight`, beyond
+    `TERM_CACHE_IDS` in weight (the newest entry is always kept), so a
+    name typed first stays while the words after it come and go. Weights
+    are taken anew each time: a term's tallies grow after it is cached.
+    Searches run in worker threads and a superseded one may still be
+    finishing, so every change of order (a hit moves its entry last; an
+    eviction iterates, then deletes) holds `lock`, which an index shares
+    among its caches."""
 
     __slots__ = ("_entries", "_lock", "_size", "_weight", "budget")
 
@@ -104,7 +114,11 @@ class Recent(Generic[_K, _V]):
         self.budget = TERM_CACHE_IDS
 
     def get(self, key: _K) -> _V | None:
-        return self._entries.get(key)
+        with self._lock:
+            value = self._entries.pop(key, None)
+            if value is not None:
+                self._entries[key] = value
+        return value
 
     def put(self, key: _K, value: _V) -> None:
         weight = self._weight
@@ -130,12 +144,13 @@ class Terms:
     resolved ones (typing "the tarot" asks for "the" at every keystroke
     after the third)."""
 
-    __slots__ = ("adjacency", "cache", "tables")
+    __slots__ = ("adjacency", "cache", "ranges", "tables")
 
     def __init__(self, tables: TokenTables, lock: threading.Lock) -> None:
         self.tables = tables
         self.cache: Recent[tuple[str, frozenset[int], bool, bool], Term] = Recent(lock, 64, Term.weight)
         self.adjacency: Recent[object, frozenset[int]] = Recent(lock, 16, len)
+        self.ranges: Recent[tuple[int, int], array[int]] = Recent(lock, _WIDE_RANGES)
 
     def term(self, text: str, bounds: frozenset[int], prefix: bool, split: bool = True) -> Term:
         """Documents where the squashed `text` occurs as consecutive tokens,
@@ -152,14 +167,36 @@ class Terms:
             self.cache.put(key, term)
         return term
 
-    def person(self, characters: tuple[int, ...], spellings: Sequence[str]) -> Term:
-        """The documents naming any of `characters`, whose squashed
-        `spellings` are read as a quoted phrase each would be. One term for
-        them all, cached as one: a name typed means every name. A reading
-        that holds a shorter one ("han sun woo" holds "sun woo") can only
-        match where the shorter does, so it is not looked for, only
-        highlighted inside hits (it is `implied`)."""
-        key = ("\0person", frozenset(characters), False, False)
+    def person(self, characters: Sequence[int], spellings: Sequence[Sequence[str]]) -> Term:
+        """The documents naming any of `characters`, each of whose squashed
+        `spellings[c]` is read as a quoted phrase would be: a name typed
+        means every name. Each character's term is cached on its own, as
+        typing a name often names two people before one ("eun-so" is
+        Eun-soo and Eun-seo until the last "o"); a reading that holds a
+        shorter one ("han sun woo" holds "sun woo") can only match where
+        the shorter does, so it is not looked for, only highlighted inside
+        hits (it is `implied`), within one character and across them."""
+        terms = [self._one_person(c, spellings[c]) for c in characters]
+        if len(terms) == 1:
+            return terms[0]
+        found: dict[tuple[int, ...], tuple[Seg, Reading | None]] = {}
+        for term in terms:
+            for read in term.readings:
+                found.setdefault(read.seg.exact, (read.seg, read))
+            for seg in term.implied:
+                found.setdefault(seg.exact, (seg, None))
+        needles = [seg.needle for seg, _ in found.values()]
+        readings: list[Reading] = []
+        implied: list[Seg] = []
+        for seg, reading in found.values():
+            if reading is None or _holds_shorter(seg, needles):
+                implied.append(seg)
+            else:
+                readings.append(reading)
+        return Term(tuple(readings), tuple(implied), _union(readings))
+
+    def _one_person(self, character: int, spellings: Sequence[str]) -> Term:
+        key = ("\0person", frozenset({character}), False, False)
         term = self.cache.get(key)
         if term is None:
             segs: dict[tuple[int, ...], Seg] = {}
@@ -167,10 +204,7 @@ class Terms:
                 for seg in self._segmentations(text, frozenset({len(text)}), False):
                     segs.setdefault(seg.exact, seg)
             needles = [seg.needle for seg in segs.values()]
-            term = self._sorted_term(
-                segs.values(),
-                lambda seg: any(len(other) < len(seg.needle) and other in seg.needle for other in needles),
-            )
+            term = self._sorted_term(segs.values(), lambda seg: _holds_shorter(seg, needles))
             self.cache.put(key, term)
         return term
 
@@ -185,7 +219,7 @@ class Terms:
                 implied.append(seg)
             elif (reading := self._read(seg)).docs:
                 readings.append(reading)
-        return Term(tuple(readings), tuple(implied), frozenset().union(*(r.docs for r in readings)))
+        return Term(tuple(readings), tuple(implied), _union(readings))
 
     def together(self, term: Term, within: AbstractSet[int], key: object) -> frozenset[int]:
         """The documents of `term`, its implied readings included: where the
@@ -238,7 +272,7 @@ class Terms:
         a byte search in the documents that may hold them all, which
         counts the occurrences in each as it goes."""
         if seg.tail is not None and not seg.exact:
-            return Reading(seg, frozenset(self.tables.posting_docs(*seg.tail)))
+            return Reading(seg, self._range_docs(*seg.tail))
         if seg.width == 1:
             return Reading(seg, frozenset(self.tables.posting_docs(seg.exact[0], seg.exact[0] + 1)))
         tables = self.tables
@@ -250,6 +284,22 @@ class Terms:
         tally = dict(compress(zip(pool, counts, strict=True), counts))
         return Reading(seg, frozenset(tally), tally)
 
+    def _range_docs(self, low: int, high: int) -> frozenset[int]:
+        """The documents holding a token with an id in [low, high): a word
+        still being typed. A short prefix ("c" of "tarot c") is many words
+        whose postings repeat each document several times; their documents
+        are kept, once each, in a compact array, which the term cache's
+        sets outlive by a few keystrokes, and a set is made again from it
+        at a fraction of the cost of reading the postings."""
+        kept = self.ranges.get((low, high))
+        if kept is not None:
+            return frozenset(kept)
+        docs = frozenset(self.tables.posting_docs(low, high))
+        if docs and self.tables.posting_count(low, high) >= _WIDE * len(docs):
+            # From a list: array's fastest input.
+            self.ranges.put((low, high), array(id_type(len(self.tables.token_at)), list(docs)))
+        return docs
+
     def _run_docs(self, seg: Seg, within: AbstractSet[int]) -> Iterator[int]:
         """Those documents `within` that hold the multi-token `seg`."""
         tables = self.tables
@@ -257,6 +307,19 @@ class Terms:
         if seg.tail is None:
             return compress(pool, tables.holds(pool, seg.needle))
         return compress(pool, tables.finds(pool, tables.codec.followed(seg.needle, seg.tail)))
+
+
+def _union(readings: Sequence[Reading]) -> frozenset[int]:
+    """The documents of any of `readings`: a lone reading's own set, not
+    a copy (a one-letter prefix's reading lists most documents)."""
+    if len(readings) == 1:
+        return readings[0].docs
+    return frozenset().union(*(r.docs for r in readings))
+
+
+def _holds_shorter(seg: Seg, needles: Iterable[bytes]) -> bool:
+    """Whether one of `needles`, shorter than `seg`'s, lies inside it."""
+    return any(len(other) < len(seg.needle) and other in seg.needle for other in needles)
 
 
 def starts(tables: TokenTables, d: int, seg: Seg) -> list[int]:
