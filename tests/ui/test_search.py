@@ -45,11 +45,17 @@ async def type_query(pilot, app: App[object], text: str) -> None:  # type: ignor
     await pilot.pause()
 
 
+async def search(pilot, app: App[object], query: str) -> list[str]:  # type: ignore[no-untyped-def]
+    """Open the search, type `query` and wait for its results' rows."""
+    await pilot.press("slash")
+    await type_query(pilot, app, query)
+    return results_text(app)
+
+
 async def jump(pilot, app: App[object], query: str, field: str) -> Hit:  # type: ignore[no-untyped-def]
     """Search for `query`, choose its first result in `field`, and wait for
     the jump and its marks; the hit chosen."""
-    await pilot.press("slash")
-    await type_query(pilot, app, query)
+    await search(pilot, app, query)
     choose(app, field)
     hit = chosen_hit(app)
     await pilot.press("enter")
@@ -91,9 +97,7 @@ async def test_locked_matches_are_counted_never_shown(make_app: AppFactory) -> N
 async def test_results_are_grouped_and_highlighted(make_app: AppFactory) -> None:
     app = make_app(watched=[1])
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("slash")
-        await type_query(pilot, app, "jennifer")
-        rows = results_text(app)
+        rows = await search(pilot, app, "jennifer")
         assert rows[0].startswith("1. Echoes of Love") or "Characters" in rows[0]
         listing = main_screen(app).query_one(ResultsList)
         styled = [listing.item_content(i) for i in range(listing.item_count) if listing.item_enabled(i)]
@@ -246,6 +250,14 @@ async def test_character_result_opens_the_characters_pane(make_app: AppFactory) 
         assert characters.target is not None
         assert characters.blocks[characters.target].frame == "bar"
         assert "Lee Eun-soo" in characters.blocks[characters.target].content.plain
+
+
+async def test_an_alias_result_says_whose_name_it_is(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        rows = await search(pilot, app, "seon woo")
+        assert "Han Sun-woo, also known as  Seon-woo" in rows
+        assert not any(row.startswith("also known as") for row in rows)
 
 
 async def test_enter_in_the_box_takes_the_best_result(make_app: AppFactory) -> None:

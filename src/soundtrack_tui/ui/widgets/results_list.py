@@ -123,9 +123,15 @@ class ResultsList(CursorList):
 
 def hit_prompt(hit: Hit) -> Content:
     """A short match (a name, a title) on one line; prose as a tag line
-    ("note · Han Sun-woo") over its snippet."""
+    ("note · Han Sun-woo") over its snippet. An alias says whose it is
+    ("Han Sun-woo, also known as  Seon-woo"): a name typed may be one
+    several characters share."""
     tag = Content.styled(FIELD_NAMES.get(hit.field, hit.field), "dim")
     snippet = marked(hit.snippet, hit.spans)
+    if hit.field == "alias":
+        return Content.assemble(
+            Content.styled(hit.label, "dim italic"), Content.styled(", ", "dim"), tag, "  ", snippet
+        )
     if hit.field in SHORT_FIELDS:
         return Content.assemble(tag, "  ", snippet)
     if not hit.label.startswith("Episode "):
