@@ -519,6 +519,22 @@ async def test_ctrl_s_in_the_box_reveals_and_the_results_refresh_at_once(make_ap
         assert "locked" in summary_text(app)
 
 
+async def test_down_leaves_the_box_when_nothing_is_visible_and_s_reveals(make_app: AppFactory) -> None:
+    app = make_app(watched=[1])
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = main_screen(app)
+        assert await search(pilot, app, "mandarin") == []
+        await pilot.press("down")
+        await pilot.press("s")
+        await settle(app)
+        await pilot.pause()
+        assert screen.query_one("#search-input", Input).value == "mandarin"
+        assert screen.focused is screen.query_one(ResultsList)
+        assert any("mandarin" in row.lower() for row in results_text(app))
+        await pilot.press("up")
+        assert screen.focused is screen.query_one("#search-input")
+
+
 async def test_a_new_search_clears_the_marks_of_the_last(make_app: AppFactory) -> None:
     app = make_app(level=Level.OFF)
     async with app.run_test(size=(120, 40)) as pilot:

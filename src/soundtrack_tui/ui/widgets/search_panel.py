@@ -183,13 +183,16 @@ class SearchPanel(Vertical):
         self.post_message(self.Closed())
 
     def action_results(self) -> None:
+        """Down from the box: into the results, on the first one. With
+        none visible the list takes the focus all the same, so the keys of
+        the screen (`s` for spoilers, which the hint names) work there and
+        are not typed into the query; Up goes back to the box."""
         results = self.results_list
-        if results.first_enabled is not None:
-            # At once, not `focus()` (which waits for the queue): the keys
-            # typed in the same burst as Down are read next.
-            self.screen.set_focus(results)
-            if results.cursor is None:
-                results.action_first()
+        # At once, not `focus()` (which waits for the queue): the keys
+        # typed in the same burst as Down are read next.
+        self.screen.set_focus(results)
+        if results.cursor is None and results.first_enabled is not None:
+            results.action_first()
 
     def on_mount(self) -> None:
         self._children_ready = True
