@@ -34,7 +34,7 @@ FIELD_NAMES = {
 }
 
 
-SHORT_FIELDS = frozenset({"title", "name", "alias"})
+SHORT_FIELDS = frozenset({"title", "name"})
 
 NEAR_END = 5
 """Items from the last drawn at which the cursor asks for more."""
